@@ -1,0 +1,1 @@
+"""The lotwise agent: LangGraph review graph, planners, evidence log and CLI."""

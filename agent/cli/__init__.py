@@ -1,0 +1,1 @@
+"""The ``lotwise`` command line (typer + rich)."""

@@ -1,0 +1,61 @@
+"""Options and error handling shared by every command.
+
+Bad input exits with code 2 and one line per problem on stderr, naming file, row and column;
+nothing is printed on stdout, so ``--format json`` consumers never see half a document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from tools.errors import DataValidationError
+
+BAD_INPUT_EXIT = 2
+
+stdout = Console()
+stderr = Console(stderr=True)
+
+DataDir = Annotated[
+    Path,
+    typer.Option("--data", help="Portfolio data directory (see README, 'Data directory').",
+                 file_okay=False),
+]
+AsOf = Annotated[
+    dt.datetime | None,
+    typer.Option("--as-of", formats=["%Y-%m-%d"],
+                 help="As-of date YYYY-MM-DD (default: the last price date)."),
+]
+Format = Annotated[str, typer.Option("--format", help="Output format: table or json.")]
+
+
+def as_date(value: dt.datetime | None) -> dt.date | None:
+    return value.date() if value is not None else None
+
+
+@contextmanager
+def bad_input_exits() -> Iterator[None]:
+    """Turn validation errors into stderr lines and exit code 2."""
+    try:
+        yield
+    except DataValidationError as error:
+        for problem in error.problems:
+            stderr.print(f"[red]error:[/red] {problem}", markup=True, highlight=False)
+        raise typer.Exit(BAD_INPUT_EXIT) from error
+
+
+def print_json(document: Any) -> None:
+    """Print exactly one JSON document on stdout (no rich markup, no wrapping)."""
+    typer.echo(json.dumps(document, indent=2, sort_keys=False))
+
+
+def cents(amount: float) -> float:
+    """Round money to cents at the edge (reports, JSON); computation keeps full precision."""
+    return round(float(amount) + 0.0, 2)

@@ -1,0 +1,26 @@
+"""Entry point of the ``lotwise`` console script: assembles the command groups."""
+
+from __future__ import annotations
+
+import typer
+
+from agent.cli import data_cmd, ledger_cmd, risk_cmd
+
+app = typer.Typer(
+    name="lotwise",
+    help="Direct-indexing agent: tax lots, wash sales, tracking error and reviewable trades.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+for module in (data_cmd, ledger_cmd, risk_cmd):
+    module.register(app)
+
+
+def run() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    run()

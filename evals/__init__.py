@@ -1,0 +1,1 @@
+"""Scenario suites, backtests, scorers and reports."""

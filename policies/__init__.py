@@ -1,0 +1,1 @@
+"""Policy files and their schema (never imports ``agent``)."""

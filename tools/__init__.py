@@ -1,0 +1,1 @@
+"""Deterministic, side-effect-free domain code for lotwise (never imports ``agent``)."""
