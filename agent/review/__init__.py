@@ -1,0 +1,1 @@
+"""The review graph: perceive -> reason -> evaluate -> propose -> approval -> execute."""

@@ -1,0 +1,136 @@
+"""Start, resume, approve and reject reviews: the API behind the CLI, chat and daily runs.
+
+One LangGraph thread per run; a run is keyed by household and as-of date, so asking for the
+same review twice returns the existing run (``force`` starts a new attempt). A run whose
+process died mid-graph is resumed from its last checkpoint on the next request.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Command
+
+from agent.paths import state_dir_for
+from agent.planners.base import Planner
+from agent.planners.rules import RulePlanner
+from agent.review.context import ReviewContext
+from agent.review.decision import Decision, DecisionRefused, refusal_reason
+from agent.review.graph import build_review_graph
+from agent.review.runs import RunRecord
+from agent.review.services import ReviewServices, review_services
+from tools.errors import DataValidationError, Problem
+
+CHECKPOINT_FILE = "checkpoints.sqlite"
+RUNNING = "running"
+
+
+class UnknownRun(LookupError):
+    """No run with this id in the data directory's state."""
+
+
+class NotPending(ValueError):
+    """The run is not waiting for approval."""
+
+
+@dataclass
+class ReviewRunner:
+    data_dir: Path
+    state_dir: Path | None = None
+    planner: Planner = field(default_factory=RulePlanner)
+    paper: bool = True
+
+    def __post_init__(self) -> None:
+        self.state_dir = state_dir_for(self.data_dir, self.state_dir)
+        self.context = ReviewContext(
+            data_dir=self.data_dir, state_dir=self.state_dir, planner=self.planner,
+            paper=self.paper)
+
+    @property
+    def services(self) -> ReviewServices:
+        return review_services(self.context)
+
+    @contextmanager
+    def graph(self) -> Iterator[CompiledStateGraph]:
+        assert self.state_dir is not None
+        conn = sqlite3.connect(self.state_dir / CHECKPOINT_FILE, check_same_thread=False)
+        try:
+            yield build_review_graph(SqliteSaver(conn))
+        finally:
+            conn.close()
+
+    def review(
+        self, household_id: str, as_of: str | None = None, requested_by: str = "unknown",
+        force: bool = False,
+    ) -> RunRecord:
+        """Run (or return, or resume) the review of ``household_id`` on ``as_of``."""
+        snapshot = self.services.snapshot(as_of)  # validates the data before any run exists
+        if household_id not in snapshot.data.households:
+            raise DataValidationError([Problem(
+                "accounts.csv", None, "household_id",
+                f"unknown household {household_id!r}; known: "
+                + ", ".join(sorted(snapshot.data.households)))])
+        as_of_text = snapshot.data.as_of.isoformat()
+        existing = self.services.runs.latest(household_id, as_of_text)
+        if existing is not None and not force:
+            if existing.status == RUNNING:
+                return self._resume_crashed(existing)
+            return existing
+        run = self.services.runs.create(household_id, as_of_text, requested_by)
+        start = {"run_id": run.run_id, "household_id": household_id, "as_of": as_of_text,
+                 "requested_by": requested_by}
+        self._invoke(run, start)
+        return self._get(run.run_id)
+
+    def _resume_crashed(self, run: RunRecord) -> RunRecord:
+        self._invoke(run, None)
+        return self._get(run.run_id)
+
+    def approve(
+        self, run_id: str, by: str, comment: str = "", drop: list[int] | None = None
+    ) -> RunRecord:
+        return self._decide(run_id, {"by": by, "decision": "approve", "comment": comment,
+                                     "drop": list(drop or [])})
+
+    def reject(self, run_id: str, by: str, reason: str) -> RunRecord:
+        return self._decide(run_id, {"by": by, "decision": "reject", "comment": reason})
+
+    def pending(self) -> list[RunRecord]:
+        return self.services.runs.list(status="pending_approval")
+
+    def _decide(self, run_id: str, fields: dict[str, Any]) -> RunRecord:
+        run = self._get(run_id)
+        if run.status != "pending_approval" or run.proposal is None:
+            raise NotPending(f"run {run_id} is {run.status}, not pending approval")
+        assert run.proposal_hash is not None
+        decision = Decision(**fields, proposal_hash=run.proposal_hash)
+        policy = self.services.policy_for(run.household_id)
+        refused = refusal_reason(
+            decision, requested_by=run.requested_by, impact=run.proposal["impact"],
+            second_person_required=policy.approval.require_second_person,
+            proposal_hash=run.proposal_hash, trade_count=len(run.proposal["trades"]))
+        if refused:
+            self.services.evidence.append(
+                run_id, "approval", "approval", decision.model_dump(), {"refused": refused},
+                policy_version=run.proposal["policy_version"])
+            raise DecisionRefused(refused)
+        self._invoke(run, Command(resume=decision.model_dump()))
+        return self._get(run_id)
+
+    def _invoke(self, run: RunRecord, payload: dict[str, Any] | Command | None) -> None:
+        config = {"configurable": {"thread_id": run.thread_id}}
+        with self.graph() as graph:
+            graph.invoke(payload, config, context=self.context, durability="sync")
+
+    def _get(self, run_id: str) -> RunRecord:
+        run = self.services.runs.get(run_id)
+        if run is None:
+            raise UnknownRun(f"no run {run_id} under {self.data_dir.name}")
+        return run

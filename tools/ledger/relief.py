@@ -1,0 +1,67 @@
+"""Which open shares a sale relieves: fifo, hifo, specific identification or min_tax.
+
+Treas. Reg. §1.1012-1(c)(1): shares not adequately identified are relieved first in, first
+out; an account may instead give a standing order (§1.1012-1(c)(8)): highest basis first, or
+the order that minimizes tax. A sale naming a ``lot_id`` is specific identification whatever the method.
+The ordering works on parts, so shares of one lot with different bases (some carrying a
+wash-sale adjustment) are ranked on their own basis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tools.ledger.holding import term_of
+from tools.ledger.lots import QUANTITY_EPSILON, LotPart
+from tools.models import ReliefMethod
+
+_SHORT_LOSS, _LONG_LOSS, _GAIN = 0, 1, 2
+
+
+def relief_order(
+    parts: Sequence[LotPart],
+    method: ReliefMethod,
+    price: float,
+    sell_day: int,
+    short_rate: float,
+    long_rate: float,
+) -> list[LotPart]:
+    """The candidate parts in the order the method relieves them (``parts`` in share order)."""
+    if method == "hifo":
+        return sorted(parts, key=lambda part: -part.basis_per_share)
+    if method == "min_tax":
+        return sorted(
+            parts, key=lambda part: _tax_rank(part, price, sell_day, short_rate, long_rate)
+        )
+    return list(parts)
+
+
+def _tax_rank(
+    part: LotPart, price: float, sell_day: int, short_rate: float, long_rate: float
+) -> tuple[int, float]:
+    """Losses first (short-term before long-term, largest loss per share first), then gains
+    by the tax they cost per dollar of proceeds (gain per share x marginal rate of its term).
+    """
+    gain_per_share = price - part.basis_per_share
+    long_term = term_of(part.acquired_day, sell_day) == "long"
+    if gain_per_share < 0.0:
+        return (_LONG_LOSS if long_term else _SHORT_LOSS, gain_per_share)
+    rate = long_rate if long_term else short_rate
+    return (_GAIN, gain_per_share * rate)
+
+
+def allocate(ordered: Sequence[LotPart], quantity: float) -> list[tuple[LotPart, float]]:
+    """Take ``quantity`` shares from ``ordered`` parts, front to back.
+
+    The caller has checked that the parts hold enough shares; a part left with only rounding
+    dust is taken whole so no empty part survives.
+    """
+    taken: list[tuple[LotPart, float]] = []
+    remaining = quantity
+    for part in ordered:
+        if remaining <= QUANTITY_EPSILON:
+            break
+        take = part.quantity if part.quantity - remaining <= QUANTITY_EPSILON else remaining
+        taken.append((part, take))
+        remaining -= take
+    return taken

@@ -1,0 +1,89 @@
+"""Typed results of the replay: disposals, wash-sale matches and the ledger itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tools.ledger.holding import Term
+from tools.models import Lot
+
+if TYPE_CHECKING:
+    from tools.ledger.replay import LedgerEngine
+
+
+@dataclass(slots=True)
+class Disposal:
+    """Shares of one lot part relieved by one sale.
+
+    ``wash_sale_disallowed`` grows after the sale when a purchase up to 30 days later washes
+    the loss (IRC §1091(a)); treat the record as read-only outside the engine.
+    """
+
+    account_id: str
+    symbol: str
+    lot_id: str
+    quantity: float
+    purchase_date: dt.date
+    acquired_date: dt.date  # holding-period start after tacking, IRC §1223(3)
+    sell_date: dt.date
+    proceeds: float  # net of the sale's fees, allocated by quantity
+    cost_basis: float  # includes wash-sale adjustments carried by the shares
+    term: Term
+    row: int  # data row of the sale in its source
+    taxable: bool  # False in IRA-type accounts, where gains and losses are not recognized
+    wash_sale_disallowed: float = 0.0
+
+    @property
+    def gain(self) -> float:
+        """Reportable gain (Form 8949 column h): proceeds - basis + disallowed loss."""
+        return self.proceeds - self.cost_basis + self.wash_sale_disallowed
+
+    @property
+    def loss(self) -> float:
+        """The economic loss before any disallowance (0 for a gain)."""
+        return max(self.cost_basis - self.proceeds, 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class WashSale:
+    """Loss shares matched share for share with replacement shares (Treas. Reg. §1.1091-1(c)-(d)).
+
+    ``quantity`` counts replacement shares; ``permanent`` is true when they were bought in an
+    IRA-type account, so the loss is lost and no basis is added (Rev. Rul. 2008-5).
+    """
+
+    loss_account_id: str
+    loss_symbol: str
+    loss_lot_id: str
+    sell_date: dt.date
+    replacement_account_id: str
+    replacement_symbol: str
+    replacement_lot_id: str
+    replacement_date: dt.date
+    quantity: float
+    disallowed: float
+    permanent: bool
+
+
+@dataclass(frozen=True, eq=False)
+class Ledger:
+    """The household books as of ``as_of``.
+
+    ``engine`` is the replay state the ledger was read from; the forward-looking questions
+    continue it on a copy. Do not apply more transactions to it.
+    """
+
+    as_of: dt.date | None  # the cut-off of the replay (None: every transaction)
+    disposals: list[Disposal]  # in the order of disposal
+    wash_sales: list[WashSale]  # in the order the matches were made
+    cash: dict[str, float]  # by account_id: the sum of the account's cash movements
+    engine: LedgerEngine
+
+    def open_lots(self, account_id: str | None = None) -> list[Lot]:
+        """Open lots (one entry per homogeneous part), accounts in file order, share order."""
+        return self.engine.open_lots(account_id)
+
+    def total_disallowed(self) -> float:
+        return sum(disposal.wash_sale_disallowed for disposal in self.disposals)

@@ -1,0 +1,186 @@
+"""Household wash-sale matching (IRC §1091, Treas. Reg. §1.1091-1, Rev. Rul. 2008-5).
+
+One book per (household, substantially-identical key) holds the acquisitions of the last
+30 days that can still serve as replacements, and the losses of the last 30 days not yet
+fully matched. The replay is chronological, so:
+
+- a loss sale first takes held replacement shares bought in [sale - 30, sale], in the
+  order they were acquired (Treas. Reg. §1.1091-1(c)-(d));
+- what is left waits in the book, and each later purchase within 30 days washes the
+  waiting losses in the order of disposal (§1.1091-1(b)).
+
+Together this is the matching the regulation describes: losses in the order of disposal,
+replacement shares in the order of acquisition, each replacement share absorbing one loss
+(§1.1091-1(e)).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import deque
+from collections.abc import Iterator
+
+from tools.ledger.holding import tacked_start
+from tools.ledger.lots import QUANTITY_EPSILON, LotPart, OpenLotStore
+from tools.ledger.results import Disposal, WashSale
+
+WINDOW_DAYS = 30  # IRC §1091(a): 30 days before through 30 days after the sale, inclusive
+
+
+class PendingLoss:
+    """Loss shares of one disposal still waiting for replacement shares."""
+
+    __slots__ = (
+        "account_id",
+        "disposal",
+        "loss_per_share",
+        "lot_id",
+        "remaining",
+        "sell_day",
+        "sold_acquired_day",
+        "symbol",
+    )
+
+    def __init__(self, disposal: Disposal, sell_day: int, sold_acquired_day: int) -> None:
+        self.disposal = disposal
+        self.account_id = disposal.account_id
+        self.symbol = disposal.symbol
+        self.lot_id = disposal.lot_id
+        self.sell_day = sell_day
+        self.sold_acquired_day = sold_acquired_day
+        self.remaining = disposal.quantity
+        self.loss_per_share = disposal.loss / disposal.quantity
+
+    def same_purchase(self, part: LotPart) -> bool:
+        """Shares of the purchase the loss shares came from never replace them."""
+        return part.lot_id == self.lot_id and part.account_id == self.account_id
+
+
+class _KeyBook:
+    __slots__ = ("acquisitions", "losses")
+
+    def __init__(self) -> None:
+        self.acquisitions: deque[LotPart] = deque()  # replaceable parts, by acquisition
+        self.losses: deque[PendingLoss] = deque()  # unmatched losses, by disposal
+
+
+class WashSaleMatcher:
+    """Matches loss shares to replacement shares across every account of a household."""
+
+    def __init__(self, lots: OpenLotStore, ira_accounts: frozenset[str]) -> None:
+        self._lots = lots
+        self._ira_accounts = ira_accounts
+        self._books: dict[tuple[str, str], _KeyBook] = {}
+        self.wash_sales: list[WashSale] = []
+
+    def _book(self, household_id: str, wash_key: str) -> _KeyBook:
+        key = (household_id, wash_key)
+        book = self._books.get(key)
+        if book is None:
+            book = self._books[key] = _KeyBook()
+        return book
+
+    def on_acquisition(self, household_id: str, wash_key: str, part: LotPart) -> None:
+        """A purchase (``buy``/``reinvest``) washes losses sold up to 30 days before it."""
+        book = self._book(household_id, wash_key)
+        day = part.purchase_day
+        acquisitions = book.acquisitions
+        while acquisitions and acquisitions[0].purchase_day < day - WINDOW_DAYS:
+            acquisitions.popleft()
+        losses = book.losses
+        while losses and (
+            losses[0].sell_day < day - WINDOW_DAYS or losses[0].remaining <= QUANTITY_EPSILON
+        ):
+            losses.popleft()
+        for loss in losses:
+            if not part.replaceable:
+                break
+            if loss.remaining > QUANTITY_EPSILON and not loss.same_purchase(part):
+                self._match(loss, part)
+        if part.replaceable:
+            acquisitions.append(part)
+
+    def on_loss(self, household_id: str, wash_key: str, loss: PendingLoss) -> None:
+        """A loss sale in a taxable account takes replacement shares held or bought later.
+
+        Shares relieved by the same sale are already gone from the store, so they never
+        replace each other.
+        """
+        book = self._book(household_id, wash_key)
+        acquisitions = book.acquisitions
+        while acquisitions and acquisitions[0].purchase_day < loss.sell_day - WINDOW_DAYS:
+            acquisitions.popleft()
+        for part in acquisitions:
+            if loss.remaining <= QUANTITY_EPSILON:
+                break
+            if part.replaceable and part.quantity > 0.0 and not loss.same_purchase(part):
+                self._match(loss, part)
+        if loss.remaining > QUANTITY_EPSILON:
+            book.losses.append(loss)
+
+    def on_split(self, household_id: str, wash_key: str, account_id: str, symbol: str,
+                 ratio: float) -> None:
+        """Waiting loss shares of the split account and symbol become ``ratio`` times as many
+        shares with the loss spread over them, so later purchases match in post-split shares.
+        """
+        book = self._books.get((household_id, wash_key))
+        if book is None:
+            return
+        for loss in book.losses:
+            if loss.account_id == account_id and loss.symbol == symbol:
+                loss.remaining *= ratio
+                loss.loss_per_share /= ratio
+
+    def waiting_losses(self, household_id: str) -> Iterator[tuple[str, PendingLoss]]:
+        """(wash_key, loss) for every loss of the household not yet fully matched."""
+        for (household, wash_key), book in self._books.items():
+            if household == household_id:
+                for loss in book.losses:
+                    if loss.remaining > QUANTITY_EPSILON:
+                        yield wash_key, loss
+
+    def held_acquisitions(self, household_id: str, wash_key: str) -> list[LotPart]:
+        """Replaceable parts still held, in the order they were acquired."""
+        book = self._books.get((household_id, wash_key))
+        if book is None:
+            return []
+        return [part for part in book.acquisitions if part.replaceable and part.quantity > 0.0]
+
+    def _match(self, loss: PendingLoss, part: LotPart) -> None:
+        quantity = loss.remaining
+        if part.quantity - quantity <= QUANTITY_EPSILON:
+            quantity = part.quantity
+            absorbing = part
+        else:
+            absorbing = self._lots.split_front(part, quantity)
+        absorbing.replaceable = False
+        disallowed = quantity * loss.loss_per_share
+        permanent = absorbing.account_id in self._ira_accounts
+        if not permanent:
+            # IRC §1091(d), Treas. Reg. §1.1091-2: the disallowed loss is added to the basis
+            # of the replacement shares; IRC §1223(3): their holding period includes the
+            # sold shares'. Rev. Rul. 2008-5: none of this for shares bought in an IRA.
+            absorbing.cost_basis += disallowed
+            absorbing.adjustment += disallowed
+            absorbing.acquired_day = tacked_start(
+                absorbing.acquired_day, loss.sold_acquired_day, loss.sell_day
+            )
+        loss.remaining = max(loss.remaining - quantity, 0.0)
+        if loss.remaining <= QUANTITY_EPSILON:
+            loss.remaining = 0.0
+        loss.disposal.wash_sale_disallowed += disallowed
+        self.wash_sales.append(
+            WashSale(
+                loss_account_id=loss.account_id,
+                loss_symbol=loss.symbol,
+                loss_lot_id=loss.lot_id,
+                sell_date=dt.date.fromordinal(loss.sell_day),
+                replacement_account_id=absorbing.account_id,
+                replacement_symbol=absorbing.symbol,
+                replacement_lot_id=absorbing.lot_id,
+                replacement_date=dt.date.fromordinal(absorbing.purchase_day),
+                quantity=quantity,
+                disallowed=disallowed,
+                permanent=permanent,
+            )
+        )

@@ -1,0 +1,171 @@
+"""Running share positions per account and symbol: oversold sells and held symbols.
+
+Rows apply in date order, then file order (CONTRACTS §1); a split multiplies the shares held
+by its ratio. The running positions are computed column-wise: with ``R_k`` the product of the
+split ratios up to row ``k`` of one (account, symbol) and ``d_k`` the signed change in shares,
+``position_k = R_k * sum(d_j / R_j for j <= k)``. Only the (account, symbol) pairs whose
+position goes negative are replayed row by row, to word exact messages.
+
+Specific-lot sells are checked against the shares the named lot can still hold: its purchases
+less the sells that name it. Sells without a ``lot_id`` relieve lots by the account's relief
+method, which is the ledger's job, so this is a necessary condition only; the ledger enforces
+the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from tools.errors import Problem
+from tools.models import ACQUISITION_ACTIONS
+
+QUANTITY_TOLERANCE = 1e-6  # shares: absorbs float error in fractional-share arithmetic
+LOT_OPENING_ACTIONS: tuple[str, ...] = (*sorted(ACQUISITION_ACTIONS), "transfer_in")
+SHARE_ACTIONS: tuple[str, ...] = (*LOT_OPENING_ACTIONS, "sell", "split")
+_MOVE_COLUMNS = ["row", "date", "account_id", "symbol", "action", "quantity", "lot_id"]
+
+
+def shares(quantity: float) -> str:
+    """A share count for messages: up to six decimals, no trailing zeros."""
+    text = f"{quantity:.6f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def share_moves(transactions: pd.DataFrame) -> pd.DataFrame:
+    """The share-moving rows of ``transactions`` in replay order, with running positions.
+
+    ``transactions`` has the typed columns of ``_MOVE_COLUMNS`` (date as datetime64) and only
+    rows whose date, account, action, symbol and quantity are valid. Adds ``group`` (one id
+    per account and symbol), ``cum_ratio`` (product of split ratios so far) and ``position``
+    (shares held after the row).
+    """
+    rows = transactions.loc[transactions["action"].isin(SHARE_ACTIONS), _MOVE_COLUMNS]
+    if rows.empty:
+        return rows.assign(group=np.int64(0), cum_ratio=1.0, position=0.0)
+    account_codes, _ = pd.factorize(rows["account_id"])
+    symbol_codes, symbols = pd.factorize(rows["symbol"])
+    group = account_codes.astype(np.int64) * len(symbols) + symbol_codes
+    dates = rows["date"].to_numpy().astype("datetime64[D]").view(np.int64)
+    order = np.lexsort((rows["row"].to_numpy(), dates, group))
+    moves = rows.iloc[order].reset_index(drop=True)
+    group = group[order]
+    action = moves["action"].to_numpy()
+    quantity = moves["quantity"].to_numpy(dtype=float)
+    ratio = np.where(action == "split", quantity, 1.0)
+    delta = np.select(
+        [np.isin(action, LOT_OPENING_ACTIONS), action == "sell"], [quantity, -quantity], 0.0
+    )
+    cum_ratio = pd.Series(ratio).groupby(group).cumprod().to_numpy()
+    position = cum_ratio * pd.Series(delta / cum_ratio).groupby(group).cumsum().to_numpy()
+    return moves.assign(group=group, cum_ratio=cum_ratio, position=position)
+
+
+def oversell_problems(moves: pd.DataFrame, file_name: str) -> list[Problem]:
+    """Sells of more shares than the account holds, or than the named lot can hold."""
+    sells = (moves["action"] == "sell").to_numpy()
+    oversold = sells & (moves["position"].to_numpy() < -QUANTITY_TOLERANCE)
+    suspects = moves[np.isin(moves["group"], np.unique(moves["group"][oversold]))]
+    problems: list[Problem] = []
+    for _, part in suspects.groupby("group", sort=False):
+        problems += _replay_position(part, file_name)
+    flagged = {problem.row for problem in problems}
+    return problems + _lot_problems(moves, file_name, flagged)
+
+
+def _replay_position(part: pd.DataFrame, file_name: str) -> list[Problem]:
+    """Replay one account and symbol, skipping each oversold sell so it is reported alone."""
+    held = 0.0
+    problems = []
+    for move in part.itertuples(index=False):
+        if move.action == "split":
+            held *= move.quantity
+        elif move.action != "sell":
+            held += move.quantity
+        elif move.quantity > held + QUANTITY_TOLERANCE:
+            message = (
+                f"sell of {shares(move.quantity)} {move.symbol} on {move.date:%Y-%m-%d} exceeds "
+                f"the {shares(held)} shares held in account {move.account_id}"
+            )
+            problems.append(Problem(file_name, move.row, "quantity", message))
+        else:
+            held -= move.quantity
+    return problems
+
+
+def _lot_problems(moves: pd.DataFrame, file_name: str, flagged: set[int | None]
+                  ) -> list[Problem]:
+    action = moves["action"]
+    named = moves[(moves["lot_id"] != "") & (action.isin(LOT_OPENING_ACTIONS) | (action == "sell"))]
+    if named.empty:
+        return []
+    lot = named.groupby(["group", "lot_id"], sort=False).ngroup().to_numpy()
+    quantity = named["quantity"].to_numpy(dtype=float)
+    cum_ratio = named["cum_ratio"].to_numpy()
+    is_sell = (named["action"] == "sell").to_numpy()
+    units = np.where(is_sell, -quantity, quantity) / cum_ratio
+    in_lot = cum_ratio * pd.Series(units).groupby(lot).cumsum().to_numpy()
+    suspects = np.unique(lot[is_sell & (in_lot < -QUANTITY_TOLERANCE)])
+    problems: list[Problem] = []
+    for _, part in named[np.isin(lot, suspects)].groupby(lot[np.isin(lot, suspects)], sort=False):
+        problems += _replay_lot(part, file_name, flagged)
+    return problems
+
+
+def _replay_lot(part: pd.DataFrame, file_name: str, flagged: set[int | None]) -> list[Problem]:
+    """Replay one lot in split-adjusted units (shares at the first row's split level)."""
+    units = 0.0
+    opened = False
+    problems = []
+    for move in part.itertuples(index=False):
+        if move.action != "sell":
+            units += move.quantity / move.cum_ratio
+            opened = True
+            continue
+        held = units * move.cum_ratio
+        if move.row in flagged:  # already reported as an account-level oversell; not applied
+            continue
+        if move.quantity <= held + QUANTITY_TOLERANCE:
+            units -= move.quantity / move.cum_ratio
+            continue
+        if not opened:
+            message = (
+                f"sell names lot '{move.lot_id}', but no buy, reinvest or transfer_in of "
+                f"{move.symbol} in account {move.account_id} on or before "
+                f"{move.date:%Y-%m-%d} has that lot_id"
+            )
+            problems.append(Problem(file_name, move.row, "lot_id", message))
+        else:
+            message = (
+                f"sell of {shares(move.quantity)} {move.symbol} from lot '{move.lot_id}' on "
+                f"{move.date:%Y-%m-%d} exceeds the {shares(held)} shares left in that lot"
+            )
+            problems.append(Problem(file_name, move.row, "quantity", message))
+    return problems
+
+
+def held_on(moves: pd.DataFrame, as_of: dt.date) -> dict[str, list[str]]:
+    """Symbols with a positive position at the end of ``as_of``, with the accounts holding them."""
+    upto = moves[moves["date"] <= pd.Timestamp(as_of)]
+    last = upto.groupby("group", sort=False).tail(1)
+    held = last[last["position"] > QUANTITY_TOLERANCE]
+    holders: dict[str, list[str]] = {}
+    for symbol, account_id in zip(held["symbol"], held["account_id"], strict=True):
+        holders.setdefault(symbol, []).append(account_id)
+    return holders
+
+
+def missing_price_problems(holders: dict[str, list[str]], priced: frozenset[str],
+                           as_of: dt.date, prices_name: str) -> list[Problem]:
+    """Held symbols without a price row on the as-of date (positions could not be valued)."""
+    return [
+        Problem(
+            prices_name, None, None,
+            f"no price for held symbol {symbol} on the as-of date {as_of.isoformat()} "
+            f"(held in account {', '.join(holders[symbol])})",
+        )
+        for symbol in sorted(holders)
+        if symbol not in priced
+    ]

@@ -1,0 +1,60 @@
+"""The trading calendar of the synthetic market: Monday-Friday business days, no holidays.
+
+Dates are handled as proleptic ordinals (``date.toordinal()``) wherever day arithmetic is
+needed, because the wash-sale window counts calendar days (IRC §1091(a): "30 days before or
+after"), not trading days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+DEFAULT_AS_OF = dt.date(2026, 11, 20)
+HISTORY_YEARS = 5
+TRADING_DAYS_PER_YEAR = 252
+
+
+def price_dates(as_of: dt.date, years: int = HISTORY_YEARS) -> pd.DatetimeIndex:
+    """Business days of the ``years`` years ending on ``as_of`` (or the business day before)."""
+    start = pd.Timestamp(as_of) - pd.DateOffset(years=years) + pd.Timedelta(days=1)
+    return pd.bdate_range(start=start, end=pd.Timestamp(as_of))
+
+
+def ordinals(dates: pd.DatetimeIndex) -> np.ndarray:
+    """Proleptic ordinals of ``dates`` (int64), for calendar-day arithmetic."""
+    return np.array([d.toordinal() for d in dates.date], dtype=np.int64)
+
+
+def first_day_on_or_after(day_ordinals: np.ndarray, target: dt.date) -> int:
+    """Index of the first trading day on or after ``target`` (len(day_ordinals) if none)."""
+    return int(np.searchsorted(day_ordinals, target.toordinal(), side="left"))
+
+
+def last_day_on_or_before(day_ordinals: np.ndarray, target: dt.date) -> int:
+    """Index of the last trading day on or before ``target`` (-1 if none)."""
+    return int(np.searchsorted(day_ordinals, target.toordinal(), side="right")) - 1
+
+
+def monthly_days(day_ordinals: np.ndarray, first: dt.date, day_of_month: int = 1) -> np.ndarray:
+    """Indices of the first trading day on or after ``day_of_month`` of each month from ``first``.
+
+    Months whose trading day would fall after the last price date are dropped; so are
+    repeats (a month whose target day rolls into the next month's).
+    """
+    found: list[int] = []
+    year, month = first.year, first.month
+    last = int(day_ordinals[-1])
+    while dt.date(year, month, 1).toordinal() <= last:
+        index = first_day_on_or_after(day_ordinals, dt.date(year, month, day_of_month))
+        if index < len(day_ordinals) and (not found or found[-1] != index):
+            found.append(index)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return np.array(found, dtype=np.int64)
+
+
+def months_before(as_of: dt.date, months: int) -> dt.date:
+    """The date ``months`` calendar months before ``as_of`` (day clipped to the month's end)."""
+    return (pd.Timestamp(as_of) - pd.DateOffset(months=months)).date()
