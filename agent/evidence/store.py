@@ -22,7 +22,7 @@ from agent.evidence.chain import GENESIS_HASH, canonical_json, digest, global_li
 from agent.evidence.jsonable import to_jsonable
 from agent.evidence.records import EvidenceEntry, EvidenceKind, EvidenceRecord, LLMCall
 from agent.evidence.redact import redact
-from agent.evidence.schema import EVIDENCE_FILE, SCHEMA, TABLE
+from agent.evidence.schema import EVIDENCE_FILE, SCHEMA_STATEMENTS, TABLE
 from agent.evidence.version import code_version as current_code_version
 from tools.errors import DataValidationError
 
@@ -30,8 +30,8 @@ Clock = Callable[[], dt.datetime]
 BUSY_TIMEOUT_SECONDS = 60.0
 
 _INSERT = (
-    f"INSERT INTO {TABLE} (gseq, run_id, seq, node, kind, body, hash, global_hash) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    f"INSERT INTO {TABLE} (gseq, run_id, seq, body, hash, global_hash) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -51,13 +51,18 @@ def evidence_path(state_dir: Path) -> Path:
     return state_dir / EVIDENCE_FILE
 
 
+def unknown_run(path: Path, run_id: str) -> DataValidationError:
+    return DataValidationError.single(str(path), None, "run_id",
+                                      f"no evidence records for run {run_id!r}")
+
+
 @dataclass(frozen=True)
 class RunSummary:
     run_id: str
     records: int
     last_seq: int  # equals ``records`` unless rows were removed behind the store's back
     head: str
-    last_timestamp: str
+    last_timestamp: str | None  # None when the last record's body is not valid JSON
 
 
 @dataclass(frozen=True)
@@ -126,7 +131,7 @@ class EvidenceStore:
         self._conn.execute("BEGIN IMMEDIATE")
         try:
             if not self._table_exists():  # another process may have created it meanwhile
-                for statement in _statements(SCHEMA):
+                for statement in SCHEMA_STATEMENTS:
                     self._conn.execute(statement)
             self._conn.execute("COMMIT")
         except BaseException:
@@ -211,8 +216,8 @@ class EvidenceStore:
             global_hash = global_link_hash(global_hash, record_hash)
             tails[entry.run_id] = (last_seq + 1, record_hash)
             records.append(EvidenceRecord.model_validate({**document, "hash": record_hash}))
-            rows.append((gseq, entry.run_id, last_seq + 1, entry.node, entry.kind,
-                         body.decode("utf-8"), record_hash, global_hash))
+            rows.append((gseq, entry.run_id, last_seq + 1, body.decode("utf-8"), record_hash,
+                         global_hash))
         return records, rows
 
     def _tail(self, run_id: str) -> tuple[int, str]:
@@ -235,10 +240,10 @@ class EvidenceStore:
         query = f"SELECT seq, body, hash FROM {TABLE} WHERE run_id = ?"
         args: list[Any] = [run_id]
         if kind is not None:
-            query += " AND kind = ?"
+            query += f" AND {_body_field('kind')} = ?"
             args.append(kind)
         if node is not None:
-            query += " AND node = ?"
+            query += f" AND {_body_field('node')} = ?"
             args.append(node)
         with self._lock:
             rows = self._conn.execute(query + " ORDER BY seq", args).fetchall()
@@ -265,7 +270,7 @@ class EvidenceStore:
             rows = self._conn.execute(
                 f"""
                 SELECT tail.run_id, totals.records, tail.seq, tail.hash,
-                       json_extract(tail.body, '$.timestamp')
+                       {_body_field("timestamp", "tail.body")}
                 FROM {TABLE} AS tail
                 JOIN (SELECT run_id, COUNT(*) AS records, MAX(seq) AS last_seq,
                              MIN(gseq) AS first_gseq
@@ -274,13 +279,12 @@ class EvidenceStore:
                 ORDER BY totals.first_gseq
                 """
             ).fetchall()
-        return [RunSummary(run_id, records, last_seq, head, str(stamp))
-                for run_id, records, last_seq, head, stamp in rows]
+        return [RunSummary(*row) for row in rows]
 
     def _parse(self, run_id: str, seq: int, body: str, record_hash: str) -> EvidenceRecord:
         try:
             return EvidenceRecord.model_validate({**json.loads(body), "hash": record_hash})
-        except ValueError as error:
+        except (ValueError, TypeError) as error:
             raise DataValidationError.single(
                 str(self.path), seq, "body",
                 f"run {run_id}: unreadable evidence record (run 'lotwise evidence verify'): "
@@ -298,13 +302,6 @@ def _prepare(entry: EvidenceEntry) -> _Prepared:
     )
 
 
-def _statements(script: str) -> list[str]:
-    """Split a SQL script into complete statements (trigger bodies contain semicolons)."""
-    statements: list[str] = []
-    pending = ""
-    for line in script.splitlines(keepends=True):
-        pending += line
-        if sqlite3.complete_statement(pending):
-            statements.append(pending.strip())
-            pending = ""
-    return statements
+def _body_field(name: str, column: str = "body") -> str:
+    """SQL for one field of a record body (NULL, rather than an error, if it is not JSON)."""
+    return f"CASE WHEN json_valid({column}) THEN json_extract({column}, '$.{name}') END"

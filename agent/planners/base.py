@@ -40,6 +40,8 @@ class Observation(BaseModel):
     accounts: list[AccountObservation]
     changes: list[str] = Field(default_factory=list)  # what changed since the last run
     gains_budget_left: float = 0.0
+    restrictions: list[str] = Field(default_factory=list)  # in force for the household
+    pending: list[str] = Field(default_factory=list)  # scheduled purchases in the next 30 days
 
 
 class PlannedStep(BaseModel):

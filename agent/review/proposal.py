@@ -68,3 +68,4 @@ class Proposal(_Contract):
     checks: list[CheckResult]
     evidence: EvidenceRef
     rationale: str = ""  # optional key: the plain-language explanation for the advisor
+    alerts: dict[str, str] = Field(default_factory=dict)  # optional key: account -> TE status

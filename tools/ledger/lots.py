@@ -48,6 +48,7 @@ class LotPart:
         lot_id: str,
         quantity: float,
         cost_basis: float,
+        *,
         purchase_day: int,
         acquired_day: int,
         seq: int,
@@ -79,8 +80,9 @@ class LotPart:
         basis = self.cost_basis * share
         adjustment = self.adjustment * share
         front = LotPart(
-            self.account_id, self.symbol, self.lot_id, quantity, basis, self.purchase_day,
-            self.acquired_day, self.seq, self.replaceable, adjustment,
+            self.account_id, self.symbol, self.lot_id, quantity, basis,
+            purchase_day=self.purchase_day, acquired_day=self.acquired_day, seq=self.seq,
+            replaceable=self.replaceable, adjustment=adjustment,
         )
         self.quantity -= quantity
         self.cost_basis -= basis

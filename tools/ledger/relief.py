@@ -2,7 +2,8 @@
 
 Treas. Reg. §1.1012-1(c)(1): shares not adequately identified are relieved first in, first
 out; an account may instead give a standing order (§1.1012-1(c)(8)): highest basis first, or
-the order that minimizes tax. A sale naming a ``lot_id`` is specific identification whatever the method.
+the order that minimizes tax. A sale naming a ``lot_id`` is specific identification whatever
+the method.
 The ordering works on parts, so shares of one lot with different bases (some carrying a
 wash-sale adjustment) are ranked on their own basis.
 """
@@ -23,6 +24,7 @@ def relief_order(
     method: ReliefMethod,
     price: float,
     sell_day: int,
+    *,
     short_rate: float,
     long_rate: float,
 ) -> list[LotPart]:

@@ -33,6 +33,7 @@ class Disposal:
     term: Term
     row: int  # data row of the sale in its source
     taxable: bool  # False in IRA-type accounts, where gains and losses are not recognized
+    seq: int  # order of disposal (1-based), unique within a replay and its forks
     wash_sale_disallowed: float = 0.0
 
     @property
@@ -57,6 +58,7 @@ class WashSale:
     loss_account_id: str
     loss_symbol: str
     loss_lot_id: str
+    loss_seq: int  # ``Disposal.seq`` of the loss shares
     sell_date: dt.date
     replacement_account_id: str
     replacement_symbol: str

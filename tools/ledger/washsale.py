@@ -16,9 +16,11 @@ replacement shares in the order of acquisition, each replacement share absorbing
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections import deque
 from collections.abc import Iterator
+from typing import Any
 
 from tools.ledger.holding import tacked_start
 from tools.ledger.lots import QUANTITY_EPSILON, LotPart, OpenLotStore
@@ -66,6 +68,15 @@ class _KeyBook:
 
 class WashSaleMatcher:
     """Matches loss shares to replacement shares across every account of a household."""
+
+    def fork(self, lots: OpenLotStore, memo: dict[int, Any]) -> WashSaleMatcher:
+        """A copy whose books point into ``lots`` (deep-copied with the same ``memo``).
+
+        The copy starts a new list of matches: forks only need what their simulation adds.
+        """
+        twin = WashSaleMatcher(lots, self._ira_accounts)
+        twin._books = copy.deepcopy(self._books, memo)
+        return twin
 
     def __init__(self, lots: OpenLotStore, ira_accounts: frozenset[str]) -> None:
         self._lots = lots
@@ -174,6 +185,7 @@ class WashSaleMatcher:
                 loss_account_id=loss.account_id,
                 loss_symbol=loss.symbol,
                 loss_lot_id=loss.lot_id,
+                loss_seq=loss.disposal.seq,
                 sell_date=dt.date.fromordinal(loss.sell_day),
                 replacement_account_id=absorbing.account_id,
                 replacement_symbol=absorbing.symbol,

@@ -93,7 +93,7 @@ def check_choice(table: CsvTable, column: str, allowed: Collection[str],
     return report_values(table, mask, column, f"{column} '{{value}}' is not one of {choices}")
 
 
-def check_known(table: CsvTable, column: str, known: Collection[str] | None, what: str,
+def check_known(table: CsvTable, column: str, known: Collection[str] | None, *, what: str,
                 source: str, where: pd.Series | np.ndarray | None = None) -> list[Problem]:
     """Non-blank references absent from ``known`` (skipped when ``known`` could not be read)."""
     if known is None:
@@ -111,7 +111,7 @@ def duplicates(table: CsvTable, columns: list[str], column: str,
 
     ``describe`` words the message from the key cells; the earlier row is appended.
     """
-    keys = table.frame[columns]
+    keys = pd.DataFrame({name: table.cells(name) for name in columns})
     repeated = keys.duplicated(keep=False).to_numpy()
     first_row: dict[tuple[str, ...], int] = {}
     problems = []
@@ -120,6 +120,15 @@ def duplicates(table: CsvTable, columns: list[str], column: str,
         if key not in first_row:
             first_row[key] = int(i) + 1
             continue
-        message = f"{describe(dict(zip(columns, key, strict=True)))} (first at row {first_row[key]})"
+        described = describe(dict(zip(columns, key, strict=True)))
+        message = f"{described} (first at row {first_row[key]})"
         problems.append(Problem(table.name, int(i) + 1, column, message))
+    return problems
+
+
+def not_positive(table: CsvTable, column: str, numbers: np.ndarray) -> list[Problem]:
+    """Negative or zero values where only a positive one makes sense (prices, ratios)."""
+    problems = negative(table, column, numbers)
+    problems += report_values(table, numbers == 0, column,
+                              f"{column} {{value}} must be greater than zero")
     return problems

@@ -101,9 +101,10 @@ def _header_problems(source: SourceFile, spec: TableSpec) -> list[Problem]:
     first_line = next(line for line in io.BytesIO(source.data) if line.strip())
     fields = next(csv.reader([first_line.decode("utf-8-sig")], skipinitialspace=True))
     header = [field.strip() for field in fields]
+    repeated = sorted({column for column in header if column and header.count(column) > 1})
     problems = [
-        Problem(source.name, None, column, f"column '{column}' appears more than once in the header")
-        for column in sorted({c for c in header if c and header.count(c) > 1})
+        Problem(source.name, None, column, f"column '{column}' appears twice in the header")
+        for column in repeated
     ]
     problems += [
         Problem(source.name, None, column, f"required column '{column}' is missing")

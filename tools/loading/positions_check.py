@@ -15,6 +15,7 @@ the rest.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 import numpy as np
 import pandas as pd
@@ -63,8 +64,17 @@ def share_moves(transactions: pd.DataFrame) -> pd.DataFrame:
     return moves.assign(group=group, cum_ratio=cum_ratio, position=position)
 
 
-def oversell_problems(moves: pd.DataFrame, file_name: str) -> list[Problem]:
-    """Sells of more shares than the account holds, or than the named lot can hold."""
+def oversell_problems(moves: pd.DataFrame, file_name: str,
+                      unreplayable: Collection[tuple[str, str]] = ()) -> list[Problem]:
+    """Sells of more shares than the account holds, or than the named lot can hold.
+
+    ``unreplayable`` lists (account_id, symbol) pairs with a share-moving row that could not
+    be placed (bad date or quantity, unknown action): their positions are unknown, so their
+    sells are not judged; the row at fault is reported on its own.
+    """
+    if unreplayable:
+        pairs = pd.MultiIndex.from_arrays([moves["account_id"], moves["symbol"]])
+        moves = moves[~pairs.isin(list(unreplayable))]
     sells = (moves["action"] == "sell").to_numpy()
     oversold = sells & (moves["position"].to_numpy() < -QUANTITY_TOLERANCE)
     suspects = moves[np.isin(moves["group"], np.unique(moves["group"][oversold]))]

@@ -35,7 +35,8 @@ def parse_securities(table: CsvTable) -> tuple[ParsedSecurities, list[Problem]]:
 
     valid = ~rows_with_problems(problems, len(table))
     names, sectors, industries, groups = (
-        table.cells(column).to_numpy() for column in ("name", "sector", "industry", "identical_group")
+        table.cells(column).to_numpy()
+        for column in ("name", "sector", "industry", "identical_group")
     )
     securities: dict[str, Security] = {}
     for i in np.flatnonzero(valid):

@@ -15,7 +15,7 @@ from tools.risk.alerts import (
     change_between,
     classify,
 )
-from tools.risk.curve import CurvePoint, CurveSolveError, te_curve
+from tools.risk.curve import CurvePoint, CurveSolveError, min_te_portfolio, te_curve
 from tools.risk.curve_plot import save_curve_plot
 from tools.risk.fundamental import estimate_fundamental_model
 from tools.risk.model import FactorModel, RiskInputError
@@ -55,6 +55,7 @@ __all__ = [
     "ex_post_te",
     "ledoit_wolf",
     "ledoit_wolf_covariance",
+    "min_te_portfolio",
     "save_curve_plot",
     "te_attribution",
     "te_curve",

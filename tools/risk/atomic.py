@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+_NEW_FILE_MODE = 0o644
 
 
 def write_atomically(path: Path, payload: bytes) -> None:
     """Write ``payload`` to a temporary file beside ``path``, then rename it into place.
 
-    A crash leaves either the old file or the new one, never half of either.
+    A crash leaves either the old file or the new one, never half of either. A replaced file
+    keeps its permissions; a new one is readable by all (``mkstemp`` alone would make it 0600).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else _NEW_FILE_MODE
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(temporary, mode)
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)
             stream.flush()

@@ -5,9 +5,10 @@ invested portfolio of at most N benchmark constituents. Choosing the N names is 
 cardinality constraint (non-convex), so the names come from a heuristic and only the weights
 are optimized exactly:
 
-1. **Start** from the names of the previous (smaller) size's answer, topped up with the
-   largest benchmark weights not yet held (for the first size: the N largest weights).
-   The previous answer stays feasible, so the curve never rises with N.
+1. **Start** twice: from the N largest benchmark weights, and from the names of the previous
+   (smaller) size's answer topped up with the largest benchmark weights not yet held. The
+   second start keeps the previous answer feasible, so the curve never rises with N; the
+   first means the answer is never worse than simply holding the largest names.
 2. **Optimize** the weights over those names, minimizing factor-form TE (a convex QP,
    cvxpy with Clarabel).
 3. **Swap**: by the optimality (KKT) conditions of that QP, every held name with a positive
@@ -16,12 +17,14 @@ are optimized exactly:
    marginal TE is lowest replace the held names with the smallest weights, and the weights
    are re-optimized. A swap is kept only when TE falls; after a failed swap the batch is
    halved, until no swap helps.
+
+The better of the two searches is the point on the curve.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import cvxpy as cp
@@ -72,12 +75,12 @@ def te_curve(
     previous_weights = np.zeros(0)
     for size in capped:
         started = time.perf_counter()
-        start = _top_up(previous, by_weight, size)
-        chosen, weights = _swap_search(model, bench, constituents, start)
-        if previous.size and _te_squared(model, bench, chosen, weights) > _te_squared(
-            model, bench, previous, previous_weights
-        ):
-            chosen, weights = previous, previous_weights
+        searches = [_swap_search(model, bench, constituents, by_weight[:size])]
+        if previous.size:
+            extended = _top_up(previous, by_weight, size)
+            searches.append(_swap_search(model, bench, constituents, extended))
+            searches.append((previous, previous_weights))
+        chosen, weights = min(searches, key=lambda found: _te_squared(model, bench, *found))
         held = weights >= _HELD_WEIGHT
         points.append(
             CurvePoint(
@@ -139,6 +142,15 @@ def _entering_names(
     outside = constituents[~np.isin(constituents, chosen)]
     better = outside[marginal[outside] < budget_multiplier]
     return better[np.argsort(marginal[better], kind="stable")]
+
+
+def min_te_portfolio(model: FactorModel, benchmark: pd.Series, names: Sequence[str]) -> pd.Series:
+    """Long-only, fully invested weights over ``names`` with the lowest TE to ``benchmark``."""
+    chosen = model.positions(names)
+    if chosen.size == 0:
+        raise RiskInputError("a portfolio needs at least one name")
+    weights = _optimal_weights(model, model.vector(benchmark), chosen)
+    return pd.Series(weights, index=list(names))
 
 
 def _optimal_weights(model: FactorModel, bench: np.ndarray, chosen: np.ndarray) -> np.ndarray:

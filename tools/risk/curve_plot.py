@@ -31,10 +31,10 @@ def save_curve_plot(points: Sequence[CurvePoint], path: Path, title: str) -> Non
             ha="center",
             fontsize=8,
         )
-    axes.set_xlabel("number of names held")
+    axes.set_xlabel("number of names allowed (N)")
     axes.set_ylabel("lowest ex-ante tracking error found (%, annualized)")
     axes.set_title(title)
-    axes.set_ylim(bottom=0.0)
+    axes.set_ylim(bottom=0.0, top=110.0 * max(p.te for p in points) + 1e-3)
     axes.grid(alpha=0.3)
     figure.tight_layout()
     buffer = io.BytesIO()

@@ -58,3 +58,26 @@ def monthly_days(day_ordinals: np.ndarray, first: dt.date, day_of_month: int = 1
 def months_before(as_of: dt.date, months: int) -> dt.date:
     """The date ``months`` calendar months before ``as_of`` (day clipped to the month's end)."""
     return (pd.Timestamp(as_of) - pd.DateOffset(months=months)).date()
+
+
+def yearly_days(day_ordinals: np.ndarray, month: int, after: int) -> list[int]:
+    """The first trading day of ``month`` in each year, for days strictly after ``after``."""
+    first = dt.date.fromordinal(int(day_ordinals[0]))
+    return [
+        day for day in monthly_days(day_ordinals, first).tolist()
+        if day > after and dt.date.fromordinal(int(day_ordinals[day])).month == month
+    ]
+
+
+def next_weekday(day: dt.date) -> dt.date:
+    """``day`` itself on Monday-Friday, else the following Monday."""
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def previous_weekday(day: dt.date) -> dt.date:
+    """``day`` itself on Monday-Friday, else the Friday before."""
+    while day.weekday() >= 5:
+        day -= dt.timedelta(days=1)
+    return day

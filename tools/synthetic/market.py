@@ -29,12 +29,12 @@ from tools.synthetic.universe import Universe
 @dataclass(frozen=True)
 class MarketCalibration:
     market_vol: float = 0.155  # annualized; the cap-weighted index adds sector noise to ~16%
-    market_drift: float = 0.075  # annualized log drift of the market factor (exact)
+    market_drift: float = 0.06  # annualized log drift of the market factor (exact)
     beta_mean: float = 1.0
     beta_sd: float = 0.22
     sector_loading_sd: float = 0.25  # around 1
     style_vols: tuple[float, ...] = (0.035, 0.04, 0.055, 0.03)  # size, value, momentum, quality
-    idio_vol_median: float = 0.205  # annualized idiosyncratic volatility of a median stock
+    idio_vol_median: float = 0.185  # annualized idiosyncratic volatility of a median stock
     idio_vol_dispersion: float = 0.30  # log-sd of idiosyncratic volatility across stocks
     idio_size_tilt: float = 0.10  # smaller caps carry more idiosyncratic risk
     tail_df: float = 5.0  # Student t degrees of freedom of the shocks

@@ -169,7 +169,9 @@ def _pay_dividends(
     return price, events
 
 
-def _back_adjust(close_cents: np.ndarray, dividends: DividendEvents, split: SplitEvent) -> np.ndarray:
+def _back_adjust(
+    close_cents: np.ndarray, dividends: DividendEvents, split: SplitEvent
+) -> np.ndarray:
     """Adjusted close: close times the product of the adjustment factors of later events."""
     multipliers = np.ones(close_cents.shape)
     previous_close = close_cents[dividends.day - 1, dividends.security]

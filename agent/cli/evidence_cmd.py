@@ -1,0 +1,139 @@
+"""``lotwise evidence``: read and verify the append-only evidence log of review runs.
+
+Exit codes: 0 done (for ``verify``: intact), 1 ``verify`` found tampering, 2 bad input (no
+store, unknown run, wrong options).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from agent.cli.common import DataDir, Format, bad_input_exits, print_json, stderr, stdout
+from agent.evidence.store import EvidenceStore, evidence_path, unknown_run
+from agent.evidence.timeline import SHORT_HASH, render_timeline
+from agent.evidence.verify import VerificationResult, verify_all, verify_run
+from agent.paths import state_dir_for
+from tools.errors import DataValidationError
+
+TAMPERED_EXIT = 1
+FORMATS = ("table", "json")
+
+StateDir = Annotated[
+    Path | None,
+    typer.Option("--state-dir", file_okay=False,
+                 help="Where lotwise keeps its state (default DIR/.lotwise)."),
+]
+RunId = Annotated[str, typer.Argument(help="The review run's id.", show_default=False)]
+
+evidence_app = typer.Typer(
+    help="The evidence log: what each review run saw, checked, proposed and who approved it.",
+    no_args_is_help=True,
+)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``evidence`` command group to ``app``."""
+    app.add_typer(evidence_app, name="evidence")
+
+
+@evidence_app.command("show")
+def show(run_id: RunId, data: DataDir, fmt: Format = "table",
+         state_dir: StateDir = None) -> None:
+    """A run's records as a timeline: seq, time, node, kind, summary, short hash."""
+    _check_format(fmt)
+    with bad_input_exits(), EvidenceStore(_existing_store(data, state_dir)) as store:
+        records = store.records(run_id)
+        if not records:
+            raise unknown_run(store.path, run_id)
+    if fmt == "json":
+        print_json({"run_id": run_id, "head": records[-1].hash,
+                    "records": [record.document() for record in records]})
+    else:
+        stdout.print(render_timeline(run_id, records))
+
+
+@evidence_app.command("verify")
+def verify(
+    run_id: Annotated[str | None, typer.Argument(help="The run to verify.",
+                                                 show_default=False)] = None,
+    *,
+    data: DataDir,
+    all_runs: Annotated[bool, typer.Option("--all", help="Verify every run and the "
+                                           "store-wide sequence.")] = False,
+    anchor: Annotated[str | None, typer.Option(
+        "--anchor", help="A hash recorded elsewhere (the proposal's evidence.head_hash): "
+        "fail unless the run's chain contains it.")] = None,
+    fmt: Format = "table",
+    state_dir: StateDir = None,
+) -> None:
+    """Recompute the hash chains; exit 1 naming the first bad seq if anything was altered."""
+    _check_format(fmt)
+    if (run_id is not None) == all_runs:
+        raise typer.BadParameter("give either a RUN_ID or --all")
+    if anchor is not None and all_runs:
+        raise typer.BadParameter("--anchor applies to one run, not --all")
+    with bad_input_exits():
+        path = _existing_store(data, state_dir)
+        result = verify_all(path) if run_id is None else verify_run(path, run_id, anchor)
+    if not result.guards_intact:
+        stderr.print("[yellow]warning:[/yellow] the store's append-only triggers are missing "
+                     "or altered", markup=True, highlight=False)
+    if fmt == "json":
+        print_json(result.document())
+    else:
+        for line in _verdict(result):
+            typer.echo(line)
+    if not result.ok:
+        raise typer.Exit(TAMPERED_EXIT)
+
+
+@evidence_app.command("runs")
+def runs(data: DataDir, fmt: Format = "table", state_dir: StateDir = None) -> None:
+    """Every run in the store with its record count and head hash."""
+    _check_format(fmt)
+    with bad_input_exits(), EvidenceStore(_existing_store(data, state_dir)) as store:
+        summaries = store.run_summaries()
+    if fmt == "json":
+        print_json({"runs": [
+            {"run_id": s.run_id, "records": s.records, "head": s.head,
+             "last_timestamp": s.last_timestamp}
+            for s in summaries
+        ]})
+        return
+    table = Table(title=f"{len(summaries)} runs", title_justify="left")
+    for column in ("run", "records", "head", "last record (UTC)"):
+        table.add_column(column, no_wrap=True)
+    for summary in summaries:
+        table.add_row(summary.run_id, str(summary.records), summary.head[:SHORT_HASH],
+                      (summary.last_timestamp or "?").replace("T", " ")[:19])
+    stdout.print(table)
+
+
+def _verdict(result: VerificationResult) -> list[str]:
+    if result.ok:
+        runs = f" in {result.runs} runs" if result.scope == "all" else ""
+        return [f"verified {result.records} records{runs}, head {result.head}"]
+    if not result.breaks:
+        return [f"FAILED: run {result.scope}: anchor {result.anchor} is not in its chain "
+                "(the run was truncated or rewritten after the anchor was taken)"]
+    return [f"FAILED: {chain_break.describe()}" for chain_break in result.breaks]
+
+
+def _existing_store(data: Path, state_dir: Path | None) -> Path:
+    """The evidence file of a data directory; bad input if there is none."""
+    if not data.is_dir():
+        raise DataValidationError.single(str(data), None, None, "no such data directory")
+    path = evidence_path(state_dir_for(data, state_dir))
+    if not path.is_file():
+        raise DataValidationError.single(str(path), None, None,
+                                         "no evidence store (no review has run here yet)")
+    return path
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")

@@ -1,0 +1,160 @@
+"""``lotwise review``, ``approvals``, ``approve``, ``reject`` and ``runs``."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from agent.cli.common import (
+    AsOf,
+    DataDir,
+    Format,
+    as_date,
+    bad_input_exits,
+    print_json,
+    stderr,
+    stdout,
+)
+from agent.cli.render import proposal_view, runs_table
+from agent.review.decision import DecisionRefused
+from agent.review.runner import NotPending, ReviewRunner, UnknownRun
+from agent.review.runs import RunRecord
+
+StateDir = Annotated[Path | None, typer.Option(
+    "--state-dir", help="Where runs, checkpoints and evidence live (default DIR/.lotwise).")]
+By = Annotated[str, typer.Option("--by", help="Who is acting (recorded in the evidence).")]
+
+
+def _default_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _emit(run: RunRecord, fmt: str) -> None:
+    if run.proposal is None:
+        stderr.print(f"run {run.run_id} is {run.status} and has no proposal yet")
+        raise typer.Exit(1)
+    if fmt == "json":
+        print_json(run.proposal)
+    else:
+        stdout.print(proposal_view(run.proposal))
+
+
+def review(
+    data: DataDir, household: Annotated[str, typer.Option("--household")],
+    as_of: AsOf = None, by: Annotated[str | None, typer.Option("--by")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Start a new run even if one exists.")]
+    = False,
+    fmt: Format = "table", state_dir: StateDir = None,
+) -> None:
+    """Review a household: perceive, plan, optimize, check and propose (waits if high impact)."""
+    with bad_input_exits():
+        runner = ReviewRunner(data, state_dir)
+        as_of_date = as_date(as_of)
+        run = runner.review(household, as_of_date.isoformat() if as_of_date else None,
+                            requested_by=by or _default_user(), force=force)
+    _emit(run, fmt)
+
+
+def approvals(data: DataDir, fmt: Format = "table", state_dir: StateDir = None) -> None:
+    """List runs waiting for approval."""
+    pending = ReviewRunner(data, state_dir).pending()
+    if fmt == "json":
+        print_json([run.proposal for run in pending])
+    else:
+        stdout.print(runs_table(pending, title="Waiting for approval"))
+
+
+def approve(
+    run_id: str, data: DataDir, by: By,
+    comment: Annotated[str, typer.Option("--comment")] = "",
+    drop: Annotated[list[int] | None, typer.Option(
+        "--drop", help="Trade number to remove before execution (repeatable).")] = None,
+    fmt: Format = "table", state_dir: StateDir = None,
+) -> None:
+    """Approve a pending run (optionally without some trades); it is re-checked and executed."""
+    _decide(lambda runner: runner.approve(run_id, by, comment, drop or []), data, state_dir, fmt)
+
+
+def reject(
+    run_id: str, data: DataDir, by: By,
+    reason: Annotated[str, typer.Option("--reason")],
+    fmt: Format = "table", state_dir: StateDir = None,
+) -> None:
+    """Reject a pending run, with a reason."""
+    _decide(lambda runner: runner.reject(run_id, by, reason), data, state_dir, fmt)
+
+
+def _decide(
+    action: Callable[[ReviewRunner], RunRecord], data: Path, state_dir: Path | None, fmt: str
+) -> None:
+    runner = ReviewRunner(data, state_dir)
+    try:
+        with bad_input_exits():
+            run = action(runner)
+    except UnknownRun as error:
+        stderr.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from error
+    except (NotPending, DecisionRefused) as error:
+        stderr.print(f"[red]refused:[/red] {error}")
+        raise typer.Exit(1) from error
+    _emit(run, fmt)
+
+
+runs_app = typer.Typer(help="Review runs and their proposals.", invoke_without_command=True)
+
+
+@runs_app.callback()
+def runs(
+    ctx: typer.Context, data: DataDir,
+    household: Annotated[str | None, typer.Option("--household")] = None,
+    fmt: Format = "table", state_dir: StateDir = None,
+) -> None:
+    """List runs (all, or one household's)."""
+    ctx.obj = (data, state_dir)
+    if ctx.invoked_subcommand is not None:
+        return
+    records = ReviewRunner(data, state_dir).services.runs.list(household_id=household)
+    if fmt == "json":
+        print_json([{"run_id": r.run_id, "household_id": r.household_id, "as_of": r.as_of,
+                     "status": r.status, "requested_by": r.requested_by,
+                     "created_at": r.created_at} for r in records])
+    else:
+        stdout.print(runs_table(records))
+
+
+@runs_app.command("show")
+def runs_show(ctx: typer.Context, run_id: str, fmt: Format = "table") -> None:
+    """Show one run's proposal, decision and orders."""
+    data, state_dir = ctx.obj
+    runner = ReviewRunner(data, state_dir)
+    run = runner.services.runs.get(run_id)
+    if run is None:
+        stderr.print(f"[red]error:[/red] no run {run_id}")
+        raise typer.Exit(2)
+    decision = runner.services.runs.decision(run_id)
+    orders = runner.services.runs.orders(run_id)
+    if fmt == "json":
+        print_json({"proposal": run.proposal, "decision": decision, "orders": orders,
+                    "status": run.status, "requested_by": run.requested_by})
+        return
+    if run.proposal:
+        stdout.print(proposal_view(run.proposal))
+    if decision:
+        stdout.print(f"decision: {decision['decision']} by {decision['by']} at "
+                     f"{decision['decided_at']} {decision['comment']}".rstrip())
+    stdout.print(f"orders written: {len(orders)}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("review")(review)
+    app.command("approvals")(approvals)
+    app.command("approve")(approve)
+    app.command("reject")(reject)
+    app.add_typer(runs_app, name="runs")

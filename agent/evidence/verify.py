@@ -1,0 +1,327 @@
+"""Recompute the evidence chains and say where, and how, they were broken.
+
+Verification streams rows straight from SQLite and checks, per record: its seq follows the
+previous one, SHA-256(previous hash + body) equals the stored hash, and the ``run_id`` and
+``seq`` columns agree with the hashed body. The fast path neither parses bodies nor builds
+models: RFC 8785 sorts keys, so a body always ends with its ``prev_hash``, ``run_id``, ``seq``
+and ``timestamp`` members, and comparing that tail's text with the expected text checks them
+(a JSON string cannot contain an unescaped quote, so the last ``"prev_hash":"`` is the
+top-level one). When a check fails, a slower diagnosis parses the record and looks around it
+to name the first bad seq and what happened (deleted, inserted, reordered, altered).
+
+What a chain cannot show on its own: records removed from the end of a run, or a run rewritten
+wholesale with recomputed hashes. ``verify_all`` catches the first while later records exist
+(store-wide sequence); an ``anchor`` catches both, given a hash kept elsewhere, such as the
+``evidence.head_hash`` of the run's proposal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agent.evidence.chain import GENESIS_HASH, canonical_json
+from agent.evidence.schema import GUARDS, TABLE
+from agent.evidence.store import unknown_run
+from tools.errors import DataValidationError
+
+FETCH_ROWS = 20_000
+HASH_BYTES = 32
+_TAIL_START = '"prev_hash":"'
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """The first bad record of a run (``seq``), or of the store-wide sequence (``gseq`` only)."""
+
+    run_id: str | None
+    seq: int | None
+    gseq: int | None
+    problem: str
+
+    def describe(self) -> str:
+        if self.run_id is None:
+            return f"store sequence {self.gseq}: {self.problem}"
+        return f"run {self.run_id}, seq {self.seq}: {self.problem}"
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    scope: str  # a run id, or "all"
+    records: int  # records read
+    runs: int
+    head: str | None  # the run's head, or the store-wide head for "all"
+    heads: dict[str, str]  # last intact hash per run
+    guards_intact: bool  # both append-only triggers present and unchanged
+    breaks: list[ChainBreak] = field(default_factory=list)  # first per run, then store-wide
+    anchor: str | None = None
+    anchor_found: bool | None = None  # None when no anchor was given or the chain is broken
+
+    @property
+    def ok(self) -> bool:
+        return not self.breaks and self.anchor_found is not False
+
+    @property
+    def first_bad_seq(self) -> int | None:
+        return next((b.seq for b in self.breaks if b.seq is not None), None)
+
+    def document(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "scope": self.scope,
+            "records": self.records,
+            "runs": self.runs,
+            "head": self.head,
+            "heads": self.heads,
+            "guards_intact": self.guards_intact,
+            "anchor": self.anchor,
+            "anchor_found": self.anchor_found,
+            "first_bad_seq": self.first_bad_seq,
+            "breaks": [
+                {"run_id": b.run_id, "seq": b.seq, "gseq": b.gseq, "problem": b.problem}
+                for b in self.breaks
+            ],
+        }
+
+
+def verify_run(path: Path, run_id: str, anchor: str | None = None) -> VerificationResult:
+    """Check one run's chain; ``anchor``, if given, must be the hash of one of its records."""
+    with _read_only(path) as conn:
+        cursor = conn.execute(
+            f"SELECT seq, body, hash FROM {TABLE} WHERE run_id = ? ORDER BY seq",
+            (run_id,),
+        )
+        checker = _RunChecker(run_id)
+        anchor_found = False
+        failure: ChainBreak | None = None
+        rows = 0
+        for seq, body, stored in _stream(cursor):
+            rows += 1
+            if not checker.accept(seq, body, stored):
+                failure = checker.diagnose(conn, seq, body, stored)
+                break
+            anchor_found = anchor_found or stored == anchor
+        if rows == 0:
+            raise unknown_run(path, run_id)
+        return VerificationResult(
+            scope=run_id,
+            records=checker.checked,
+            runs=1,
+            head=checker.prev_hex if checker.checked else None,
+            heads={run_id: checker.prev_hex} if checker.checked else {},
+            guards_intact=_guards_intact(conn),
+            breaks=[failure] if failure else [],
+            anchor=anchor,
+            anchor_found=anchor_found if anchor is not None and failure is None else None,
+        )
+
+
+def verify_all(path: Path) -> VerificationResult:
+    """Check every run's chain, then the store-wide chain that orders all records.
+
+    Every run is checked exactly as ``verify_run`` would, so each damaged run is named with
+    its first bad seq; the store-wide pass then reports the first gap or break in the global
+    order (deleted runs, removed run tails).
+    """
+    with _read_only(path) as conn:
+        cursor = conn.execute(
+            f"SELECT gseq, run_id, seq, body, hash FROM {TABLE} ORDER BY run_id, seq"
+        )
+        checkers: list[_RunChecker] = []
+        breaks: list[ChainBreak] = []
+        broken = False
+        rows = 0
+        for gseq, run_id, seq, body, stored in _stream(cursor):
+            rows += 1
+            if not checkers or checkers[-1].run_id != run_id:
+                checkers.append(_RunChecker(run_id))
+                broken = False
+            checker = checkers[-1]
+            if not broken and not checker.accept(seq, body, stored):
+                breaks.append(checker.diagnose(conn, seq, body, stored, gseq))
+                broken = True
+        store_break, store_head = _verify_store_sequence(conn)
+        return VerificationResult(
+            scope="all",
+            records=rows,
+            runs=len(checkers),
+            head=store_head,
+            heads={c.run_id: c.prev_hex for c in checkers if c.checked},
+            guards_intact=_guards_intact(conn),
+            breaks=[*breaks, *([store_break] if store_break else [])],
+        )
+
+
+def _verify_store_sequence(conn: sqlite3.Connection) -> tuple[ChainBreak | None, str | None]:
+    """The first break of the store-wide chain (None if intact) and its head."""
+    cursor = conn.execute(f"SELECT gseq, hash, global_hash FROM {TABLE} ORDER BY gseq")
+    expected = 0
+    previous = _hash_bytes(GENESIS_HASH)
+    head: str | None = None
+    for gseq, record_hash, stored in _stream(cursor):
+        expected += 1
+        computed = hashlib.sha256(previous + _hash_bytes(record_hash)).digest()
+        if gseq != expected or computed.hex() != stored:
+            return _diagnose_store(gseq, expected), head
+        previous = computed
+        head = stored
+    return None, head
+
+
+class _RunChecker:
+    """Walks one run's records in order: ``accept`` is the fast path, ``diagnose`` the slow."""
+
+    __slots__ = ("checked", "prev_hex", "prev_raw", "run_id", "run_id_json")
+
+    def __init__(self, run_id: str) -> None:
+        self.run_id = run_id
+        self.run_id_json = canonical_json(run_id).decode()
+        self.checked = 0
+        self.prev_hex = GENESIS_HASH
+        self.prev_raw = _hash_bytes(GENESIS_HASH)
+
+    def accept(self, seq: Any, body: Any, stored: Any) -> bool:
+        """True (and advance) when the row is the intact next record of the run."""
+        try:
+            if seq != self.checked + 1:
+                return False
+            computed = hashlib.sha256(self.prev_raw + body.encode()).digest()
+            if computed.hex() != stored:
+                return False
+            tail = (f'"prev_hash":"{self.prev_hex}","run_id":{self.run_id_json},'
+                    f'"seq":{seq},"timestamp":"')
+            if not body.startswith(tail, body.rfind(_TAIL_START)):
+                return False
+        except (AttributeError, TypeError):
+            return False
+        self.checked = seq
+        self.prev_raw = computed
+        self.prev_hex = stored
+        return True
+
+    def diagnose(
+        self, conn: sqlite3.Connection, seq: Any, body: Any, stored: Any,
+        gseq: int | None = None,
+    ) -> ChainBreak:
+        """Name the run's first bad seq and what happened, given the row ``accept`` refused."""
+        expected = self.checked + 1
+
+        def at(bad_seq: int, problem: str) -> ChainBreak:
+            return ChainBreak(self.run_id, bad_seq, gseq, problem)
+
+        if not isinstance(seq, int):
+            return at(expected, f"seq column altered (holds {seq!r})")
+        if seq > expected:
+            return at(expected, f"record missing (deleted): the next stored record is seq {seq}")
+        if seq < expected:
+            return at(seq, "seq stored twice (a record was added with a duplicate seq)")
+        document = _record_document(body)
+        if document is None or not isinstance(stored, str):
+            return at(seq, "record altered: it is no longer a valid evidence record")
+        claimed_prev = document["prev_hash"]
+        recomputed = hashlib.sha256(_hash_bytes(claimed_prev) + body.encode()).hexdigest()
+        if recomputed != stored:
+            return at(seq, "record altered: its content no longer matches its hash")
+        if document.get("run_id") != self.run_id:
+            return at(seq, f"record moved: it was written as seq {document.get('seq')!r} of "
+                           f"run {document.get('run_id')!r}")
+        if claimed_prev != self.prev_hex:
+            return self._misplaced(conn, seq, claimed_prev, at)
+        if document.get("seq") != seq:
+            return at(seq, f"record renumbered: it was written as seq {document.get('seq')!r}")
+        return at(seq, "record altered: it is not in the canonical form it was hashed in")
+
+    def _misplaced(
+        self, conn: sqlite3.Connection, seq: int, claimed_prev: str,
+        at: Callable[[int, str], ChainBreak],
+    ) -> ChainBreak:
+        """An intact record in the wrong place: find the record it was chained after."""
+        if claimed_prev == GENESIS_HASH:
+            return at(seq, "records reordered or inserted: the record at this seq was hashed "
+                           "as the run's first record")
+        row = conn.execute(
+            f"SELECT seq FROM {TABLE} WHERE run_id = ? AND hash = ?", (self.run_id, claimed_prev)
+        ).fetchone()
+        if row is None:
+            return at(seq, "chain broken: the record it was chained after is no longer in the "
+                           "run (deleted or replaced)")
+        linked = row[0]
+        if linked < seq - 1:
+            first = linked + 1
+            span = f"seq {first}" if first == seq - 1 else f"seqs {first}-{seq - 1}"
+            return at(first, f"record inserted: {span} did not exist when seq {seq} was "
+                             f"written (it was chained after seq {linked})")
+        return at(seq, f"records reordered: the record at seq {seq} was chained after "
+                       f"seq {linked}")
+
+
+def _record_document(body: Any) -> dict[str, Any] | None:
+    """The parsed body, if it is text holding an object with a well-formed ``prev_hash``."""
+    if not isinstance(body, str):
+        return None
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(document, dict) or len(_hash_bytes(document.get("prev_hash"))) != HASH_BYTES:
+        return None
+    return document
+
+
+def _hash_bytes(text: Any) -> bytes:
+    """Raw bytes of a hex hash; empty for anything else (a tampered column never matches)."""
+    try:
+        return bytes.fromhex(text)
+    except (TypeError, ValueError):
+        return b""
+
+
+def _diagnose_store(gseq: Any, expected: int) -> ChainBreak:
+    if isinstance(gseq, int) and gseq > expected:
+        missing = str(expected) if gseq == expected + 1 else f"{expected}-{gseq - 1}"
+        return ChainBreak(None, None, expected,
+                          f"records {missing} of the store-wide sequence are missing "
+                          "(deleted records or whole runs)")
+    return ChainBreak(None, None, expected,
+                      "store-wide chain broken (records altered, inserted or reordered)")
+
+
+def _stream(cursor: sqlite3.Cursor) -> Iterator[tuple[Any, ...]]:
+    while rows := cursor.fetchmany(FETCH_ROWS):
+        yield from rows
+
+
+@contextmanager
+def _read_only(path: Path) -> Iterator[sqlite3.Connection]:
+    """A read-only connection to an existing store (verification never creates or repairs)."""
+    if not path.is_file():
+        raise DataValidationError.single(str(path), None, None, "no evidence store here")
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        try:
+            conn.execute(f"SELECT 1 FROM {TABLE} LIMIT 1").fetchall()
+        except sqlite3.DatabaseError as error:
+            raise DataValidationError.single(
+                str(path), None, None, f"not an evidence store ({error})"
+            ) from error
+        yield conn
+    finally:
+        conn.close()
+
+
+def _guards_intact(conn: sqlite3.Connection) -> bool:
+    found = dict(conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (TABLE,)
+    ).fetchall())
+    return all(_normalized(found.get(name) or "") == _normalized(sql)
+               for name, sql in GUARDS.items())
+
+
+def _normalized(sql: str) -> str:
+    return " ".join(sql.split())

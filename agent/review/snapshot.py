@@ -1,0 +1,79 @@
+"""What a review sees: the validated data directory, its ledger and its risk model.
+
+Nodes re-open the snapshot instead of carrying DataFrames through checkpoints. It is cached
+in-process, keyed by the files' names, sizes and modification times, so consecutive nodes
+(and every household of a daily run) share one load, while a changed file forces a reload.
+The snapshot hash (over file digests and the as-of date) goes into the evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from tools.dataset import PortfolioData
+from tools.household_policy import household_policy
+from tools.ledger import Ledger, replay_ledger
+from tools.loading import load_data_dir
+from tools.risk.model import FactorModel
+from tools.risk.pca import estimate_pca_model
+from tools.risk.returns import daily_returns
+
+_CACHE_LIMIT = 4
+_cache: dict[tuple[object, ...], Snapshot] = {}
+
+
+@dataclass(eq=False)
+class Snapshot:
+    data: PortfolioData
+    hash: str  # sha256 over sorted (file, digest) pairs and the as-of date
+
+    @cached_property
+    def ledger(self) -> Ledger:
+        rates = {}
+        for household_id in self.data.households:
+            tax = household_policy(self.data, household_id).tax
+            rates[household_id] = (tax.short_rate, tax.long_rate)
+        default_tax = household_policy(self.data).tax
+        return replay_ledger(
+            self.data.transactions, self.data.accounts, self.data.securities,
+            default_tax.short_rate, default_tax.long_rate,
+            as_of=self.data.as_of, household_rates=rates)
+
+    @cached_property
+    def risk_model(self) -> FactorModel:
+        return estimate_pca_model(daily_returns(self.data.adj_close, self.data.as_of))
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.data.as_of
+
+
+def load_snapshot(data_dir: Path, as_of: str | None = None) -> Snapshot:
+    key = (str(data_dir.resolve()), as_of, _fingerprint(data_dir))
+    found = _cache.get(key)
+    if found is not None:
+        return found
+    data = load_data_dir(data_dir, dt.date.fromisoformat(as_of) if as_of else None)
+    snapshot = Snapshot(data=data, hash=snapshot_hash(data))
+    if len(_cache) >= _CACHE_LIMIT:
+        _cache.pop(next(iter(_cache)))
+    _cache[key] = snapshot
+    return snapshot
+
+
+def snapshot_hash(data: PortfolioData) -> str:
+    text = "\n".join(f"{name}:{digest}" for name, digest in sorted(data.file_digests.items()))
+    return hashlib.sha256(f"{text}\nas_of:{data.as_of.isoformat()}".encode()).hexdigest()
+
+
+def _fingerprint(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    entries = []
+    for path in sorted(data_dir.iterdir()):
+        if path.is_file():
+            stat = path.stat()
+            entries.append((path.name, stat.st_size, stat.st_mtime_ns))
+    return tuple(entries)

@@ -1,0 +1,108 @@
+"""An independent, deliberately simple replay of a generated data directory for the tests.
+
+It reads the CSV files as text (no code shared with the generator), walks transactions.csv
+row by row in file order, and records every inconsistency it sees: a sale of more shares than
+held, negative cash in a managed account, a trade price that is not the day's close, a split
+that leaves nothing to split, a row dated after as-of.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+TRADES = {"buy", "reinvest", "sell"}
+
+
+@dataclass
+class BuyLot:
+    account_id: str
+    symbol: str
+    date: str
+    shares: Decimal  # current shares (after later splits)
+    unit_cost: Decimal  # per current share
+
+
+@dataclass
+class Replay:
+    positions: dict[tuple[str, str], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    cash: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    lots: list[BuyLot] = field(default_factory=list)
+    sold: set[tuple[str, str]] = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)
+    rows: list[dict[str, str]] = field(default_factory=list)
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def close_panel(root: Path) -> pd.DataFrame:
+    prices = pd.read_csv(root / "prices.csv", dtype={"close": str})
+    return prices.pivot(index="date", columns="symbol", values="close")
+
+
+def replay(root: Path) -> Replay:
+    accounts = {row["account_id"]: row for row in read_csv(root / "accounts.csv")}
+    closes = close_panel(root)
+    last_date = closes.index[-1]
+    state = Replay(rows=read_csv(root / "transactions.csv"))
+    for number, row in enumerate(state.rows, start=1):
+        account, action, symbol = row["account_id"], row["action"], row["symbol"]
+        quantity = Decimal(row["quantity"])
+        where = f"row {number} ({action} {symbol} {row['date']})"
+        if row["date"] > last_date:
+            state.problems.append(f"{where}: after the last price date")
+        key = (account, symbol)
+        if action in TRADES:
+            price = Decimal(row["price"])
+            if Decimal(closes.at[row["date"], symbol]) != price:
+                state.problems.append(f"{where}: price {price} is not the close")
+            if quantity.as_tuple().exponent < -4:
+                state.problems.append(f"{where}: more than 4 decimals")
+            if action == "sell":
+                if quantity > state.positions[key]:
+                    state.problems.append(f"{where}: sells {quantity}, holds "
+                                          f"{state.positions[key]}")
+                state.positions[key] -= quantity
+                state.cash[account] += quantity * price
+                state.sold.add(key)
+            else:
+                state.positions[key] += quantity
+                state.cash[account] -= quantity * price
+                state.lots.append(BuyLot(account, symbol, row["date"], quantity, price))
+        elif action == "split":
+            if state.positions[key] <= 0:
+                state.problems.append(f"{where}: split of a symbol not held")
+            state.positions[key] *= quantity
+            for lot in state.lots:
+                if (lot.account_id, lot.symbol) == key:
+                    lot.shares *= quantity
+                    lot.unit_cost /= quantity
+        elif action == "transfer_in":
+            state.positions[key] += quantity
+        elif action in {"deposit", "dividend"}:
+            state.cash[account] += quantity
+        elif action == "withdraw":
+            state.cash[account] -= quantity
+        else:
+            state.problems.append(f"{where}: unknown action")
+        if accounts[account]["managed"] == "true" and state.cash[account] < 0:
+            state.problems.append(f"{where}: cash of {account} is {state.cash[account]}")
+    return state
+
+
+def market_value(state: Replay, closes: pd.DataFrame, account_id: str) -> Decimal:
+    """Positions at the last close plus cash."""
+    last = closes.iloc[-1]
+    value = state.cash[account_id]
+    for (account, symbol), shares in state.positions.items():
+        if account == account_id and shares:
+            value += shares * Decimal(last[symbol])
+    return value

@@ -1,0 +1,343 @@
+"""The replay loop: transactions in date order (file order within a date) into lots, cash,
+disposals and wash sales.
+
+Design for long histories: plain slotted objects, positions keyed by (account, symbol), and
+one wash-sale book per (household, substantially-identical key) that only keeps the last 30
+days, so each row costs a handful of dict look-ups whatever the length of the history.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, NoReturn
+
+from tools.errors import DataValidationError
+from tools.ledger.holding import term_of
+from tools.ledger.lots import QUANTITY_EPSILON, LotPart, OpenLotStore
+from tools.ledger.relief import allocate, relief_order
+from tools.ledger.results import Disposal, Ledger
+from tools.ledger.washsale import PendingLoss, WashSaleMatcher
+from tools.models import Account, Lot, Security, Transaction
+
+TRANSACTIONS_FILE = "transactions.csv"
+
+
+def wash_key_of(symbol: str, securities: Mapping[str, Security] | None) -> str:
+    """The key under which the wash-sale rule compares ``symbol`` (see ``Security.wash_key``)."""
+    security = securities.get(symbol) if securities else None
+    return security.wash_key if security is not None else f"symbol:{symbol}"
+
+
+class LedgerEngine:
+    """Replay state: open lots, cash, disposals and the wash-sale books of every household.
+
+    ``short_rate``/``long_rate`` are the combined marginal rates ``min_tax`` relief ranks
+    gains with; ``household_rates`` overrides them per household.
+    """
+
+    def __init__(
+        self,
+        accounts: Mapping[str, Account],
+        securities: Mapping[str, Security] | None,
+        short_rate: float,
+        long_rate: float,
+        household_rates: Mapping[str, tuple[float, float]] | None = None,
+    ) -> None:
+        self.accounts = dict(accounts)
+        self.securities = dict(securities) if securities else {}
+        self._rate_args = (short_rate, long_rate, household_rates)
+        self._rates = {
+            account.account_id: (household_rates or {}).get(
+                account.household_id, (short_rate, long_rate)
+            )
+            for account in self.accounts.values()
+        }
+        self.lots = OpenLotStore()
+        ira_accounts = frozenset(a.account_id for a in self.accounts.values() if a.is_ira_type)
+        self.matcher = WashSaleMatcher(self.lots, ira_accounts)
+        self.disposals: list[Disposal] = []
+        self.cash: dict[str, float] = dict.fromkeys(self.accounts, 0.0)
+        self.last_day = 0
+        self._next_seq = 0
+        self._disposal_count = 0
+        self._wash_keys: dict[str, str] = {}
+        self._handlers: dict[str, Callable[[Transaction, str], LotPart | None]] = {
+            "buy": self._buy,
+            "reinvest": self._buy,
+            "sell": self._sell,
+            "split": self._split,
+            "transfer_in": self._transfer_in,
+            "deposit": self._cash_in,
+            "dividend": self._cash_in,
+            "withdraw": self._cash_out,
+        }
+
+    # -- public ------------------------------------------------------------------------
+
+    def apply(self, txn: Transaction, source: str = TRANSACTIONS_FILE) -> LotPart | None:
+        """Apply one row; ``source`` names the file (or list) rows come from in errors.
+
+        Returns the part a ``buy``, ``reinvest`` or ``transfer_in`` opened (the remainder not
+        consumed by waiting losses), else None.
+        """
+        day = txn.date.toordinal()
+        if day < self.last_day:
+            raise ValueError(f"{source} row {txn.row}: transactions must be applied in date order")
+        self.last_day = day
+        if txn.account_id not in self.accounts:
+            _fail(source, txn, "account_id", f"unknown account {txn.account_id!r}")
+        return self._handlers[txn.action](txn, source)
+
+    def apply_all(self, transactions: Iterable[Transaction], source: str = TRANSACTIONS_FILE
+                  ) -> None:
+        for txn in sorted(transactions, key=_by_date):
+            self.apply(txn, source)
+
+    def fork(self) -> LedgerEngine:
+        """An independent copy to simulate future rows on.
+
+        The copy shares nothing mutable with this engine; its ``disposals`` and wash-sale
+        matches start empty (the simulated ones only), while waiting losses carry copies of
+        their disposals so later matches never touch this engine's records.
+        """
+        short_rate, long_rate, household_rates = self._rate_args
+        twin = LedgerEngine(self.accounts, self.securities, short_rate, long_rate,
+                            household_rates)
+        memo: dict[int, Any] = {}
+        twin.lots = copy.deepcopy(self.lots, memo)
+        twin.matcher = self.matcher.fork(twin.lots, memo)
+        twin.cash = dict(self.cash)
+        twin.last_day = self.last_day
+        twin._next_seq = self._next_seq
+        twin._disposal_count = self._disposal_count
+        return twin
+
+    def ledger(self, as_of: dt.date | None) -> Ledger:
+        return Ledger(
+            as_of=as_of,
+            disposals=self.disposals,
+            wash_sales=self.matcher.wash_sales,
+            cash=self.cash,
+            engine=self,
+        )
+
+    def open_lots(self, account_id: str | None = None) -> list[Lot]:
+        order = {account: index for index, account in enumerate(self.accounts)}
+        parts = sorted(
+            self.lots.parts(account_id), key=lambda part: (order[part.account_id], part.symbol)
+        )
+        return [part.to_lot() for part in parts]
+
+    def household_of(self, account_id: str) -> str:
+        return self.accounts[account_id].household_id
+
+    def wash_key(self, symbol: str) -> str:
+        key = self._wash_keys.get(symbol)
+        if key is None:
+            key = self._wash_keys[symbol] = wash_key_of(symbol, self.securities)
+        return key
+
+    # -- actions -----------------------------------------------------------------------
+
+    def _buy(self, txn: Transaction, source: str) -> LotPart:
+        symbol, quantity, price = self._trade_fields(txn, source)
+        lot_id = txn.lot_id or f"row-{txn.row}"
+        known_symbol = self.lots.lot_symbol(txn.account_id, lot_id)
+        if known_symbol is not None and known_symbol != symbol:
+            _fail(source, txn, "lot_id", f"lot {lot_id!r} is a lot of {known_symbol}, not {symbol}")
+        cost = quantity * price + txn.fees  # purchase fees are part of the cost basis
+        day = self.last_day
+        part = LotPart(txn.account_id, symbol, lot_id, quantity, cost, purchase_day=day,
+                       acquired_day=day, seq=self._seq(), replaceable=True)
+        self.lots.add(part)
+        self.cash[txn.account_id] -= cost
+        self.matcher.on_acquisition(self.household_of(txn.account_id), self.wash_key(symbol), part)
+        return part
+
+    def _transfer_in(self, txn: Transaction, source: str) -> LotPart:
+        """An existing lot arrives; it is not an acquisition for IRC §1091 (no purchase).
+
+        Its purchase date is taken as its ``acquired_date`` (the original trade date the
+        delivering custodian reports), so first-in-first-out relief treats it by age.
+        """
+        symbol = self._symbol(txn, source)
+        quantity = _positive(txn, source, txn.quantity, "quantity")
+        if txn.acquired_date is None:
+            _fail(source, txn, "acquired_date", "a transfer_in needs the lot's acquired_date")
+        if txn.acquired_date > txn.date:
+            _fail(source, txn, "acquired_date", "acquired_date is after the transfer date")
+        if txn.cost_basis is None or txn.cost_basis < 0.0:
+            _fail(source, txn, "cost_basis", "a transfer_in needs the lot's total cost_basis")
+        lot_id = txn.lot_id or f"row-{txn.row}"
+        known_symbol = self.lots.lot_symbol(txn.account_id, lot_id)
+        if known_symbol is not None and known_symbol != symbol:
+            _fail(source, txn, "lot_id", f"lot {lot_id!r} is a lot of {known_symbol}, not {symbol}")
+        acquired = txn.acquired_date.toordinal()
+        part = LotPart(txn.account_id, symbol, lot_id, quantity, txn.cost_basis,
+                       purchase_day=acquired, acquired_day=acquired, seq=self._seq(),
+                       replaceable=False)
+        self.lots.add(part)
+        self.cash[txn.account_id] -= txn.fees
+        return part
+
+    def _sell(self, txn: Transaction, source: str) -> None:
+        symbol, quantity, price = self._trade_fields(txn, source)
+        account = self.accounts[txn.account_id]
+        position = self.lots.position(txn.account_id, symbol)
+        if position is None or not position.parts:
+            _fail(source, txn, "quantity",
+                  f"account {txn.account_id} holds no shares of {symbol} on {txn.date}")
+        if txn.lot_id:
+            candidates = self._lot_candidates(txn, source, position.parts, symbol)
+            method = "fifo"  # specific identification; inside the lot, share order
+        elif account.relief_method == "specific":
+            _fail(source, txn, "lot_id",
+                  f"account {txn.account_id} uses specific identification: name the lot_id")
+        else:
+            candidates = position.parts
+            method = account.relief_method
+        held = sum(part.quantity for part in candidates)
+        if quantity > held + QUANTITY_EPSILON:
+            what = f"lot {txn.lot_id!r}" if txn.lot_id else f"account {txn.account_id}"
+            _fail(source, txn, "quantity",
+                  f"sells {quantity:g} shares of {symbol} but {what} holds {held:g}")
+        short_rate, long_rate = self._rates[txn.account_id]
+        ordered = relief_order(candidates, method, price, self.last_day,
+                               short_rate=short_rate, long_rate=long_rate)
+        self._relieve(txn, account, allocate(ordered, quantity), price, quantity)
+        position.drop_closed()
+        self.cash[txn.account_id] += quantity * price - txn.fees
+
+    def _relieve(self, txn: Transaction, account: Account, taken: list[tuple[LotPart, float]],
+                 price: float, quantity: float) -> None:
+        """Close the shares (all of them first), then match the losses in disposal order."""
+        day = self.last_day
+        sell_date = txn.date
+        fee_per_share = txn.fees / quantity
+        taxable = not account.is_ira_type
+        sold: list[tuple[Disposal, int]] = []
+        for part, take in taken:
+            if take >= part.quantity:
+                basis = part.cost_basis
+                part.quantity = 0.0  # closed: dropped from the position and wash-sale books
+            else:
+                basis = part.take_front(take).cost_basis
+            self._disposal_count += 1
+            disposal = Disposal(
+                account_id=part.account_id,
+                symbol=part.symbol,
+                lot_id=part.lot_id,
+                quantity=take,
+                purchase_date=dt.date.fromordinal(part.purchase_day),
+                acquired_date=dt.date.fromordinal(part.acquired_day),
+                sell_date=sell_date,
+                proceeds=take * (price - fee_per_share),
+                cost_basis=basis,
+                term=term_of(part.acquired_day, day),
+                row=txn.row,
+                taxable=taxable,
+                seq=self._disposal_count,
+            )
+            self.disposals.append(disposal)
+            sold.append((disposal, part.acquired_day))
+        if not taxable:
+            # Gains and losses inside an IRA-type account are not recognized, so there is no
+            # loss for IRC §1091 to disallow and nothing to match.
+            return
+        household = account.household_id
+        for disposal, acquired_day in sold:
+            if disposal.cost_basis > disposal.proceeds:
+                self.matcher.on_loss(household, self.wash_key(disposal.symbol),
+                                     PendingLoss(disposal, day, acquired_day))
+
+    def _split(self, txn: Transaction, source: str) -> None:
+        """A ``ratio``-for-1 split: more shares, same total basis, same dates."""
+        symbol = self._symbol(txn, source)
+        ratio = _positive(txn, source, txn.quantity, "quantity")
+        position = self.lots.position(txn.account_id, symbol)
+        if position is not None:
+            for part in position.parts:
+                part.quantity *= ratio
+        self.matcher.on_split(self.household_of(txn.account_id), self.wash_key(symbol),
+                              txn.account_id, symbol, ratio)
+        self.cash[txn.account_id] -= txn.fees
+
+    def _cash_in(self, txn: Transaction, source: str) -> None:
+        self.cash[txn.account_id] += _not_negative(txn, source) - txn.fees
+
+    def _cash_out(self, txn: Transaction, source: str) -> None:
+        self.cash[txn.account_id] -= _not_negative(txn, source) + txn.fees
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _seq(self) -> int:
+        self._next_seq += 1
+        return self._next_seq
+
+    def _symbol(self, txn: Transaction, source: str) -> str:
+        symbol = txn.symbol
+        if not symbol:
+            _fail(source, txn, "symbol", f"a {txn.action} needs a symbol")
+        if self.securities and symbol not in self.securities:
+            _fail(source, txn, "symbol", f"unknown symbol {symbol!r}")
+        return symbol
+
+    def _trade_fields(self, txn: Transaction, source: str) -> tuple[str, float, float]:
+        symbol = self._symbol(txn, source)
+        quantity = _positive(txn, source, txn.quantity, "quantity")
+        if txn.price is None or txn.price < 0.0:
+            _fail(source, txn, "price", f"a {txn.action} needs a price of 0 or more")
+        return symbol, quantity, txn.price
+
+    def _lot_candidates(self, txn: Transaction, source: str, parts: list[LotPart],
+                        symbol: str) -> list[LotPart]:
+        lot_id = txn.lot_id
+        candidates = [part for part in parts if part.lot_id == lot_id]
+        if candidates:
+            return candidates
+        known_symbol = self.lots.lot_symbol(txn.account_id, lot_id)
+        if known_symbol is None:
+            _fail(source, txn, "lot_id", f"lot {lot_id!r} does not exist in account "
+                  f"{txn.account_id}")
+        if known_symbol != symbol:
+            _fail(source, txn, "lot_id", f"lot {lot_id!r} is a lot of {known_symbol}, not {symbol}")
+        _fail(source, txn, "quantity", f"lot {lot_id!r} has no open shares left on {txn.date}")
+
+
+def _by_date(txn: Transaction) -> dt.date:
+    return txn.date
+
+
+def _positive(txn: Transaction, source: str, value: float, column: str) -> float:
+    if not value > 0.0:
+        _fail(source, txn, column, f"{column} must be positive, got {value:g}")
+    return value
+
+
+def _not_negative(txn: Transaction, source: str) -> float:
+    if txn.quantity < 0.0:
+        _fail(source, txn, "quantity", f"a {txn.action} amount cannot be negative")
+    return txn.quantity
+
+
+def _fail(source: str, txn: Transaction, column: str, message: str) -> NoReturn:
+    raise DataValidationError.single(source, txn.row, column, message)
+
+
+def replay_ledger(
+    transactions: Iterable[Transaction],
+    accounts: Mapping[str, Account],
+    securities: Mapping[str, Security] | None,
+    short_rate: float,
+    long_rate: float,
+    *,
+    as_of: dt.date | None = None,
+    household_rates: Mapping[str, tuple[float, float]] | None = None,
+) -> Ledger:
+    """Replay every transaction dated on or before ``as_of`` (all when None) into a ledger."""
+    engine = LedgerEngine(accounts, securities, short_rate, long_rate, household_rates)
+    rows = transactions if as_of is None else (t for t in transactions if t.date <= as_of)
+    engine.apply_all(rows)
+    return engine.ledger(as_of)

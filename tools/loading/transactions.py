@@ -1,0 +1,273 @@
+"""transactions.csv: every trade, split, transfer and cash movement, validated column-wise.
+
+Which cells an action needs follows CONTRACTS §1 ("transactions.csv actions"): buys,
+reinvestments and sells carry a symbol and a price; a split's quantity is its ratio; a
+transfer_in brings an existing lot with its acquired_date and total cost_basis; deposits and
+withdrawals are cash without a symbol; a dividend names its payer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from tools.errors import Problem
+from tools.loading.bulk import date_objects, models_from_columns, none_where
+from tools.loading.cells import (
+    blank,
+    check_choice,
+    check_known,
+    missing,
+    negative,
+    parse_dates,
+    parse_numbers,
+    report,
+)
+from tools.loading.csv_reader import CsvTable, TableSpec, read_table_or_raise
+from tools.loading.positions_check import (
+    LOT_OPENING_ACTIONS,
+    SHARE_ACTIONS,
+    oversell_problems,
+    share_moves,
+)
+from tools.loading.problems import raise_if_any, rows_with_problems
+from tools.models import ACTIONS, Account, Security, Transaction
+
+TRANSACTIONS = TableSpec(
+    "transactions.csv",
+    ("date", "account_id", "action", "symbol", "quantity", "price"),
+    needs_rows=False,
+)
+NEEDS_SYMBOL: tuple[str, ...] = (*SHARE_ACTIONS, "dividend")
+NO_SYMBOL: tuple[str, ...] = ("deposit", "withdraw")
+NEEDS_PRICE: tuple[str, ...] = ("buy", "reinvest", "sell")
+TAKES_LOT_ID: tuple[str, ...] = (*LOT_OPENING_ACTIONS, "sell")
+# Columns a running share position depends on: rows valid in all of them can be replayed.
+POSITION_COLUMNS = ("date", "account_id", "action", "symbol", "quantity")
+
+
+@dataclass(frozen=True)
+class _Actions:
+    """The action column, with masks of the rows doing given actions."""
+
+    column: pd.Series
+
+    @property
+    def text(self) -> np.ndarray:
+        return self.column.to_numpy()
+
+    def among(self, names: Collection[str]) -> np.ndarray:
+        return self.column.isin(list(names)).to_numpy()
+
+    @property
+    def known(self) -> np.ndarray:
+        return self.among(ACTIONS)
+
+
+@dataclass(frozen=True)
+class ParsedTransactions:
+    """Typed columns of transactions.csv, one row per data row in file order.
+
+    ``frame`` columns: row (1-based data row), date and acquired_date (datetime64, NaT when
+    blank), account_id, action, symbol and lot_id (str, "" when blank; lot_id filled with
+    ``row-N`` for lot-opening rows), quantity, price and cost_basis (float, NaN when blank),
+    fees (float, 0 when blank).
+    """
+
+    frame: pd.DataFrame
+    moves: pd.DataFrame  # share-moving rows in replay order with running positions
+
+    def to_models(self) -> tuple[Transaction, ...]:
+        frame = self.frame
+        columns = {
+            "row": frame["row"].tolist(),
+            "date": date_objects(frame["date"]),
+            "account_id": frame["account_id"].tolist(),
+            "action": frame["action"].tolist(),
+            "symbol": none_where(frame["symbol"], frame["symbol"] == ""),
+            "quantity": frame["quantity"].tolist(),
+            "price": none_where(frame["price"], frame["price"].isna()),
+            "fees": frame["fees"].tolist(),
+            "lot_id": none_where(frame["lot_id"], frame["lot_id"] == ""),
+            "acquired_date": date_objects(frame["acquired_date"]),
+            "cost_basis": none_where(frame["cost_basis"], frame["cost_basis"].isna()),
+        }
+        return models_from_columns(Transaction, columns)
+
+
+def parse_transactions(table: CsvTable, account_ids: Collection[str] | None,
+                       symbols: Collection[str] | None
+                       ) -> tuple[ParsedTransactions, list[Problem]]:
+    """Validate every cell and cross-reference; ``None`` skips the account or symbol lookup."""
+    actions = _Actions(table.cells("action"))
+    dates, problems = parse_dates(table, "date")
+    problems += missing(table, "date")
+    problems += missing(table, "account_id")
+    problems += check_known(table, "account_id", account_ids, what="account", source="accounts.csv")
+    problems += missing(table, "action") + check_choice(table, "action", ACTIONS)
+    problems += _symbol_problems(table, actions, symbols)
+    quantity, quantity_problems = _parse_quantity(table, actions)
+    problems += quantity_problems
+    price, price_problems = _parse_price(table, actions)
+    problems += price_problems
+    fees, fee_problems = parse_numbers(table, "fees")
+    problems += fee_problems + negative(table, "fees", fees)
+    lot_id, lot_problems = _fill_lot_ids(table, actions)
+    problems += lot_problems
+    acquired, cost_basis, transfer_problems = _parse_transfer_cells(table, actions, dates)
+    problems += transfer_problems
+
+    frame = pd.DataFrame({
+        "row": table.rows,
+        "date": dates,
+        "account_id": table.cells("account_id"),
+        "action": actions.column,
+        "symbol": table.cells("symbol"),
+        "quantity": quantity,
+        "price": price,
+        "fees": np.nan_to_num(fees, nan=0.0),
+        "lot_id": lot_id,
+        "acquired_date": acquired,
+        "cost_basis": cost_basis,
+    })
+    problems += _lot_reuse_problems(table, frame, actions, problems)
+    ready = ~rows_with_problems(problems, len(table), POSITION_COLUMNS)
+    moves = share_moves(frame[ready])
+    problems += oversell_problems(moves, table.name, _unreplayable_pairs(frame, ready))
+    return ParsedTransactions(frame, moves), problems
+
+
+def _unreplayable_pairs(frame: pd.DataFrame, ready: np.ndarray) -> set[tuple[str, str]]:
+    """(account_id, symbol) of rows that may move shares but cannot be replayed."""
+    cash = frame["action"].isin(NO_SYMBOL + ("dividend",)).to_numpy()
+    broken = frame.loc[~ready & ~cash, ["account_id", "symbol"]]
+    return set(zip(broken["account_id"], broken["symbol"], strict=True))
+
+
+def _symbol_problems(table: CsvTable, actions: _Actions, symbols: Collection[str] | None
+                     ) -> list[Problem]:
+    names, text = actions.text, table.cells("symbol").to_numpy()
+    empty = blank(table, "symbol").to_numpy()
+    problems = report(table, empty & actions.among(NEEDS_SYMBOL), "symbol",
+                      lambda i: f"symbol is missing ({names[i]} needs one)")
+    problems += report(table, ~empty & actions.among(NO_SYMBOL), "symbol",
+                       lambda i: f"{names[i]} takes no symbol, got '{text[i]}'")
+    problems += check_known(table, "symbol", symbols, what="symbol", source="securities.csv",
+                            where=~actions.among(NO_SYMBOL))
+    return problems
+
+
+def _parse_quantity(table: CsvTable, actions: _Actions) -> tuple[np.ndarray, list[Problem]]:
+    names, text = actions.text, table.cells("quantity").to_numpy()
+    quantity, problems = parse_numbers(table, "quantity")
+    problems += missing(table, "quantity")
+    split = actions.among(("split",))
+    problems += report(table, split & (quantity <= 0), "quantity",
+                       lambda i: f"split ratio {text[i]} must be greater than zero")
+    problems += report(table, ~split & (quantity < 0), "quantity",
+                       lambda i: f"quantity {text[i]} is negative")
+    problems += report(table, actions.among(TAKES_LOT_ID) & (quantity == 0), "quantity",
+                       lambda i: f"quantity {text[i]} must be greater than zero for {names[i]}")
+    return quantity, problems
+
+
+def _parse_price(table: CsvTable, actions: _Actions) -> tuple[np.ndarray, list[Problem]]:
+    names, text = actions.text, table.cells("price").to_numpy()
+    empty = blank(table, "price").to_numpy()
+    price, problems = parse_numbers(table, "price")
+    problems += negative(table, "price", price)
+    needs_price = actions.among(NEEDS_PRICE)
+    problems += report(table, empty & needs_price, "price",
+                       lambda i: f"price is missing ({names[i]} needs one)")
+    problems += report(table, ~empty & ~needs_price & actions.known, "price",
+                       lambda i: f"{names[i]} takes no price, got '{text[i]}'")
+    return price, problems
+
+
+def _fill_lot_ids(table: CsvTable, actions: _Actions) -> tuple[pd.Series, list[Problem]]:
+    """A blank lot_id on a lot-opening row names the lot ``row-N`` (CONTRACTS §1)."""
+    lot_id = table.cells("lot_id")
+    names, text = actions.text, lot_id.to_numpy()
+    empty = (lot_id == "").to_numpy()
+    problems = report(table, ~empty & ~actions.among(TAKES_LOT_ID) & actions.known, "lot_id",
+                      lambda i: f"{names[i]} takes no lot_id, got '{text[i]}'")
+    unnamed = empty & actions.among(LOT_OPENING_ACTIONS)
+    filled = lot_id.copy()
+    filled[unnamed] = "row-" + pd.Series(table.rows[unnamed]).astype(str).to_numpy()
+    return filled, problems
+
+
+def _parse_transfer_cells(table: CsvTable, actions: _Actions, dates: pd.Series
+                          ) -> tuple[pd.Series, np.ndarray, list[Problem]]:
+    """acquired_date and cost_basis: required on transfer_in, meaningless elsewhere.
+
+    IRC §1223(2): a lot received with a carried-over basis keeps its holding period, so the
+    transfer must say when the lot was first acquired and what it cost in total.
+    """
+    names = actions.text
+    transfer = actions.among(("transfer_in",))
+    other = actions.known & ~transfer
+    acquired_text = table.cells("acquired_date").to_numpy()
+    acquired, problems = parse_dates(table, "acquired_date")
+    problems += missing(table, "acquired_date", transfer,
+                        "transfer_in needs the date the lot was first acquired")
+    problems += report(table, ~blank(table, "acquired_date").to_numpy() & other,
+                       "acquired_date",
+                       lambda i: f"only transfer_in takes an acquired_date, not {names[i]}")
+    late = (acquired > dates).to_numpy() & transfer
+    date_text = table.cells("date").to_numpy()
+    problems += report(table, late, "acquired_date",
+                       lambda i: f"acquired_date {acquired_text[i]} is after the transfer "
+                                 f"date {date_text[i]}")
+    cost_basis, cost_problems = parse_numbers(table, "cost_basis")
+    problems += cost_problems + negative(table, "cost_basis", cost_basis)
+    problems += missing(table, "cost_basis", transfer,
+                        "transfer_in needs the lot's total cost basis")
+    problems += report(table, ~blank(table, "cost_basis").to_numpy() & other, "cost_basis",
+                       lambda i: f"only transfer_in takes a cost_basis, not {names[i]}")
+    return acquired, cost_basis, problems
+
+
+def _lot_reuse_problems(table: CsvTable, frame: pd.DataFrame, actions: _Actions,
+                        problems: list[Problem]) -> list[Problem]:
+    """Rows sharing a lot_id are one purchase (CONTRACTS §1): same action, account, symbol
+    and dates as the lot's first row."""
+    key_columns = ["action", "account_id", "symbol", "date", "acquired_date"]
+    usable = actions.among(LOT_OPENING_ACTIONS) & ~rows_with_problems(problems, len(table))
+    openings = frame.loc[usable, ["row", "lot_id", *key_columns]].reset_index(drop=True)
+    if openings.empty:
+        return []
+    first_position = openings.index.to_series().groupby(openings["lot_id"]).transform("min")
+    first = openings.iloc[first_position.to_numpy()].reset_index(drop=True)
+    same = (openings[key_columns] == first[key_columns]) | (
+        openings[key_columns].isna() & first[key_columns].isna()
+    )
+    result = []
+    for position in np.flatnonzero(~same.all(axis=1).to_numpy()):
+        row, earlier = openings.iloc[position], first.iloc[position]
+        message = (
+            f"lot_id '{row['lot_id']}' is already used by row {earlier['row']} for a different "
+            f"purchase ({earlier['action']} of {earlier['symbol']} in account "
+            f"{earlier['account_id']} on {earlier['date']:%Y-%m-%d})"
+        )
+        result.append(Problem(table.name, int(row["row"]), "lot_id", message))
+    return result
+
+
+def load_transactions(path: Path, accounts: dict[str, Account],
+                      securities: dict[str, Security] | None = None) -> tuple[Transaction, ...]:
+    """Load and validate one transactions.csv against known accounts (and securities).
+
+    Raises ``DataValidationError`` listing every problem of the file, oversold sells included.
+    """
+    parsed, problems = parse_transactions(
+        read_table_or_raise(path, TRANSACTIONS),
+        set(accounts),
+        None if securities is None else set(securities),
+    )
+    raise_if_any(problems)
+    return parsed.to_models()

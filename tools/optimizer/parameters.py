@@ -1,0 +1,83 @@
+"""Numeric values of a compiled problem's Parameters for one day's input.
+
+Kept apart from the cvxpy model so the arithmetic (units, margins, padding) can be read and
+tested on its own. All values are in fractions of the account value V.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from tools.optimizer.inputs import OptimizationInput
+from tools.optimizer.modes import TradeBounds
+from tools.optimizer.structure import Structure
+
+ParameterValues = dict[str, "np.ndarray | float"]
+
+
+@dataclass(frozen=True)
+class Margins:
+    """How far inside each limit the continuous solution stays, so that rounding to whole
+    shares does not cross it. Zero for the exact problem."""
+
+    te: float = 0.0  # relative cut of the TE budget
+    cash: float = 0.0  # fraction of V kept off each edge of the cash band (at most 1/4 of it)
+    turnover: float = 0.0  # relative cut of the turnover limit
+    gains_usd: float = 0.0  # dollars kept below the remaining gains budget
+
+    def widened(self, factor: float) -> Margins:
+        return Margins(self.te * factor, self.cash * factor, self.turnover * factor,
+                       self.gains_usd * factor)
+
+
+def parameter_values(
+    inp: OptimizationInput, structure: Structure, bounds: TradeBounds, margins: Margins
+) -> ParameterValues:
+    value = inp.account_value
+    prices = inp.prices
+    tax, trading = inp.tax, inp.trading
+    n = inp.n_securities
+    band = trading.cash_max_fraction - trading.cash_min_fraction
+    cash_margin = min(margins.cash, band / 4.0)
+    largest_buy = min(1.0, 2.0 * trading.max_turnover)
+    lot_max = np.zeros(structure.n_columns)
+    lot_max[: inp.n_lots] = bounds.lot_max_fraction
+    values: ParameterValues = {
+        "price_over_value": prices / value,
+        "short_tax_price": tax.short_rate * prices / value,
+        "long_tax_price": tax.long_rate * prices / value,
+        "active_start": inp.weights - inp.benchmark_weights,
+        "lot_max": lot_max,
+        "buy_max": bounds.buy_max_weight,
+        "exclusion_penalty": trading.exclusion_penalty * inp.excluded.astype(float),
+        "inverse_value": 1.0 / value,
+        "short_rate_over_value": tax.short_rate / value,
+        "long_rate_over_value": tax.long_rate / value,
+        "cash_start": inp.cash / value,
+        "half_spread": trading.half_spread,
+        "sell_commission": trading.commission_per_trade / value,
+        "buy_commission": trading.commission_per_trade / (value * largest_buy),
+        "cash_min": trading.cash_min_fraction + cash_margin,
+        "cash_max": trading.cash_max_fraction - cash_margin,
+        "turnover_max": trading.max_turnover * (1.0 - margins.turnover),
+        "gains_room": max(0.0, tax.gains_room_usd - margins.gains_usd) / value,
+        "te_budget": trading.te_budget * (1.0 - margins.te),
+        "te_aversion": trading.te_aversion,
+    }
+    if inp.tilts:
+        values["tilt_target"] = np.array([t.target for t in inp.tilts])
+        values["tilt_tolerance"] = np.array(
+            [(t.tolerance or 0.0) * (1.0 - margins.te) for t in inp.tilts])
+        values["tilt_penalty"] = np.array([t.penalty for t in inp.tilts])
+    if structure.capped:
+        values["loss_value_cap"] = (tax.loss_value_cap_usd or 0.0) / value
+    if structure.has_transition and inp.transition is not None:
+        step = inp.transition
+        minimum, reward = np.zeros(n), np.zeros(n)
+        minimum[step.security] = step.min_shares
+        reward[step.security] = step.reward_per_dollar * prices[step.security] / value
+        values["transition_min_shares"] = minimum
+        values["transition_reward"] = reward
+    return values
