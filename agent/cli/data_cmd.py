@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from agent.cli.common import BAD_INPUT_EXIT, AsOf, DataDir, Format, as_date, print_json
+from agent.cli.data_generate_cmd import register_describe, register_generate
 from tools.dataset import PortfolioData
 from tools.errors import DataValidationError, Problem
 from tools.loading import load_data_dir
@@ -64,6 +65,10 @@ def _summary(portfolio: PortfolioData) -> str:
     ])
 
 
+register_generate(data_app)
+register_describe(data_app)
+
+
 def register(app: typer.Typer) -> None:
-    """Add the ``data`` group to ``app``."""
+    """Add the ``data`` group (validate, generate, describe) to ``app``."""
     app.add_typer(data_app, name="data")

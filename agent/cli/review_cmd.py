@@ -20,13 +20,14 @@ from agent.cli.common import (
     stdout,
 )
 from agent.cli.render import proposal_view, runs_table
-from agent.review.decision import DecisionRefused
-from agent.review.runner import NotPending, ReviewRunner, UnknownRun
+from agent.review.decision import DecisionRefusedError
+from agent.review.runner import NotPendingError, ReviewRunner, UnknownRunError
 from agent.review.runs import RunRecord
 
 StateDir = Annotated[Path | None, typer.Option(
     "--state-dir", help="Where runs, checkpoints and evidence live (default DIR/.lotwise).")]
 By = Annotated[str, typer.Option("--by", help="Who is acting (recorded in the evidence).")]
+FORMATS = ("table", "json")
 
 
 def _default_user() -> str:
@@ -47,13 +48,14 @@ def _emit(run: RunRecord, fmt: str) -> None:
 
 
 def review(
-    data: DataDir, household: Annotated[str, typer.Option("--household")],
+    data: DataDir, *, household: Annotated[str, typer.Option("--household")],
     as_of: AsOf = None, by: Annotated[str | None, typer.Option("--by")] = None,
     force: Annotated[bool, typer.Option("--force", help="Start a new run even if one exists.")]
     = False,
     fmt: Format = "table", state_dir: StateDir = None,
 ) -> None:
     """Review a household: perceive, plan, optimize, check and propose (waits if high impact)."""
+    _check_format(fmt)
     with bad_input_exits():
         runner = ReviewRunner(data, state_dir)
         as_of_date = as_date(as_of)
@@ -64,6 +66,7 @@ def review(
 
 def approvals(data: DataDir, fmt: Format = "table", state_dir: StateDir = None) -> None:
     """List runs waiting for approval."""
+    _check_format(fmt)
     pending = ReviewRunner(data, state_dir).pending()
     if fmt == "json":
         print_json([run.proposal for run in pending])
@@ -72,7 +75,7 @@ def approvals(data: DataDir, fmt: Format = "table", state_dir: StateDir = None) 
 
 
 def approve(
-    run_id: str, data: DataDir, by: By,
+    run_id: str, data: DataDir, *, by: By,
     comment: Annotated[str, typer.Option("--comment")] = "",
     drop: Annotated[list[int] | None, typer.Option(
         "--drop", help="Trade number to remove before execution (repeatable).")] = None,
@@ -83,7 +86,7 @@ def approve(
 
 
 def reject(
-    run_id: str, data: DataDir, by: By,
+    run_id: str, data: DataDir, *, by: By,
     reason: Annotated[str, typer.Option("--reason")],
     fmt: Format = "table", state_dir: StateDir = None,
 ) -> None:
@@ -94,14 +97,15 @@ def reject(
 def _decide(
     action: Callable[[ReviewRunner], RunRecord], data: Path, state_dir: Path | None, fmt: str
 ) -> None:
+    _check_format(fmt)
     runner = ReviewRunner(data, state_dir)
     try:
         with bad_input_exits():
             run = action(runner)
-    except UnknownRun as error:
+    except UnknownRunError as error:
         stderr.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from error
-    except (NotPending, DecisionRefused) as error:
+    except (NotPendingError, DecisionRefusedError) as error:
         stderr.print(f"[red]refused:[/red] {error}")
         raise typer.Exit(1) from error
     _emit(run, fmt)
@@ -112,14 +116,19 @@ runs_app = typer.Typer(help="Review runs and their proposals.", invoke_without_c
 
 @runs_app.callback()
 def runs(
-    ctx: typer.Context, data: DataDir,
+    ctx: typer.Context,
+    data: Annotated[Path | None, typer.Option(
+        "--data", help="Portfolio data directory.", file_okay=False)] = None,
     household: Annotated[str | None, typer.Option("--household")] = None,
     fmt: Format = "table", state_dir: StateDir = None,
 ) -> None:
     """List runs (all, or one household's)."""
-    ctx.obj = (data, state_dir)
     if ctx.invoked_subcommand is not None:
         return
+    if data is None:
+        stderr.print("[red]error:[/red] --data is required")
+        raise typer.Exit(2)
+    _check_format(fmt)
     records = ReviewRunner(data, state_dir).services.runs.list(household_id=household)
     if fmt == "json":
         print_json([{"run_id": r.run_id, "household_id": r.household_id, "as_of": r.as_of,
@@ -130,9 +139,11 @@ def runs(
 
 
 @runs_app.command("show")
-def runs_show(ctx: typer.Context, run_id: str, fmt: Format = "table") -> None:
+def runs_show(
+    run_id: str, data: DataDir, fmt: Format = "table", state_dir: StateDir = None
+) -> None:
     """Show one run's proposal, decision and orders."""
-    data, state_dir = ctx.obj
+    _check_format(fmt)
     runner = ReviewRunner(data, state_dir)
     run = runner.services.runs.get(run_id)
     if run is None:
@@ -150,6 +161,12 @@ def runs_show(ctx: typer.Context, run_id: str, fmt: Format = "table") -> None:
         stdout.print(f"decision: {decision['decision']} by {decision['by']} at "
                      f"{decision['decided_at']} {decision['comment']}".rstrip())
     stdout.print(f"orders written: {len(orders)}")
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        stderr.print(f"[red]error:[/red] --format must be one of {', '.join(FORMATS)}")
+        raise typer.Exit(2)
 
 
 def register(app: typer.Typer) -> None:

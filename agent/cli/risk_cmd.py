@@ -46,8 +46,9 @@ _STATUS_STYLE = {"ok": "green", "warn": "yellow", "breach": "bold red"}
 
 OptionalDataDir = Annotated[
     Path | None,
-    typer.Option("--data", help="Portfolio data directory (see README, 'Data directory').",
-                 file_okay=False),
+    typer.Option(
+        "--data", help="Portfolio data directory (see README, 'Data directory').", file_okay=False
+    ),
 ]
 Account = Annotated[str | None, typer.Option("--account", help="Account id to measure.")]
 Household = Annotated[
@@ -56,13 +57,16 @@ Household = Annotated[
 ModelOption = Annotated[str, typer.Option("--model", help="Risk model: pca or fundamental.")]
 StateDir = Annotated[
     Path | None,
-    typer.Option("--state-dir", help="Where alerts are kept (default DIR/.lotwise).",
-                 file_okay=False),
+    typer.Option(
+        "--state-dir", help="Where alerts are kept (default DIR/.lotwise).", file_okay=False
+    ),
 ]
 Record = Annotated[
     bool,
-    typer.Option("--record/--no-record",
-                 help="Store this run's alerts (so the next run reports what changed)."),
+    typer.Option(
+        "--record/--no-record",
+        help="Store this run's alerts (so the next run reports what changed).",
+    ),
 ]
 
 risk_app = typer.Typer(
@@ -92,8 +96,9 @@ def risk(
     if data is None:
         raise typer.BadParameter("give the data directory", param_hint="--data")
     if (account is None) == (household is None):
-        raise typer.BadParameter("give exactly one of --account or --household",
-                                 param_hint="--account/--household")
+        raise typer.BadParameter(
+            "give exactly one of --account or --household", param_hint="--account/--household"
+        )
     _check_format(output)
     kind = _model_kind(model)
     with bad_input_exits():
@@ -116,8 +121,11 @@ def curve(
     data: DataDir,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="PNG file for the plot (default DIR/.lotwise/te_curve.png).",
-                     dir_okay=False),
+        typer.Option(
+            "--out",
+            help="PNG file for the plot (default DIR/.lotwise/te_curve.png).",
+            dir_okay=False,
+        ),
     ] = None,
     as_of: AsOf = None,
     output: Format = "table",
@@ -127,8 +135,11 @@ def curve(
     ] = ",".join(str(size) for size in DEFAULT_SIZES),
     state_dir: Annotated[
         Path | None,
-        typer.Option("--state-dir", help="Where the plot goes without --out (default "
-                     "DIR/.lotwise).", file_okay=False),
+        typer.Option(
+            "--state-dir",
+            help="Where the plot goes without --out (default DIR/.lotwise).",
+            file_okay=False,
+        ),
     ] = None,
 ) -> None:
     """Lowest ex-ante TE a long-only portfolio of N benchmark names reaches, for each N."""
@@ -144,21 +155,24 @@ def curve(
     title = f"Tracking error vs number of names ({kind}, as of {portfolio.as_of.isoformat()})"
     save_curve_plot(points, target, title)
     if output == "json":
-        print_json({
-            "as_of": portfolio.as_of.isoformat(),
-            "model": kind,
-            "universe": int((benchmark > 0).sum()),
-            "points": [_point_document(p) for p in points],
-            "plot": str(target),
-        })
+        print_json(
+            {
+                "as_of": portfolio.as_of.isoformat(),
+                "model": kind,
+                "universe": int((benchmark > 0).sum()),
+                "points": [_point_document(p) for p in points],
+                "plot": str(target),
+            }
+        )
         return
-    table = Table(title=f"Lowest tracking error by number of names ({kind}, "
-                        f"as of {portfolio.as_of.isoformat()})")
+    table = Table(
+        title=f"Lowest tracking error by number of names ({kind}, "
+        f"as of {portfolio.as_of.isoformat()})"
+    )
     for column in ("names allowed", "names held", "tracking error", "seconds"):
         table.add_column(column, justify="right")
     for point in points:
-        table.add_row(str(point.size), str(point.n_held), f"{point.te:.2%}",
-                      f"{point.seconds:.2f}")
+        table.add_row(str(point.size), str(point.n_held), f"{point.te:.2%}", f"{point.seconds:.2f}")
     stdout.print(table)
     stdout.print(f"plot saved to {target}")
 
@@ -196,8 +210,9 @@ def _sizes(text: str) -> list[int]:
     try:
         sizes = [int(part) for part in text.split(",") if part.strip()]
     except ValueError as error:
-        raise typer.BadParameter("expected comma-separated whole numbers",
-                                 param_hint="--sizes") from error
+        raise typer.BadParameter(
+            "expected comma-separated whole numbers", param_hint="--sizes"
+        ) from error
     if not sizes or min(sizes) < 1:
         raise typer.BadParameter("sizes must be positive whole numbers", param_hint="--sizes")
     return sizes
@@ -266,8 +281,12 @@ def _report_document(report: RiskReport, changes: list[AlertChange]) -> dict[str
             for account in report.accounts
         ],
         "alert_changes": [
-            {"account_id": c.account_id, "kind": c.kind, "previous": c.previous,
-             "current": c.current}
+            {
+                "account_id": c.account_id,
+                "kind": c.kind,
+                "previous": c.previous,
+                "current": c.current,
+            }
             for c in changes
         ],
         "notes": list(report.notes),
@@ -275,8 +294,12 @@ def _report_document(report: RiskReport, changes: list[AlertChange]) -> dict[str
 
 
 def _point_document(point: CurvePoint) -> dict[str, Any]:
-    return {"size": point.size, "names_held": point.n_held, "te": _fraction(point.te),
-            "seconds": round(point.seconds, 3)}
+    return {
+        "size": point.size,
+        "names_held": point.n_held,
+        "te": _fraction(point.te),
+        "seconds": round(point.seconds, 3),
+    }
 
 
 def _percent(value: float | None) -> str:
@@ -286,15 +309,18 @@ def _percent(value: float | None) -> str:
 def _print_report(report: RiskReport, changes: list[AlertChange]) -> None:
     document = _report_document(report, changes)
     style = _STATUS_STYLE[report.status]
-    summary = Table(title=f"Tracking error of {report.scope} {report.scope_id} "
-                          f"(as of {document['as_of']}, {report.model} model)",
-                    show_header=False)
+    summary = Table(
+        title=f"Tracking error of {report.scope} {report.scope_id} "
+        f"(as of {document['as_of']}, {report.model} model)",
+        show_header=False,
+    )
     summary.add_column("measure")
     summary.add_column("value", justify="right")
     summary.add_row("value (cash)", f"${document['value']:,.2f} (${document['cash']:,.2f})")
     summary.add_row("ex-ante TE", f"{report.te:.2%}")
-    summary.add_row("budget (warn above)",
-                    f"{report.budget:.2%} ({report.warn_fraction * report.budget:.2%})")
+    summary.add_row(
+        "budget (warn above)", f"{report.budget:.2%} ({report.warn_fraction * report.budget:.2%})"
+    )
     summary.add_row("status", f"[{style}]{report.status}[/{style}]")
     for window, te in document["ex_post"].items():
         summary.add_row(f"ex-post TE, {window.removeprefix('te_')} days", _percent(te))
@@ -303,14 +329,19 @@ def _print_report(report: RiskReport, changes: list[AlertChange]) -> None:
     attribution = document["attribution"]
     securities = Table(title="Largest contributions by security")
     for column in ("symbol", "sector", "active weight", "contribution"):
-        securities.add_column(column, justify="left" if column in {"symbol", "sector"}
-                              else "right")
+        securities.add_column(column, justify="left" if column in {"symbol", "sector"} else "right")
     for row in attribution["securities"]:
-        securities.add_row(row["symbol"], row["sector"] or "", f"{row['active_weight']:+.2%}",
-                           f"{row['contribution']:+.3%}")
+        securities.add_row(
+            row["symbol"],
+            row["sector"] or "",
+            f"{row['active_weight']:+.2%}",
+            f"{row['contribution']:+.3%}",
+        )
     stdout.print(securities)
-    for title, key, name in (("Contributions by sector", "sectors", "sector"),
-                             ("Largest contributions by factor", "factors", "factor")):
+    for title, key, name in (
+        ("Contributions by sector", "sectors", "sector"),
+        ("Largest contributions by factor", "factors", "factor"),
+    ):
         table = Table(title=title)
         table.add_column(name)
         table.add_column("contribution", justify="right")
@@ -323,12 +354,18 @@ def _print_report(report: RiskReport, changes: list[AlertChange]) -> None:
             accounts.add_column(column, justify="left" if column == "account" else "right")
         for row in document["accounts"]:
             row_style = _STATUS_STYLE[row["status"]]
-            accounts.add_row(row["account_id"], f"${row['value']:,.2f}", f"{row['te']:.2%}",
-                             f"{row['te_budget']:.2%}",
-                             f"[{row_style}]{row['status']}[/{row_style}]")
+            accounts.add_row(
+                row["account_id"],
+                f"${row['value']:,.2f}",
+                f"{row['te']:.2%}",
+                f"{row['te_budget']:.2%}",
+                f"[{row_style}]{row['status']}[/{row_style}]",
+            )
         stdout.print(accounts)
     for change in changes:
-        stdout.print(f"alert {change.kind}: {change.account_id} "
-                     f"{change.previous or 'none'} -> {change.current}")
+        stdout.print(
+            f"alert {change.kind}: {change.account_id} "
+            f"{change.previous or 'none'} -> {change.current}"
+        )
     for note in report.notes:
         stdout.print(f"[dim]note: {note}[/dim]", highlight=False)

@@ -118,7 +118,7 @@ def _other(value: Any) -> JsonValue:
         return value.as_posix()
     if isinstance(value, bytes | bytearray):
         return bytes(value).hex()
-    raise TypeError(f"cannot record a {type(value).__qualname__} as evidence JSON")
+    raise TypeError(f"cannot record {type(value).__qualname__!r} values as evidence JSON")
 
 
 def _decimal(number: Decimal) -> str:

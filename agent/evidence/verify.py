@@ -56,7 +56,9 @@ class VerificationResult:
     scope: str  # a run id, or "all"
     records: int  # records read
     runs: int
-    head: str | None  # the run's head, or the store-wide head for "all"
+    # The run's head (its last intact record's hash when broken), or for "all" the
+    # store-wide chain's head (None when that chain is broken).
+    head: str | None
     heads: dict[str, str]  # last intact hash per run
     guards_intact: bool  # both append-only triggers present and unchanged
     breaks: list[ChainBreak] = field(default_factory=list)  # first per run, then store-wide
@@ -93,85 +95,93 @@ class VerificationResult:
 def verify_run(path: Path, run_id: str, anchor: str | None = None) -> VerificationResult:
     """Check one run's chain; ``anchor``, if given, must be the hash of one of its records."""
     with _read_only(path) as conn:
-        cursor = conn.execute(
-            f"SELECT seq, body, hash FROM {TABLE} WHERE run_id = ? ORDER BY seq",
-            (run_id,),
-        )
-        checker = _RunChecker(run_id)
-        anchor_found = False
-        failure: ChainBreak | None = None
-        rows = 0
-        for seq, body, stored in _stream(cursor):
-            rows += 1
-            if not checker.accept(seq, body, stored):
-                failure = checker.diagnose(conn, seq, body, stored)
-                break
-            anchor_found = anchor_found or stored == anchor
-        if rows == 0:
+        outcome = _check_run(conn, run_id, anchor)
+        if outcome.rows == 0:
             raise unknown_run(path, run_id)
+        checker = outcome.checker
         return VerificationResult(
             scope=run_id,
-            records=checker.checked,
+            records=outcome.rows,
             runs=1,
             head=checker.prev_hex if checker.checked else None,
             heads={run_id: checker.prev_hex} if checker.checked else {},
             guards_intact=_guards_intact(conn),
-            breaks=[failure] if failure else [],
+            breaks=[outcome.failure] if outcome.failure else [],
             anchor=anchor,
-            anchor_found=anchor_found if anchor is not None and failure is None else None,
+            anchor_found=outcome.anchor_found if anchor and not outcome.failure else None,
         )
 
 
 def verify_all(path: Path) -> VerificationResult:
-    """Check every run's chain, then the store-wide chain that orders all records.
+    """Check every run's chain and the store-wide chain, in one pass in append order.
 
-    Every run is checked exactly as ``verify_run`` would, so each damaged run is named with
-    its first bad seq; the store-wide pass then reports the first gap or break in the global
-    order (deleted runs, removed run tails).
+    A run's records appear in append order in seq order, so each run's chain is checked as
+    the pass meets its records. A run found damaged is then re-checked on its own, in seq
+    order, so that its first bad seq and diagnosis are exactly what ``verify_run`` reports.
     """
     with _read_only(path) as conn:
         cursor = conn.execute(
-            f"SELECT gseq, run_id, seq, body, hash FROM {TABLE} ORDER BY run_id, seq"
+            f"SELECT gseq, run_id, seq, body, hash, global_hash FROM {TABLE} ORDER BY gseq"
         )
-        checkers: list[_RunChecker] = []
-        breaks: list[ChainBreak] = []
-        broken = False
+        checkers: dict[str, _RunChecker] = {}
+        damaged: dict[str, None] = {}  # insertion-ordered set
+        store_break: ChainBreak | None = None
+        global_prev = _hash_bytes(GENESIS_HASH)
+        global_head: str | None = None
         rows = 0
-        for gseq, run_id, seq, body, stored in _stream(cursor):
+        for gseq, run_id, seq, body, stored, stored_global in _stream(cursor):
             rows += 1
-            if not checkers or checkers[-1].run_id != run_id:
-                checkers.append(_RunChecker(run_id))
-                broken = False
-            checker = checkers[-1]
-            if not broken and not checker.accept(seq, body, stored):
-                breaks.append(checker.diagnose(conn, seq, body, stored, gseq))
-                broken = True
-        store_break, store_head = _verify_store_sequence(conn)
+            if store_break is None:
+                computed = hashlib.sha256(global_prev + _hash_bytes(stored)).digest()
+                if gseq != rows or computed.hex() != stored_global:
+                    store_break = _diagnose_store(gseq, rows)
+                global_prev = computed
+                global_head = stored_global
+            if run_id in damaged:
+                continue
+            checker = checkers.get(run_id) or checkers.setdefault(run_id, _RunChecker(run_id))
+            if not checker.accept(seq, body, stored):
+                damaged[run_id] = None
+        breaks: list[ChainBreak] = []
+        for run_id in damaged:
+            outcome = _check_run(conn, run_id)
+            checkers[run_id] = outcome.checker
+            if outcome.failure:
+                breaks.append(outcome.failure)
         return VerificationResult(
             scope="all",
             records=rows,
             runs=len(checkers),
-            head=store_head,
-            heads={c.run_id: c.prev_hex for c in checkers if c.checked},
+            head=global_head if store_break is None else None,
+            heads={run_id: c.prev_hex for run_id, c in checkers.items() if c.checked},
             guards_intact=_guards_intact(conn),
             breaks=[*breaks, *([store_break] if store_break else [])],
         )
 
 
-def _verify_store_sequence(conn: sqlite3.Connection) -> tuple[ChainBreak | None, str | None]:
-    """The first break of the store-wide chain (None if intact) and its head."""
-    cursor = conn.execute(f"SELECT gseq, hash, global_hash FROM {TABLE} ORDER BY gseq")
-    expected = 0
-    previous = _hash_bytes(GENESIS_HASH)
-    head: str | None = None
-    for gseq, record_hash, stored in _stream(cursor):
-        expected += 1
-        computed = hashlib.sha256(previous + _hash_bytes(record_hash)).digest()
-        if gseq != expected or computed.hex() != stored:
-            return _diagnose_store(gseq, expected), head
-        previous = computed
-        head = stored
-    return None, head
+@dataclass
+class _RunOutcome:
+    checker: _RunChecker
+    rows: int = 0
+    failure: ChainBreak | None = None
+    anchor_found: bool = False
+
+
+def _check_run(
+    conn: sqlite3.Connection, run_id: str, anchor: str | None = None
+) -> _RunOutcome:
+    """Walk one run in seq order up to its first break."""
+    cursor = conn.execute(
+        f"SELECT gseq, seq, body, hash FROM {TABLE} WHERE run_id = ? ORDER BY seq", (run_id,)
+    )
+    outcome = _RunOutcome(_RunChecker(run_id))
+    for gseq, seq, body, stored in _stream(cursor):
+        outcome.rows += 1
+        if not outcome.checker.accept(seq, body, stored):
+            outcome.failure = outcome.checker.diagnose(conn, seq, body, stored, gseq)
+            break
+        outcome.anchor_found = outcome.anchor_found or stored == anchor
+    return outcome
 
 
 class _RunChecker:
@@ -206,8 +216,7 @@ class _RunChecker:
         return True
 
     def diagnose(
-        self, conn: sqlite3.Connection, seq: Any, body: Any, stored: Any,
-        gseq: int | None = None,
+        self, conn: sqlite3.Connection, seq: Any, body: Any, stored: Any, gseq: int
     ) -> ChainBreak:
         """Name the run's first bad seq and what happened, given the row ``accept`` refused."""
         expected = self.checked + 1

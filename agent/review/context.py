@@ -7,6 +7,7 @@ from pathlib import Path
 
 from agent.planners.base import Planner
 from agent.planners.rules import RulePlanner
+from agent.review.optimize import AccountOptimizer, ToolsOptimizer
 
 
 @dataclass(frozen=True)
@@ -14,4 +15,5 @@ class ReviewContext:
     data_dir: Path
     state_dir: Path
     planner: Planner = field(default_factory=RulePlanner)
+    optimizer: AccountOptimizer = field(default_factory=ToolsOptimizer)
     paper: bool = True  # write fills into transactions.csv so the next run sees them

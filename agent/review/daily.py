@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import traceback
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from agent.review.decision import AUTO_APPROVER
 from agent.review.runner import ReviewRunner
-from tools.errors import DataValidationError
+from tools.risk.atomic import write_atomically
+
+DAILY_DIR = "daily"
 
 
 @dataclass
@@ -52,7 +56,7 @@ def run_daily(
     for household_id in snapshot.data.households:
         try:
             run = runner.review(household_id, as_of_text, requested_by=AUTO_APPROVER)
-        except (DataValidationError, ValueError, RuntimeError, KeyError) as error:
+        except Exception as error:  # one household's failure must not stop the others
             summary.failures[household_id] = _describe(error)
         else:
             summary.households += 1
@@ -62,10 +66,19 @@ def run_daily(
                 metrics = run.proposal["metrics"]
                 summary.harvested_losses += metrics["harvested_losses"]
                 summary.est_tax_savings += metrics["est_tax_savings"]
-                summary.alerts.update(run.proposal.get("alerts", {}))
+                summary.alerts.update({account: status for account, status
+                                       in run.proposal.get("alerts", {}).items()
+                                       if status != "ok"})
         if on_household is not None:
             on_household(household_id)
     return summary
+
+
+def write_summary(state_dir: Path, summary: DailySummary) -> Path:
+    """``daily/<as_of>.json`` under the state directory, written atomically."""
+    path = state_dir / DAILY_DIR / f"{summary.as_of}.json"
+    write_atomically(path, (json.dumps(summary.document(), indent=2) + "\n").encode("utf-8"))
+    return path
 
 
 def _describe(error: Exception) -> str:

@@ -26,7 +26,7 @@ class Decision(BaseModel):
         return value.strip()
 
 
-class DecisionRefused(ValueError):
+class DecisionRefusedError(ValueError):
     """The decision cannot be applied (four-eyes rule, stale proposal, bad trade numbers)."""
 
 

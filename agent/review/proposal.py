@@ -68,4 +68,5 @@ class Proposal(_Contract):
     checks: list[CheckResult]
     evidence: EvidenceRef
     rationale: str = ""  # optional key: the plain-language explanation for the advisor
+    status_reason: str = ""  # optional key: why the status is what it is (e.g. rejected)
     alerts: dict[str, str] = Field(default_factory=dict)  # optional key: account -> TE status

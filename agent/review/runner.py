@@ -2,7 +2,8 @@
 
 One LangGraph thread per run; a run is keyed by household and as-of date, so asking for the
 same review twice returns the existing run (``force`` starts a new attempt). A run whose
-process died mid-graph is resumed from its last checkpoint on the next request.
+process died mid-graph (its thread has nodes left to run and is not waiting at the approval
+interrupt) is resumed from its last checkpoint by the next request that touches it.
 """
 
 from __future__ import annotations
@@ -22,21 +23,21 @@ from agent.paths import state_dir_for
 from agent.planners.base import Planner
 from agent.planners.rules import RulePlanner
 from agent.review.context import ReviewContext
-from agent.review.decision import Decision, DecisionRefused, refusal_reason
+from agent.review.decision import Decision, DecisionRefusedError, refusal_reason
 from agent.review.graph import build_review_graph
+from agent.review.optimize import AccountOptimizer, ToolsOptimizer
 from agent.review.runs import RunRecord
 from agent.review.services import ReviewServices, review_services
 from tools.errors import DataValidationError, Problem
 
 CHECKPOINT_FILE = "checkpoints.sqlite"
-RUNNING = "running"
 
 
-class UnknownRun(LookupError):
+class UnknownRunError(LookupError):
     """No run with this id in the data directory's state."""
 
 
-class NotPending(ValueError):
+class NotPendingError(ValueError):
     """The run is not waiting for approval."""
 
 
@@ -45,13 +46,14 @@ class ReviewRunner:
     data_dir: Path
     state_dir: Path | None = None
     planner: Planner = field(default_factory=RulePlanner)
+    optimizer: AccountOptimizer = field(default_factory=ToolsOptimizer)
     paper: bool = True
 
     def __post_init__(self) -> None:
         self.state_dir = state_dir_for(self.data_dir, self.state_dir)
         self.context = ReviewContext(
             data_dir=self.data_dir, state_dir=self.state_dir, planner=self.planner,
-            paper=self.paper)
+            optimizer=self.optimizer, paper=self.paper)
 
     @property
     def services(self) -> ReviewServices:
@@ -80,18 +82,21 @@ class ReviewRunner:
         as_of_text = snapshot.data.as_of.isoformat()
         existing = self.services.runs.latest(household_id, as_of_text)
         if existing is not None and not force:
-            if existing.status == RUNNING:
-                return self._resume_crashed(existing)
-            return existing
+            self._resume_if_crashed(existing)
+            return self._get(existing.run_id)
         run = self.services.runs.create(household_id, as_of_text, requested_by)
-        start = {"run_id": run.run_id, "household_id": household_id, "as_of": as_of_text,
-                 "requested_by": requested_by}
-        self._invoke(run, start)
+        self._invoke(run, _start(run))
         return self._get(run.run_id)
 
-    def _resume_crashed(self, run: RunRecord) -> RunRecord:
-        self._invoke(run, None)
-        return self._get(run.run_id)
+    def _resume_if_crashed(self, run: RunRecord) -> None:
+        """Finish the nodes a dead process left (none when done or waiting for a person)."""
+        config = {"configurable": {"thread_id": run.thread_id}}
+        with self.graph() as graph:
+            current = graph.get_state(config)
+            if not current.values and run.status == "running":  # died before the first step
+                graph.invoke(_start(run), config, context=self.context, durability="sync")
+            elif current.next and not current.interrupts:
+                graph.invoke(None, config, context=self.context, durability="sync")
 
     def approve(
         self, run_id: str, by: str, comment: str = "", drop: list[int] | None = None
@@ -106,9 +111,10 @@ class ReviewRunner:
         return self.services.runs.list(status="pending_approval")
 
     def _decide(self, run_id: str, fields: dict[str, Any]) -> RunRecord:
+        self._resume_if_crashed(self._get(run_id))
         run = self._get(run_id)
         if run.status != "pending_approval" or run.proposal is None:
-            raise NotPending(f"run {run_id} is {run.status}, not pending approval")
+            raise NotPendingError(f"run {run_id} is {run.status}, not pending approval")
         assert run.proposal_hash is not None
         decision = Decision(**fields, proposal_hash=run.proposal_hash)
         policy = self.services.policy_for(run.household_id)
@@ -120,7 +126,7 @@ class ReviewRunner:
             self.services.evidence.append(
                 run_id, "approval", "approval", decision.model_dump(), {"refused": refused},
                 policy_version=run.proposal["policy_version"])
-            raise DecisionRefused(refused)
+            raise DecisionRefusedError(refused)
         self._invoke(run, Command(resume=decision.model_dump()))
         return self._get(run_id)
 
@@ -132,5 +138,10 @@ class ReviewRunner:
     def _get(self, run_id: str) -> RunRecord:
         run = self.services.runs.get(run_id)
         if run is None:
-            raise UnknownRun(f"no run {run_id} under {self.data_dir.name}")
+            raise UnknownRunError(f"no run {run_id} under {self.data_dir.name}")
         return run
+
+
+def _start(run: RunRecord) -> dict[str, str]:
+    return {"run_id": run.run_id, "household_id": run.household_id, "as_of": run.as_of,
+            "requested_by": run.requested_by}

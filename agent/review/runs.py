@@ -41,6 +41,10 @@ CREATE TABLE IF NOT EXISTS decisions (
     decided_at TEXT NOT NULL,
     PRIMARY KEY (run_id)
 );
+CREATE TABLE IF NOT EXISTS evaluations (
+    run_id TEXT PRIMARY KEY REFERENCES runs(run_id),
+    evaluation_json TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS orders (
     run_id TEXT NOT NULL REFERENCES runs(run_id),
     order_no INTEGER NOT NULL,
@@ -147,7 +151,20 @@ class RunStore:
             )
         return digest
 
-    def set_status(self, run_id: str, status: str) -> None:
+    def save_evaluation(self, run_id: str, evaluation: dict[str, Any]) -> None:
+        """Store evaluate's trade list and checks (a resumed node replaces its own copy)."""
+        with self._connect() as conn:
+            conn.execute("INSERT OR REPLACE INTO evaluations VALUES (?, ?)",
+                         (run_id, json.dumps(evaluation)))
+
+    def evaluation(self, run_id: str) -> dict[str, Any] | None:
+        with self._connect() as conn:
+            row = conn.execute("SELECT evaluation_json FROM evaluations WHERE run_id = ?",
+                               (run_id,)).fetchone()
+        return json.loads(row["evaluation_json"]) if row else None
+
+    def set_status(self, run_id: str, status: str, reason: str = "") -> None:
+        """Move the run (and its stored proposal) to ``status``; ``reason`` says why."""
         record = self.get(run_id)
         if record is None:
             raise KeyError(run_id)
@@ -155,6 +172,8 @@ class RunStore:
             proposal = record.proposal
             if proposal is not None:
                 proposal["status"] = status
+                if reason:
+                    proposal["status_reason"] = reason
                 conn.execute(
                     "UPDATE runs SET proposal_json = ?, status = ?, updated_at = ? "
                     "WHERE run_id = ?",

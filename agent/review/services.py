@@ -13,7 +13,7 @@ from typing import Any
 
 from agent.evidence.chain import digest
 from agent.evidence.jsonable import to_jsonable
-from agent.evidence.records import EvidenceRecord
+from agent.evidence.records import EvidenceKind, EvidenceRecord
 from agent.evidence.store import EvidenceStore
 from agent.review.context import ReviewContext
 from agent.review.runs import RunStore
@@ -39,7 +39,7 @@ class ReviewServices:
         return household_policy(self.snapshot(as_of).data, household_id)
 
     def record_once(
-        self, run_id: str, node: str, kind: str, inputs: Any, outputs: Any,
+        self, run_id: str, node: str, kind: EvidenceKind, inputs: Any, outputs: Any, *,
         policy_version: str | None = None,
     ) -> EvidenceRecord:
         """Append unless this node already recorded the same inputs (a resumed node)."""

@@ -63,13 +63,14 @@ def test_edited_output_byte_is_detected_at_its_seq(filled: EvidenceStore) -> Non
     body = stored_body(filled.path, RUN, 3)
     edited = body.replace('"amount":1236.5', '"amount":1237.5')
     assert edited != body
+    intact_head = filled.records(RUN)[1].hash
     tamper(filled.path, ("UPDATE evidence SET body = ? WHERE run_id = ? AND seq = 3",
                          (edited, RUN)))
     result = verify_run(filled.path, RUN)
     assert not result.ok
     assert result.first_bad_seq == 3
     assert "altered" in result.breaks[0].problem
-    assert result.records == 2  # seqs 1 and 2 are intact
+    assert result.head == intact_head  # the last record still known good: seq 2
     assert verify_run(filled.path, OTHER).ok
 
 
@@ -169,7 +170,7 @@ def test_forged_record_inserted_in_the_middle_is_detected(filled: EvidenceStore)
     assert not result.ok
     assert result.first_bad_seq == 3
     assert "inserted" in result.breaks[0].problem
-    assert result.records == 3  # 1, 2 and the forgery chain correctly; seq 4 exposes it
+    assert result.head == forged_hash  # the forgery itself chains; seq 4 exposes it
     everything = verify_all(filled.path)
     assert everything.first_bad_seq == 3
     assert any(b.run_id is None for b in everything.breaks)

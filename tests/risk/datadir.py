@@ -47,12 +47,14 @@ def write_data_dir(root: Path, policy_yaml: str = "") -> DataDir:
         [(s.symbol, s.name, s.sector, s.industry) for s in market.securities.values()],
         columns=["symbol", "name", "sector", "industry"],
     ).to_csv(root / "securities.csv", index=False)
-    prices = pd.DataFrame({
-        "date": [d.strftime("%Y-%m-%d") for d in dates for _ in close.columns],
-        "symbol": list(close.columns) * len(dates),
-        "close": close.to_numpy().ravel(),
-        "adj_close": adjusted.to_numpy().ravel(),
-    })
+    prices = pd.DataFrame(
+        {
+            "date": [d.strftime("%Y-%m-%d") for d in dates for _ in close.columns],
+            "symbol": list(close.columns) * len(dates),
+            "close": close.to_numpy().ravel(),
+            "adj_close": adjusted.to_numpy().ravel(),
+        }
+    )
     prices.to_csv(root / "prices.csv", index=False, float_format="%.10f")
     market.benchmark.rename("weight").rename_axis("symbol").reset_index().to_csv(
         root / "benchmark.csv", index=False, float_format="%.15f"

@@ -101,8 +101,7 @@ def test_store_round_trips_and_reports_changes_since_the_last_run(tmp_path: Path
         ("{not json", None),
         (json.dumps({"format": "other"}), "format"),
         (json.dumps({"format": "lotwise-alerts/1", "accounts": []}), "accounts"),
-        (json.dumps({"format": "lotwise-alerts/1", "accounts": {"A1": {"te": 1}}}),
-         "accounts.A1"),
+        (json.dumps({"format": "lotwise-alerts/1", "accounts": {"A1": {"te": 1}}}), "accounts.A1"),
     ],
 )
 def test_a_damaged_store_is_reported_by_file_and_key(

@@ -30,8 +30,17 @@ def _run(*args: str | Path) -> Result:
 def test_account_json_is_one_document_with_te_status_attribution_and_ex_post(
     written: DataDir, tmp_path: Path
 ) -> None:
-    result = _run("risk", "--data", written.root, "--account", "A2", "--format", "json",
-                  "--state-dir", tmp_path)
+    result = _run(
+        "risk",
+        "--data",
+        written.root,
+        "--account",
+        "A2",
+        "--format",
+        "json",
+        "--state-dir",
+        tmp_path,
+    )
     assert result.exit_code == 0, result.stderr
     document = json.loads(result.stdout)
     assert (document["scope"], document["id"], document["status"]) == ("account", "A2", "breach")
@@ -71,8 +80,19 @@ def test_household_table_lists_the_managed_accounts(written: DataDir, tmp_path: 
 def test_fundamental_model_reports_sector_and_style_factors(
     written: DataDir, tmp_path: Path
 ) -> None:
-    result = _run("risk", "--data", written.root, "--account", "A2", "--model", "fundamental",
-                  "--format", "json", "--state-dir", tmp_path)
+    result = _run(
+        "risk",
+        "--data",
+        written.root,
+        "--account",
+        "A2",
+        "--model",
+        "fundamental",
+        "--format",
+        "json",
+        "--state-dir",
+        tmp_path,
+    )
     assert result.exit_code == 0, result.stderr
     factors = [row["factor"] for row in json.loads(result.stdout)["attribution"]["factors"]]
     assert any(f.startswith("sector:") for f in factors)
@@ -83,8 +103,18 @@ def test_curve_prints_a_non_increasing_table_and_saves_the_plot(
     written: DataDir, tmp_path: Path
 ) -> None:
     plot = tmp_path / "curve.png"
-    result = _run("risk", "curve", "--data", written.root, "--out", plot, "--sizes",
-                  "5,10,20,30", "--format", "json")
+    result = _run(
+        "risk",
+        "curve",
+        "--data",
+        written.root,
+        "--out",
+        plot,
+        "--sizes",
+        "5,10,20,30",
+        "--format",
+        "json",
+    )
     assert result.exit_code == 0, result.stderr
     document = json.loads(result.stdout)
     tes = [point["te"] for point in document["points"]]

@@ -42,8 +42,10 @@ def test_each_point_is_a_long_only_fully_invested_portfolio_of_at_most_n_names()
         assert point.n_held <= point.size
         assert len(point.weights) == point.n_held
         assert (point.weights > 0).all()
-        assert point.weights.sum() == pytest.approx(1.0, abs=1e-6)
-        assert point.te == pytest.approx(ex_ante_te(MODEL, point.weights, MARKET.benchmark))
+        assert point.weights.sum() == pytest.approx(1.0, abs=1e-12)
+        assert point.te == pytest.approx(
+            ex_ante_te(MODEL, point.weights, MARKET.benchmark), rel=1e-12, abs=1e-15
+        )
 
 
 def test_name_selection_beats_holding_the_largest_benchmark_weights() -> None:

@@ -46,10 +46,13 @@ def test_exponential_weights_halve_every_half_life_and_sum_to_one() -> None:
 
 def test_pca_with_every_factor_reproduces_the_weighted_sample_covariance() -> None:
     market = make_market(n_symbols=20, n_days=300)
-    model = estimate_pca_model(market.returns, n_factors=20, half_life=HALF_LIFE,
-                               specific_floor=1e-12)
+    model = estimate_pca_model(
+        market.returns, n_factors=20, half_life=HALF_LIFE, specific_floor=1e-12
+    )
     np.testing.assert_allclose(
-        model.covariance(), _weighted_sample_cov(market.returns, HALF_LIFE), rtol=1e-8,
+        model.covariance(),
+        _weighted_sample_cov(market.returns, HALF_LIFE),
+        rtol=1e-8,
         atol=1e-10,
     )
 
@@ -155,15 +158,19 @@ def _gappy_prices(draw: st.DrawFn) -> pd.DataFrame:
     for column in range(n_symbols):
         listed = draw(st.integers(0, n_days - 1))  # new listings, including one-price names
         prices[:listed, column] = np.nan
-    frame = pd.DataFrame(prices, index=pd.bdate_range("2024-01-01", periods=n_days),
-                         columns=[f"X{i}" for i in range(n_symbols)])
+    frame = pd.DataFrame(
+        prices,
+        index=pd.bdate_range("2024-01-01", periods=n_days),
+        columns=[f"X{i}" for i in range(n_symbols)],
+    )
     if frame.dropna(how="all").shape[0] < 3:
         frame.iloc[:3, 0] = [100.0, 101.0, 100.5]
     return frame
 
 
-@settings(max_examples=60, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(prices=_gappy_prices())
 def test_models_are_positive_semidefinite_for_any_history(prices: pd.DataFrame) -> None:
     panel = daily_returns(prices, prices.index[-1])

@@ -144,8 +144,7 @@ def test_ex_post_te_recovers_a_known_tracking_error(window: int) -> None:
     # (the estimator's own downward bias, 1/(4n), is under 0.4%).
     true_te = 0.02
     estimates = [
-        ex_post_te(*_simulated_returns(true_te, window, seed), window=window)
-        for seed in range(400)
+        ex_post_te(*_simulated_returns(true_te, window, seed), window=window) for seed in range(400)
     ]
     assert np.mean(estimates) == pytest.approx(true_te, rel=0.02)
     single_path_bound = 4.0 / math.sqrt(2 * (window - 1))

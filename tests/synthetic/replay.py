@@ -9,6 +9,7 @@ that leaves nothing to split, a row dated after as-of.
 from __future__ import annotations
 
 import csv
+import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -39,21 +40,32 @@ class Replay:
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+    return parse_csv(path.read_text(encoding="utf-8"))
+
+
+def parse_csv(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
 
 
 def close_panel(root: Path) -> pd.DataFrame:
+    """Closes as written (text), dates x symbols."""
     prices = pd.read_csv(root / "prices.csv", dtype={"close": str})
     return prices.pivot(index="date", columns="symbol", values="close")
 
 
 def replay(root: Path) -> Replay:
-    accounts = {row["account_id"]: row for row in read_csv(root / "accounts.csv")}
-    closes = close_panel(root)
+    return replay_rows(read_csv(root / "accounts.csv"), read_csv(root / "transactions.csv"),
+                       close_panel(root))
+
+
+def replay_rows(
+    account_rows: list[dict[str, str]], rows: list[dict[str, str]], closes: pd.DataFrame
+) -> Replay:
+    """Walk ``rows`` in file order; ``closes`` holds the close text by date and symbol."""
+    accounts = {row["account_id"]: row for row in account_rows}
     last_date = closes.index[-1]
-    state = Replay(rows=read_csv(root / "transactions.csv"))
-    for number, row in enumerate(state.rows, start=1):
+    state = Replay(rows=rows)
+    for number, row in enumerate(rows, start=1):
         account, action, symbol = row["account_id"], row["action"], row["symbol"]
         quantity = Decimal(row["quantity"])
         where = f"row {number} ({action} {symbol} {row['date']})"

@@ -106,7 +106,9 @@ class ProposedTrade:
 
 @dataclass(frozen=True)
 class TradeImpact:
-    """For a sell: the loss disallowed on its own shares; for a buy: on earlier losses."""
+    """For a sell: the loss disallowed on its own shares, whatever replaces them; for a buy:
+    the loss it disallows on sales made before the proposed list.
+    """
 
     index: int  # position in the proposed list (0-based)
     trade: ProposedTrade
@@ -244,14 +246,15 @@ def disallowed_for_trades(  # noqa: PLR0917 - the positional signature the calle
                for index, trade in enumerate(trades)]
     _apply_pending(simulated, household_id, as_of, pending, prices)
     matches = simulated.matcher.wash_sales
+    sold_by_trades = set().union(*(seqs for _, seqs, _, _, _ in applied))
     impacts = []
     for index, (trade, disposal_seqs, bought, first_match, last_match) in enumerate(applied):
         if trade.side == "sell":
             own = tuple(wash for wash in matches if wash.loss_seq in disposal_seqs)
-        else:
+        else:  # losses recorded before the trades; the list's own sales count above
             own = tuple(
                 wash for wash in matches[first_match:last_match]
-                if bought is not None and wash.replacement_lot_id == bought
+                if wash.replacement_lot_id == bought and wash.loss_seq not in sold_by_trades
             )
         impacts.append(TradeImpact(
             index=index,

@@ -38,23 +38,19 @@ def parameter_values(
     value = inp.account_value
     prices = inp.prices
     tax, trading = inp.tax, inp.trading
-    n = inp.n_securities
     band = trading.cash_max_fraction - trading.cash_min_fraction
     cash_margin = min(margins.cash, band / 4.0)
     largest_buy = min(1.0, 2.0 * trading.max_turnover)
-    lot_max = np.zeros(structure.n_columns)
-    lot_max[: inp.n_lots] = bounds.lot_max_fraction
+    weights = inp.weights
     values: ParameterValues = {
         "price_over_value": prices / value,
-        "short_tax_price": tax.short_rate * prices / value,
-        "long_tax_price": tax.long_rate * prices / value,
-        "active_start": inp.weights - inp.benchmark_weights,
-        "lot_max": lot_max,
-        "buy_max": bounds.buy_max_weight,
+        "active_start": weights - inp.benchmark_weights,
+        "sell_max": np.where(bounds.sell_allowed, weights, 0.0),
+        "buy_max": bounds.buy_allowed.astype(float),
         "exclusion_penalty": trading.exclusion_penalty * inp.excluded.astype(float),
         "inverse_value": 1.0 / value,
-        "short_rate_over_value": tax.short_rate / value,
-        "long_rate_over_value": tax.long_rate / value,
+        "short_rate": tax.short_rate,
+        "long_rate": tax.long_rate,
         "cash_start": inp.cash / value,
         "half_spread": trading.half_spread,
         "sell_commission": trading.commission_per_trade / value,
@@ -64,20 +60,15 @@ def parameter_values(
         "turnover_max": trading.max_turnover * (1.0 - margins.turnover),
         "gains_room": max(0.0, tax.gains_room_usd - margins.gains_usd) / value,
         "te_budget": trading.te_budget * (1.0 - margins.te),
-        "te_aversion": trading.te_aversion,
     }
     if inp.tilts:
         values["tilt_target"] = np.array([t.target for t in inp.tilts])
         values["tilt_tolerance"] = np.array(
             [(t.tolerance or 0.0) * (1.0 - margins.te) for t in inp.tilts])
-        values["tilt_penalty"] = np.array([t.penalty for t in inp.tilts])
     if structure.capped:
         values["loss_value_cap"] = (tax.loss_value_cap_usd or 0.0) / value
-    if structure.has_transition and inp.transition is not None:
+    if inp.transition is not None:
         step = inp.transition
-        minimum, reward = np.zeros(n), np.zeros(n)
-        minimum[step.security] = step.min_shares
-        reward[step.security] = step.reward_per_dollar * prices[step.security] / value
-        values["transition_min_shares"] = minimum
-        values["transition_reward"] = reward
+        values["transition_min_shares"] = step.min_shares
+        values["transition_reward"] = step.reward_per_dollar * prices[step.security] / value
     return values

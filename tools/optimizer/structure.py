@@ -1,9 +1,13 @@
 """The constants of an account's problem and the key that says when it can be reused.
 
-Everything that changes daily (prices, benchmark weights, cash, modes, limits, tax rates)
-enters the compiled problem as a cvxpy Parameter; everything that changes only when lots,
-the risk model or the tilts change is a constant, listed here and hashed into the key. A
-problem compiled for one key is reused for any input with the same key.
+Everything that changes daily (prices, benchmark weights, cash, trading sides, limits, tax
+rates) enters the compiled problem as a cvxpy Parameter; what changes only when the lots, the
+ledger's wash-sale answers, the risk model, the tilts, the TE aversion or a transition change
+is a constant, listed here and hashed into the key. A problem compiled for one key serves any input with it.
+
+Few Parameters matter: cvxpy's canonicalization of a DPP problem with a second-order cone
+costs in proportion to (variables x parameter entries), so parameters are per security, never
+per lot.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from tools.optimizer.inputs import OptimizationInput
+from tools.optimizer.modes import lot_sellable
 
 
 @dataclass(frozen=True, eq=False)
@@ -27,16 +32,19 @@ class Structure:
     lot_shares: sp.csr_matrix  # (N, L) lot l's shares at (security(l), l)
     short_lot_shares: sp.csr_matrix  # (N, L) same, short-term lots only
     long_lot_shares: sp.csr_matrix  # (N, L) same, long-term lots only
-    effective_basis: np.ndarray  # (L,) basis less any disallowed loss charged (IRC §1091(d))
+    lot_cap: np.ndarray  # (L,) 1 where the ledger lets the lot be sold today, else 0
+    effective_basis: np.ndarray  # (L,) basis less any disallowed loss charged (IRC §1091)
     short_basis: np.ndarray  # (L,) effective basis of short-term lots, 0 elsewhere
     long_basis: np.ndarray  # (L,) effective basis of long-term lots, 0 elsewhere
     position_fraction: np.ndarray  # (L,) lot shares / position shares of its security
-    factor_exposure: np.ndarray  # (K, N) F^(1/2)' B': factor part of TE is ||this @ active||
+    factor_exposure: np.ndarray  # (K, N) G with G'G = B F B'
     specific_vol: np.ndarray  # (N,) sqrt of specific variance
     tilt_exposures: np.ndarray  # (T, N)
     hard_tilts: tuple[bool, ...]  # (T,) tilt has a tolerance
+    tilt_penalties: np.ndarray  # (T,) objective penalty per unit of |exposure - target|
+    te_aversion: float  # objective penalty per unit of TE variance
     capped: bool  # loss value capped this year (IRC §1211(b) mode)
-    has_transition: bool  # a transition step is part of the problem
+    transition_security: int | None  # index of a concentrated position being sold down
 
 
 def effective_basis(inp: OptimizationInput) -> np.ndarray:
@@ -65,22 +73,24 @@ def structure_of(inp: OptimizationInput) -> Structure:
         return sp.csr_matrix((values, (inp.lot_security, columns)), shape=(n, width))
 
     def padded(values: np.ndarray) -> np.ndarray:
-        return np.concatenate([values, np.zeros(width - lots)])
+        return np.concatenate([np.asarray(values, dtype=float), np.zeros(width - lots)])
 
     basis = padded(effective_basis(inp))
-    long_padded = padded(long_mask).astype(bool)
-    positions = inp.position_shares
+    long_padded = padded(long_mask) > 0
+    lot_cap = padded(lot_sellable(inp))
     tilt_exposures = np.array([t.exposures for t in inp.tilts], dtype=float).reshape(-1, n)
     hard = tuple(t.tolerance is not None for t in inp.tilts)
+    penalties = np.array([t.penalty for t in inp.tilts], dtype=float)
     capped = inp.tax.loss_value_cap_usd is not None
-    has_transition = inp.transition is not None
+    transition = inp.transition.security if inp.transition is not None else None
     digest = hashlib.sha256()
-    for array in (inp.lot_security, inp.lot_quantity, basis, long_mask, inp.loadings,
+    for array in (inp.lot_security, inp.lot_quantity, basis, long_mask, lot_cap, inp.loadings,
                   inp.factor_cov, inp.specific_var, tilt_exposures):
         contiguous = np.ascontiguousarray(array)
         digest.update(str((contiguous.dtype, contiguous.shape)).encode())
         digest.update(contiguous.tobytes())
-    digest.update(repr((n, lots, hard, capped, has_transition)).encode())
+    digest.update(repr((n, lots, hard, tuple(penalties), inp.trading.te_aversion, capped,
+                        transition)).encode())
     return Structure(
         key=digest.hexdigest(),
         n_securities=n,
@@ -90,14 +100,17 @@ def structure_of(inp: OptimizationInput) -> Structure:
         lot_shares=shares(np.ones(lots, dtype=bool)),
         short_lot_shares=shares(~long_mask),
         long_lot_shares=shares(long_mask),
+        lot_cap=lot_cap,
         effective_basis=basis,
         short_basis=np.where(long_padded, 0.0, basis),
         long_basis=np.where(long_padded, basis, 0.0),
-        position_fraction=padded(inp.lot_quantity / positions[inp.lot_security]),
+        position_fraction=padded(inp.lot_quantity / inp.position_shares[inp.lot_security]),
         factor_exposure=factor_exposure(inp.loadings, inp.factor_cov),
         specific_vol=np.sqrt(inp.specific_var),
         tilt_exposures=tilt_exposures,
         hard_tilts=hard,
+        tilt_penalties=penalties,
+        te_aversion=inp.trading.te_aversion,
         capped=capped,
-        has_transition=has_transition,
+        transition_security=transition,
     )

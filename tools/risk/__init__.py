@@ -1,9 +1,14 @@
 """Risk model, tracking error, attribution, the TE-vs-holdings curve and TE alerts.
 
 Import the public API from here; the submodules each do one job:
-``returns`` (daily returns, gaps), ``pca`` and ``fundamental`` (estimators), ``shrinkage``
-(Ledoit-Wolf), ``model`` (the ``FactorModel``), ``tracking`` (ex-ante/ex-post TE,
-attribution), ``curve`` and ``curve_plot`` (TE vs number of names), ``alerts``.
+``returns`` (daily returns, gaps), ``ewma`` (weights, specific variances), ``pca`` and
+``fundamental`` (estimators), ``shrinkage`` (Ledoit-Wolf), ``model`` (the ``FactorModel``),
+``tracking`` (ex-ante/ex-post TE, attribution), ``curve`` and ``curve_plot`` (TE vs number
+of names), ``alerts`` (status, store, changes), ``atomic`` (all-or-nothing writes).
+
+``history`` (realized account values from a ledger replay) and ``report`` (an account's or
+household's risk from a data directory) read whole data directories; import them from their
+modules.
 """
 
 from tools.risk.alerts import (

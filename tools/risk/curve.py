@@ -82,14 +82,13 @@ def te_curve(
             searches.append((previous, previous_weights))
         chosen, weights = min(searches, key=lambda found: _te_squared(model, bench, *found))
         held = weights >= _HELD_WEIGHT
+        chosen, weights = chosen[held], weights[held] / weights[held].sum()
         points.append(
             CurvePoint(
                 size=size,
-                n_held=int(held.sum()),
+                n_held=int(chosen.size),
                 te=float(np.sqrt(_te_squared(model, bench, chosen, weights))),
-                weights=pd.Series(
-                    weights[held], index=[model.symbols[i] for i in chosen[held]]
-                ),
+                weights=pd.Series(weights, index=[model.symbols[i] for i in chosen]),
                 seconds=time.perf_counter() - started,
             )
         )

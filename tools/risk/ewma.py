@@ -44,9 +44,7 @@ def specific_variances(
     return variance, imputed
 
 
-def imputed_note(
-    symbols: tuple[str, ...], imputed: np.ndarray, min_observations: int
-) -> list[str]:
+def imputed_note(symbols: tuple[str, ...], imputed: np.ndarray, min_observations: int) -> list[str]:
     """The model note naming the symbols whose specific variance was imputed (empty if none)."""
     if not imputed.any():
         return []

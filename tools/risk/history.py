@@ -111,6 +111,9 @@ def _engine(data: PortfolioData) -> LedgerEngine:
         tax = household_policy(data, household_id).tax
         household_rates[household_id] = (tax.short_rate, tax.long_rate)
     return LedgerEngine(
-        data.accounts, data.securities, default_tax.short_rate, default_tax.long_rate,
+        data.accounts,
+        data.securities,
+        default_tax.short_rate,
+        default_tax.long_rate,
         household_rates,
     )

@@ -73,4 +73,3 @@ def _fix_signs(eigenvectors: np.ndarray) -> np.ndarray:
     """Orient each eigenvector so its loadings sum to a non-negative number (reproducible)."""
     signs = np.where(eigenvectors.sum(axis=0) < 0, -1.0, 1.0)
     return eigenvectors * signs
-

@@ -46,8 +46,14 @@ class AccountRisk:
     top_contributors: tuple[Contributor, ...]
 
     def alert(self, as_of: dt.date) -> Alert:
-        return Alert(account_id=self.account_id, date=as_of, te=self.te, budget=self.budget,
-                     status=self.status, top_contributors=self.top_contributors)
+        return Alert(
+            account_id=self.account_id,
+            date=as_of,
+            te=self.te,
+            budget=self.budget,
+            status=self.status,
+            top_contributors=self.top_contributors,
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,8 +113,14 @@ def measure_account(
         )
     account = data.accounts[account_id]
     warn_fraction = household_policy(data, account.household_id).tracking_error.warn_fraction
-    scope = _Scope("account", account_id, account.household_id, (account_id,),
-                   account_budget(data, account_id), warn_fraction)
+    scope = _Scope(
+        "account",
+        account_id,
+        account.household_id,
+        (account_id,),
+        account_budget(data, account_id),
+        warn_fraction,
+    )
     return _measure(data, model, kind, scope)
 
 
@@ -126,8 +138,14 @@ def measure_household(
             ACCOUNTS_FILE, None, "managed", f"household {household_id!r} has no managed account"
         )
     tracking = household_policy(data, household_id).tracking_error
-    scope = _Scope("household", household_id, household_id, tuple(managed), tracking.budget,
-                   tracking.warn_fraction)
+    scope = _Scope(
+        "household",
+        household_id,
+        household_id,
+        tuple(managed),
+        tracking.budget,
+        tracking.warn_fraction,
+    )
     return _measure(data, model, kind, scope)
 
 
@@ -139,9 +157,7 @@ def account_budget(data: PortfolioData, account_id: str) -> float:
     return household_policy(data, account.household_id).tracking_error.budget
 
 
-def _measure(
-    data: PortfolioData, model: FactorModel, kind: ModelKind, scope: _Scope
-) -> RiskReport:
+def _measure(data: PortfolioData, model: FactorModel, kind: ModelKind, scope: _Scope) -> RiskReport:
     ledger, history = replay_with_history(data, scope.account_ids, max(EX_POST_WINDOWS) + 1)
     prices = data.prices_on(data.as_of)
     lots = ledger.open_lots()
@@ -151,9 +167,10 @@ def _measure(
     combined = holdings_of(lots, ledger.cash, prices, scope.account_ids, label)
     if combined.total <= 0:
         raise DataValidationError.single(
-            TRANSACTIONS_FILE, None, "account_id",
-            f"{scope.kind} {scope.scope_id} holds nothing on {label}: no tracking error to"
-            " measure",
+            TRANSACTIONS_FILE,
+            None,
+            "account_id",
+            f"{scope.kind} {scope.scope_id} holds nothing on {label}: no tracking error to measure",
         )
     _check_covered(model, [*combined.shares.index, *benchmark.index])
     attribution = te_attribution(model, combined.weights(), benchmark, sectors)
@@ -165,7 +182,8 @@ def _measure(
             notes.append(f"account {account_id} holds nothing on {label}: not measured")
             continue
         own_attribution = (
-            attribution if scope.kind == "account"
+            attribution
+            if scope.kind == "account"
             else te_attribution(model, own.weights(), benchmark, sectors)
         )
         budget = scope.budget if scope.kind == "account" else account_budget(data, account_id)
@@ -195,7 +213,10 @@ def _measure(
 
 
 def _account_risk(
-    account_id: str, holdings: Holdings, attribution: Attribution, budget: float,
+    account_id: str,
+    holdings: Holdings,
+    attribution: Attribution,
+    budget: float,
     warn_fraction: float,
 ) -> AccountRisk:
     return AccountRisk(
@@ -229,8 +250,9 @@ def _check_covered(model: FactorModel, symbols: Sequence[str]) -> None:
     known = set(model.symbols)
     missing = sorted({s for s in symbols if s not in known})
     if missing:
-        raise DataValidationError([
-            Problem(PRICES_FILE, None, "symbol", f"no price history for {symbol}")
-            for symbol in missing
-        ])
-
+        raise DataValidationError(
+            [
+                Problem(PRICES_FILE, None, "symbol", f"no price history for {symbol}")
+                for symbol in missing
+            ]
+        )

@@ -61,7 +61,7 @@ def daily_returns(
     if (prices <= 0).any().any():
         bad = sorted(str(s) for s in prices.columns[(prices <= 0).any()])
         raise RiskInputError(f"adjusted closes must be positive: {', '.join(bad)}")
-    prices = prices.iloc[-(lookback + 1):]
+    prices = prices.iloc[-(lookback + 1) :]
     present = prices.notna()
     listed = present.cummax() & present.iloc[::-1].cummax().iloc[::-1]
     interior_gaps = (listed & ~present).sum()
@@ -76,8 +76,7 @@ def daily_returns(
     if not gappy.empty:
         notes.append(
             "missing prices inside a history were carried forward (zero return that day, the"
-            " move lands on the next price): "
-            + _list_counts(gappy, "missing day", "missing days")
+            " move lands on the next price): " + _list_counts(gappy, "missing day", "missing days")
         )
     panel = panel_from_returns(returns)
     return ReturnsPanel(panel.returns, panel.filled, tuple(notes) + panel.notes)
@@ -124,8 +123,10 @@ def as_panel(returns: pd.DataFrame | ReturnsPanel) -> ReturnsPanel:
 
 
 def _list_counts(counts: pd.Series, singular: str, plural: str) -> str:
-    listed = [f"{symbol} ({int(n)} {singular if n == 1 else plural})"
-              for symbol, n in counts.sort_values().items()]
+    listed = [
+        f"{symbol} ({int(n)} {singular if n == 1 else plural})"
+        for symbol, n in counts.sort_values().items()
+    ]
     if len(listed) > _MAX_LISTED_IN_NOTE:
         hidden = len(listed) - _MAX_LISTED_IN_NOTE
         listed = [*listed[:_MAX_LISTED_IN_NOTE], f"and {hidden} more"]

@@ -1,7 +1,8 @@
 """Ledoit-Wolf shrinkage of a sample covariance towards a scaled identity.
 
 O. Ledoit and M. Wolf, "A well-conditioned estimator for large-dimensional covariance
-matrices", Journal of Multivariate Analysis 88 (2004) 365-411, Lemma 3.2 and Theorem 3.4:
+matrices", Journal of Multivariate Analysis 88 (2004) 365-411, the estimator S* of its
+section 3:
 
     S* = (b2 / d2) m I + (a2 / d2) S,   m = <S, I>,  d2 = ||S - m I||^2,
     b2 = min(bbar2, d2),  bbar2 = sum_t ||x_t x_t' - S||^2 / T^2,  a2 = d2 - b2,
@@ -58,10 +59,13 @@ def ledoit_wolf(
     squared_norms = (centered**2).sum(axis=1)
     quadratic = ((centered @ sample) * centered).sum(axis=1)
     squared_day_weights = day_weights**2
-    bbar2 = float(
-        squared_day_weights @ (squared_norms**2 - 2.0 * quadratic)
-        + squared_day_weights.sum() * (sample**2).sum()
-    ) / n_series
+    bbar2 = (
+        float(
+            squared_day_weights @ (squared_norms**2 - 2.0 * quadratic)
+            + squared_day_weights.sum() * (sample**2).sum()
+        )
+        / n_series
+    )
     b2 = min(max(bbar2, 0.0), d2)
     intensity = b2 / d2
     shrunk = (1.0 - intensity) * sample

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 import numpy as np
+import pandas as pd
 
 from tools.synthetic.benchmark import WEIGHT_UNIT, cap_weight_units
 from tools.synthetic.calendar import DEFAULT_AS_OF, months_before, price_dates
@@ -49,6 +50,20 @@ class SyntheticDataset:
     @property
     def as_of(self) -> dt.date:
         return self.panel.dates[-1].date()
+
+    def price_frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(close, adj_close) in dollars, dates x symbols, as the loader would build them."""
+        symbols = list(self.universe.symbols)
+        close = pd.DataFrame(self.panel.close_cents / 100.0, index=self.panel.dates,
+                             columns=symbols)
+        adjusted = pd.DataFrame(self.panel.adj_close, index=self.panel.dates, columns=symbols)
+        return close, adjusted
+
+    def benchmark_weights(self) -> pd.Series:
+        """Benchmark weights by symbol (constituents only)."""
+        stocks = self.universe.stocks
+        return pd.Series(self.benchmark_units[stocks] / WEIGHT_UNIT,
+                         index=[self.universe.symbols[i] for i in stocks])
 
 
 def build_dataset(seed: int = 7, households: int = 0, as_of: dt.date | None = None

@@ -44,7 +44,24 @@ def write_data_dir(dataset: SyntheticDataset, out: Path, overwrite: bool = False
     """Write every file of the data directory into ``out``; returns bytes per file."""
     if not overwrite and existing_outputs(out):
         raise FileExistsError(f"{out} already holds data-directory files")
-    writers: dict[str, Callable[[SyntheticDataset], str]] = {
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        sizes: dict[str, int] = {}
+        for name in OUTPUT_FILES:
+            data = render(dataset, name).encode("utf-8")
+            (staging / name).write_bytes(data)
+            sizes[name] = len(data)
+        for name in OUTPUT_FILES:
+            os.replace(staging / name, out / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return sizes
+
+
+def render(dataset: SyntheticDataset, name: str) -> str:
+    """The text of data-directory file ``name`` (one of ``OUTPUT_FILES``)."""
+    renderers: dict[str, Callable[[SyntheticDataset], str]] = {
         "securities.csv": _securities,
         "prices.csv": _prices,
         "benchmark.csv": _benchmark,
@@ -54,19 +71,7 @@ def write_data_dir(dataset: SyntheticDataset, out: Path, overwrite: bool = False
         "pending.csv": _pending,
         "policy.yaml": _policy,
     }
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        sizes: dict[str, int] = {}
-        for name in OUTPUT_FILES:
-            data = writers[name](dataset).encode("utf-8")
-            (staging / name).write_bytes(data)
-            sizes[name] = len(data)
-        for name in OUTPUT_FILES:
-            os.replace(staging / name, out / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return sizes
+    return renderers[name](dataset)
 
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:

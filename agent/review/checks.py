@@ -1,0 +1,284 @@
+"""Independent checks of a household's final trade list, whoever produced it.
+
+No planner and no optimizer result reaches a person without passing these. They only read
+the snapshot (data directory, ledger replay, risk model) and the policy; they never trust
+the optimizer's own bookkeeping.
+
+Two kinds of failure:
+
+- trade-level (lots, restrictions, wash sale, cash): the failing trades are named and removed,
+  and the rest is checked again from the start, since removing one trade changes the others'
+  context (a dropped sale no longer funds a buy);
+- portfolio-level (tracking error): nothing can be removed safely, the list is rejected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from agent.review.positions import (
+    account_holdings,
+    holdings_after,
+    open_lots_by_id,
+    te_budget_of,
+    tracking_error,
+)
+from agent.review.proposal import ProposedTrade
+from agent.review.snapshot import Snapshot
+from policies import Policy
+from tools.ledger.forward import ProposedTrade as ForwardTrade
+from tools.ledger.forward import blocked_buys, disallowed_for_trades
+from tools.ledger.lots import QUANTITY_EPSILON
+from tools.models import Account
+
+CASH_TOLERANCE = 0.005  # half a cent: rounding dust, not an overdraft
+TE_TOLERANCE = 1e-9
+DISALLOWED_TOLERANCE = 0.005
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """One check of one trade list. ``failing`` are indices into the list checked."""
+
+    name: str
+    passed: bool
+    detail: str
+    numbers: dict[str, Any] = field(default_factory=dict)
+    failing: dict[int, str] = field(default_factory=dict)  # trade index -> why
+    removes_trades: bool = True  # False: a portfolio-level failure, the list is rejected
+
+
+@dataclass(frozen=True)
+class CheckSubject:
+    """What the checks look at: the household on a snapshot, under its policy."""
+
+    snapshot: Snapshot
+    household_id: str
+    policy: Policy
+
+    @property
+    def prices(self) -> pd.Series:
+        return self.snapshot.data.prices_on()
+
+    def account(self, account_id: str) -> Account | None:
+        account = self.snapshot.data.accounts.get(account_id)
+        if account is None or account.household_id != self.household_id:
+            return None
+        return account
+
+
+def run_checks(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> list[CheckOutcome]:
+    """Every check, in order, on ``trades``; a wash-sale replay only runs on valid lots."""
+    outcomes = [lot_availability(subject, trades), restrictions(subject, trades)]
+    if all(outcome.passed for outcome in outcomes):
+        outcomes.append(wash_sale(subject, trades))
+    else:
+        outcomes.append(CheckOutcome(
+            "wash_sale", False, "not run: fix lot or restriction failures first",
+            failing={}, removes_trades=True))
+    outcomes += [cash(subject, trades), tracking(subject, trades)]
+    return outcomes
+
+
+def lot_availability(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> CheckOutcome:
+    """Every sale relieves shares that are held, from lots that exist, no lot twice over."""
+    failing: dict[int, str] = {}
+    taken: dict[tuple[str, str], float] = {}
+    for index, trade in enumerate(trades):
+        if subject.account(trade.account_id) is None:
+            failing[index] = f"account {trade.account_id} is not in {subject.household_id}"
+            continue
+        if not trade.quantity > 0 or not trade.est_price > 0:
+            failing[index] = "quantity and price must be positive"
+            continue
+        if trade.side == "buy":
+            continue
+        problem = _sale_problem(subject, trade, taken)
+        if problem:
+            failing[index] = problem
+    return _trade_level("lot_availability", failing, len(trades),
+                        "every sale relieves open shares of named lots")
+
+
+def _sale_problem(
+    subject: CheckSubject, trade: ProposedTrade, taken: dict[tuple[str, str], float]
+) -> str:
+    lots = open_lots_by_id(subject.snapshot, trade.account_id)
+    if not trade.lots:
+        return "a sale must name the lots it relieves"
+    named = sum(lot.quantity for lot in trade.lots)
+    if abs(named - trade.quantity) > QUANTITY_EPSILON * max(1.0, trade.quantity):
+        return f"lots add up to {named:g} shares, the trade sells {trade.quantity:g}"
+    for relief in trade.lots:
+        parts = [p for p in lots.get(relief.lot_id, []) if p.symbol == trade.symbol]
+        held = sum(part.quantity for part in parts)
+        key = (trade.account_id, relief.lot_id)
+        wanted = taken.get(key, 0.0) + relief.quantity
+        if not parts:
+            return f"no open lot {relief.lot_id} of {trade.symbol} in {trade.account_id}"
+        if wanted > held + QUANTITY_EPSILON:
+            return f"lot {relief.lot_id} holds {held:g} shares, {wanted:g} would be sold"
+        taken[key] = wanted
+    return ""
+
+
+def restrictions(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> CheckOutcome:
+    """No buy of an excluded or ``no_buy`` security, no sale of a ``no_sell`` one."""
+    data = subject.snapshot.data
+    failing: dict[int, str] = {}
+    for index, trade in enumerate(trades):
+        account = subject.account(trade.account_id)
+        security = data.securities.get(trade.symbol)
+        if account is None or security is None:
+            failing[index] = f"unknown account or symbol {trade.account_id}/{trade.symbol}"
+            continue
+        if not account.managed:
+            failing[index] = f"{account.account_id} is held away: lotwise does not trade it"
+            continue
+        forbidding = ("exclude", "no_buy") if trade.side == "buy" else ("no_sell",)
+        for rule in data.restrictions:
+            if (rule.kind in forbidding and rule.applies_to_account(account)
+                    and rule.matches(security)):
+                failing[index] = (f"{rule.kind} {rule.target_type} {rule.target} "
+                                  f"({rule.scope} {rule.scope_id}) forbids this {trade.side}")
+                break
+    return _trade_level("restrictions", failing, len(trades),
+                        "no excluded or no-buy purchase, no no-sell sale")
+
+
+def wash_sale(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> CheckOutcome:
+    """No purchase inside a recent loss's window, and no loss the trades would get disallowed.
+
+    IRC §1091(a): a loss is disallowed when substantially identical stock is acquired within
+    30 days before or after the sale, in any account of the taxpayer or spouse (Rev. Rul.
+    2008-5 for IRAs). Pending purchases count when the policy says so. A washed sale passes
+    only when the policy allows charged washes (its disallowed loss is then reported).
+    """
+    snapshot = subject.snapshot
+    as_of = snapshot.as_of
+    failing: dict[int, str] = {}
+    blocks = blocked_buys(snapshot.ledger, subject.household_id, as_of)
+    blocked = {symbol: block for block in blocks for symbol in block.symbols}
+    for index, trade in enumerate(trades):
+        block = blocked.get(trade.symbol)
+        if trade.side == "buy" and block is not None:
+            failing[index] = (f"{trade.symbol} is blocked until {block.blocked_until} by a "
+                              f"loss sale (IRC §1091(a))")
+    pending = snapshot.data.pending if subject.policy.wash_sale.pending_purchases_count else ()
+    impact = disallowed_for_trades(
+        snapshot.ledger, subject.household_id, as_of,
+        [ForwardTrade(account_id=t.account_id, symbol=t.symbol, side=t.side,
+                      quantity=t.quantity, lots=tuple((r.lot_id, r.quantity) for r in t.lots),
+                      price=t.est_price) for t in trades],
+        pending, subject.prices.dropna().to_dict())
+    charged: dict[int, float] = {}
+    for trade_impact in impact.trades:
+        if trade_impact.disallowed <= DISALLOWED_TOLERANCE:
+            continue
+        trade = trade_impact.trade
+        if trade.side == "sell" and subject.policy.wash_sale.allow_charged_wash:
+            charged[trade_impact.index] = trade_impact.disallowed
+            continue
+        failing.setdefault(trade_impact.index, (
+            f"{trade.side} of {trade.symbol} would get ${trade_impact.disallowed:,.2f} of loss "
+            "disallowed (IRC §1091(a))"))
+    numbers = {"blocked_symbols": sorted(blocked), "disallowed": impact.disallowed,
+               "charged_by_trade": charged,
+               "pending_counted": len(pending)}
+    return _trade_level("wash_sale", failing, len(trades),
+                        "no trade washes a loss across the household", numbers)
+
+
+def cash(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> CheckOutcome:
+    """No managed account spends more cash than it has after its sales and costs.
+
+    When an account would overdraw, its buys are dropped from the last one back until the
+    rest is funded; those buys are the failing trades.
+    """
+    failing: dict[int, str] = {}
+    numbers: dict[str, Any] = {}
+    for account_id in sorted({t.account_id for t in trades}):
+        if subject.account(account_id) is None:
+            continue
+        indices = [i for i, t in enumerate(trades) if t.account_id == account_id]
+        available = subject.snapshot.ledger.cash.get(account_id, 0.0)
+        flows = {i: cash_flow(trades[i], subject.policy) for i in indices}
+        after = available + sum(flows.values())
+        for index in reversed([i for i in indices if trades[i].side == "buy"]):
+            if after >= -CASH_TOLERANCE:
+                break
+            failing[index] = f"{account_id} cannot fund it (cash after {after:,.2f})"
+            after -= flows[index]
+        numbers[account_id] = {
+            "cash_before": available, "cash_after": after,
+            "costs": sum(trade_cost(trades[i], subject.policy) for i in indices
+                         if i not in failing)}
+    return _trade_level("cash", failing, len(trades), "every account's cash stays >= 0",
+                        numbers)
+
+
+def trade_cost(trade: ProposedTrade, policy: Policy) -> float:
+    """Estimated cost of the order: half the quoted spread on its value, plus commission."""
+    value = trade.quantity * trade.est_price
+    return value * policy.costs.spread_bps / 2.0 / 10_000.0 + policy.costs.commission_per_trade
+
+
+def cash_flow(trade: ProposedTrade, policy: Policy) -> float:
+    """Cash the trade brings (sale) or takes (buy), after its costs."""
+    value = trade.quantity * trade.est_price
+    return (value if trade.side == "sell" else -value) - trade_cost(trade, policy)
+
+
+def tracking(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> CheckOutcome:
+    """Each traded account's ex-ante TE after the trades is within its budget.
+
+    An account already over budget passes only when the trades do not raise its TE.
+    """
+    by_account = tracking_by_account(subject, trades)
+    failures = [f"{account_id} TE {row['te_after']:.2%} above {row['limit']:.2%}"
+                for account_id, row in by_account.items()
+                if row["te_after"] > row["limit"] + TE_TOLERANCE]
+    detail = "; ".join(failures) or ", ".join(
+        f"{account_id} {row['te_before']:.2%} -> {row['te_after']:.2%} "
+        f"(budget {row['te_budget']:.2%})" for account_id, row in by_account.items()
+    ) or "no account traded"
+    return CheckOutcome("tracking_error", not failures, detail, by_account,
+                        removes_trades=False)
+
+
+def tracking_by_account(
+    subject: CheckSubject, trades: Sequence[ProposedTrade]
+) -> dict[str, dict[str, float]]:
+    """TE before and after, budget and limit of every account the trades touch."""
+    rows: dict[str, dict[str, float]] = {}
+    prices = subject.prices
+    for account_id in sorted({t.account_id for t in trades}):
+        account = subject.account(account_id)
+        if account is None:
+            continue
+        before = account_holdings(subject.snapshot, account_id)
+        after = holdings_after(before, prices, [
+            (t.symbol, t.quantity if t.side == "buy" else -t.quantity,
+             cash_flow(t, subject.policy)) for t in trades if t.account_id == account_id])
+        budget = te_budget_of(account, subject.policy)
+        te_before = tracking_error(subject.snapshot, before)
+        rows[account_id] = {"te_before": te_before,
+                            "te_after": tracking_error(subject.snapshot, after),
+                            "te_budget": budget, "limit": max(budget, te_before)}
+    return rows
+
+
+def _trade_level(
+    name: str, failing: dict[int, str], count: int, rule: str,
+    numbers: dict[str, Any] | None = None,
+) -> CheckOutcome:
+    if failing:
+        detail = f"{len(failing)} of {count} trades fail: " + "; ".join(
+            f"#{index + 1} {why}" for index, why in sorted(failing.items()))
+    else:
+        detail = f"{count} trades pass: {rule}"
+    return CheckOutcome(name, not failing, detail, numbers or {}, failing)

@@ -1,0 +1,47 @@
+"""Fixtures of the review tests: a small data directory and runners with a scripted optimizer."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agent.review.proposal import ProposedTrade
+from agent.review.runner import ReviewRunner
+from tests.agent.datadir import TAXABLE, write_data_dir
+from tests.agent.scripted import ScriptedOptimizer, harvest_trades
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return write_data_dir(tmp_path / "data")
+
+
+@pytest.fixture
+def make_runner(data_dir: Path) -> Callable[..., ReviewRunner]:
+    """A runner whose optimizer proposes ``trades`` (default: the harvest of hh-a-tax)."""
+
+    def make(trades: dict[str, list[ProposedTrade]] | None = None) -> ReviewRunner:
+        script = trades if trades is not None else {TAXABLE: harvest_trades(data_dir)}
+        return ReviewRunner(data_dir, optimizer=ScriptedOptimizer(script))
+
+    return make
+
+
+def run_cli(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """Run ``lotwise`` in a new process (a person acting later, elsewhere)."""
+    return run_python("-m", "agent.cli.main", *args, **kwargs)
+
+
+def run_python(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    env.pop("LOTWISE_STATE_DIR", None)
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True,
+                          cwd=REPO_ROOT, env=env, timeout=120, check=False, **kwargs)
