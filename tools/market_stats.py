@@ -35,7 +35,7 @@ class MarketStats(BaseModel):
     last_date: dt.date
     market_vol: float  # annualized volatility of the benchmark's daily returns
     avg_stock_vol: float  # mean over securities of each one's annualized volatility
-    avg_pairwise_corr: float  # mean of the off-diagonal correlations of daily returns
+    avg_pairwise_corr: float | None  # mean off-diagonal correlation of daily returns
     typical_share_down: float  # mean of ``share_down`` over full years (all years if none)
     adjusted_securities: int  # securities whose adj_close differs from close (dividends, splits)
     years: tuple[YearDispersion, ...]
@@ -87,12 +87,19 @@ def describe_market(
     )
 
 
-def _average_correlation(returns: pd.DataFrame) -> float:
-    """Mean off-diagonal correlation (pairwise-complete when some returns are missing)."""
-    if returns.isna().to_numpy().any():
-        matrix = returns.corr().to_numpy()
+def _average_correlation(returns: pd.DataFrame) -> float | None:
+    """Mean off-diagonal correlation (pairwise-complete when some returns are missing).
+
+    Securities whose price never moves have no correlation and are left out; None when
+    fewer than two securities move.
+    """
+    moving = returns.loc[:, returns.std() > 0]
+    if moving.shape[1] < 2:
+        return None
+    if moving.isna().to_numpy().any():
+        matrix = moving.corr().to_numpy()
     else:
-        matrix = np.corrcoef(returns.to_numpy(), rowvar=False)
+        matrix = np.corrcoef(moving.to_numpy(), rowvar=False)
     off_diagonal = matrix[~np.eye(matrix.shape[0], dtype=bool)]
     return float(np.nanmean(off_diagonal))
 

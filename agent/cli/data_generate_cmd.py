@@ -137,7 +137,9 @@ def _stats_table(stats: MarketStats) -> Table:
     table.add_row("trading days", str(stats.trading_days))
     table.add_row("benchmark volatility", f"{stats.market_vol:.1%}")
     table.add_row("average stock volatility", f"{stats.avg_stock_vol:.1%}")
-    table.add_row("average pairwise correlation", f"{stats.avg_pairwise_corr:.2f}")
+    correlation = stats.avg_pairwise_corr
+    table.add_row("average pairwise correlation",
+                  "n/a" if correlation is None else f"{correlation:.2f}")
     table.add_row("share of stocks down, typical full year", f"{stats.typical_share_down:.0%}")
     table.add_row("securities with dividend/split adjustments", str(stats.adjusted_securities))
     return table

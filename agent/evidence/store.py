@@ -215,7 +215,10 @@ class EvidenceStore:
             gseq += 1
             global_hash = global_link_hash(global_hash, record_hash)
             tails[entry.run_id] = (last_seq + 1, record_hash)
-            records.append(EvidenceRecord.model_validate({**document, "hash": record_hash}))
+            # Built from the stored bytes, so it equals what ``records`` will read back
+            # (object keys in canonical order).
+            records.append(EvidenceRecord.model_validate(
+                {**json.loads(body), "hash": record_hash}))
             rows.append((gseq, entry.run_id, last_seq + 1, body.decode("utf-8"), record_hash,
                          global_hash))
         return records, rows

@@ -31,6 +31,7 @@ from agent.review.proposal import ProposedTrade
 from agent.review.snapshot import Snapshot
 from policies import Policy
 from tools.ledger.forward import ProposedTrade as ForwardTrade
+from tools.ledger import wash_key_of
 from tools.ledger.forward import blocked_buys, disallowed_for_trades
 from tools.ledger.lots import QUANTITY_EPSILON
 from tools.models import Account
@@ -176,21 +177,47 @@ def wash_sale(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> CheckOu
                       price=t.est_price) for t in trades],
         pending, subject.prices.dropna().to_dict())
     charged: dict[int, float] = {}
+    washed_sales: list[int] = []
     for trade_impact in impact.trades:
         if trade_impact.disallowed <= DISALLOWED_TOLERANCE:
             continue
         trade = trade_impact.trade
-        if trade.side == "sell" and subject.policy.wash_sale.allow_charged_wash:
+        if trade.side == "buy":
+            failing.setdefault(trade_impact.index, (
+                f"buying {trade.symbol} would get ${trade_impact.disallowed:,.2f} of an "
+                "earlier loss disallowed (IRC §1091(a))"))
+        elif subject.policy.wash_sale.allow_charged_wash:
             charged[trade_impact.index] = trade_impact.disallowed
-            continue
-        failing.setdefault(trade_impact.index, (
-            f"{trade.side} of {trade.symbol} would get ${trade_impact.disallowed:,.2f} of loss "
-            "disallowed (IRC §1091(a))"))
+        else:
+            washed_sales.append(trade_impact.index)
+    for index in washed_sales:
+        _fail_washed_sale(subject, trades, index, impact.trades[index].disallowed, failing)
     numbers = {"blocked_symbols": sorted(blocked), "disallowed": impact.disallowed,
                "charged_by_trade": charged,
                "pending_counted": len(pending)}
     return _trade_level("wash_sale", failing, len(trades),
                         "no trade washes a loss across the household", numbers)
+
+
+def _fail_washed_sale(
+    subject: CheckSubject, trades: Sequence[ProposedTrade], index: int, disallowed: float,
+    failing: dict[int, str],
+) -> None:
+    """Blame the list's own purchases of an identical security when there are any (they are
+    the replacement shares, Treas. Reg. §1.1091-1(a)); otherwise the sale itself."""
+    sale = trades[index]
+    securities = subject.snapshot.data.securities
+    key = wash_key_of(sale.symbol, securities)
+    causes = [i for i, trade in enumerate(trades)
+              if trade.side == "buy" and wash_key_of(trade.symbol, securities) == key]
+    for cause in causes:
+        failing.setdefault(cause, (
+            f"buying {trades[cause].symbol} with the loss sale of {sale.symbol} in the same "
+            "list would wash that loss (IRC §1091(a))"))
+    if not causes:
+        failing.setdefault(index, (
+            f"sale of {sale.symbol} would get ${disallowed:,.2f} of loss disallowed by a "
+            "purchase within 30 days (IRC §1091(a))"))
 
 
 def cash(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> CheckOutcome:

@@ -98,7 +98,7 @@ def test_unsupported_values_are_refused_by_name() -> None:
     class Opaque:
         pass
 
-    with pytest.raises(TypeError, match="cannot record .*Opaque"):
+    with pytest.raises(TypeError, match=r"cannot record .*Opaque"):
         to_jsonable({"nested": [Opaque()]})
 
 

@@ -39,7 +39,7 @@ PRICES = {"AAA": (50, 40, 41, 39), "AAB": (50, 40, 41, 39), "CCC": (60, 70, 75, 
 AS_OF = "2024-06-14"
 
 
-def write_data_dir(root: Path, transactions: str = TRANSACTIONS) -> Path:
+def write_data_dir(root: Path, transactions: str = TRANSACTIONS, pending: str = PENDING) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     lines = ["date,symbol,close"]
     for index, date in enumerate(PRICE_DAYS):
@@ -49,7 +49,7 @@ def write_data_dir(root: Path, transactions: str = TRANSACTIONS) -> Path:
         "accounts.csv": ACCOUNTS,
         "benchmark.csv": BENCHMARK,
         "transactions.csv": transactions,
-        "pending.csv": PENDING,
+        "pending.csv": pending,
         "prices.csv": "\n".join(lines) + "\n",
     }
     for name, text in files.items():

@@ -36,6 +36,12 @@ def closes(data_dir: Path) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="session")
+def prices(data_dir: Path) -> pd.DataFrame:
+    """prices.csv as written (long format: date, symbol, close, adj_close)."""
+    return pd.read_csv(data_dir / "prices.csv")
+
+
+@pytest.fixture(scope="session")
 def replayed(data_dir: Path) -> Replay:
     return replay(data_dir)
 

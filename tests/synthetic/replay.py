@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from tools.synthetic import SyntheticDataset
+from tools.synthetic.writer import render
+
 TRADES = {"buy", "reinvest", "sell"}
 
 
@@ -51,6 +54,19 @@ def close_panel(root: Path) -> pd.DataFrame:
     """Closes as written (text), dates x symbols."""
     prices = pd.read_csv(root / "prices.csv", dtype={"close": str})
     return prices.pivot(index="date", columns="symbol", values="close")
+
+
+def dataset_closes(dataset: SyntheticDataset) -> pd.DataFrame:
+    """The closes of an in-memory data set as ``prices.csv`` would show them (text)."""
+    panel = dataset.panel
+    cents = pd.DataFrame(panel.close_cents, index=[d.isoformat() for d in panel.dates.date],
+                         columns=list(dataset.universe.symbols))
+    return cents.map(lambda value: f"{value // 100}.{value % 100:02d}")
+
+
+def replay_dataset(dataset: SyntheticDataset) -> Replay:
+    return replay_rows(parse_csv(render(dataset, "accounts.csv")),
+                       parse_csv(render(dataset, "transactions.csv")), dataset_closes(dataset))
 
 
 def replay(root: Path) -> Replay:

@@ -103,12 +103,13 @@ class LotPart:
 
 
 class Position:
-    """The open parts of one symbol in one account, in share order."""
+    """The open parts of one symbol in one account, in share order, and their share count."""
 
-    __slots__ = ("parts",)
+    __slots__ = ("parts", "quantity")
 
     def __init__(self) -> None:
         self.parts: list[LotPart] = []
+        self.quantity = 0.0
 
     def add(self, part: LotPart) -> None:
         parts = self.parts
@@ -116,15 +117,30 @@ class Position:
             parts.append(part)
         else:  # a transferred-in lot bought long ago
             parts.insert(bisect.bisect_right(parts, part.sort_key, key=_sort_key), part)
+        self.quantity += part.quantity
 
     def insert_before(self, anchor: LotPart, part: LotPart) -> None:
         self.parts.insert(self.parts.index(anchor), part)
 
-    def quantity(self) -> float:
-        return sum(part.quantity for part in self.parts)
+    def relieved(self, quantity: float, *, from_front: bool) -> None:
+        """Forget closed parts after a sale of ``quantity`` shares.
 
-    def drop_closed(self) -> None:
-        self.parts = [part for part in self.parts if part.quantity > 0.0]
+        ``from_front``: the sale took parts in share order, so the closed ones lead the list.
+        """
+        self.quantity = max(self.quantity - quantity, 0.0)
+        parts = self.parts
+        if from_front:
+            closed = 0
+            while closed < len(parts) and parts[closed].quantity == 0.0:
+                closed += 1
+            del parts[:closed]
+        else:
+            self.parts = [part for part in parts if part.quantity > 0.0]
+
+    def split(self, ratio: float) -> None:
+        for part in self.parts:
+            part.quantity *= ratio
+        self.quantity *= ratio
 
 
 def _sort_key(part: LotPart) -> tuple[int, int]:

@@ -30,7 +30,7 @@ def relief_order(
 ) -> list[LotPart]:
     """The candidate parts in the order the method relieves them (``parts`` in share order)."""
     if method == "hifo":
-        return sorted(parts, key=lambda part: -part.basis_per_share)
+        return sorted(parts, key=lambda part: -part.cost_basis / part.quantity)
     if method == "min_tax":
         return sorted(
             parts, key=lambda part: _tax_rank(part, price, sell_day, short_rate, long_rate)

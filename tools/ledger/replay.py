@@ -191,23 +191,27 @@ class LedgerEngine:
                   f"account {txn.account_id} holds no shares of {symbol} on {txn.date}")
         if txn.lot_id:
             candidates = self._lot_candidates(txn, source, position.parts, symbol)
+            held = sum(part.quantity for part in candidates)
             method = "fifo"  # specific identification; inside the lot, share order
         elif account.relief_method == "specific":
             _fail(source, txn, "lot_id",
                   f"account {txn.account_id} uses specific identification: name the lot_id")
         else:
             candidates = position.parts
+            held = position.quantity
             method = account.relief_method
-        held = sum(part.quantity for part in candidates)
         if quantity > held + QUANTITY_EPSILON:
             what = f"lot {txn.lot_id!r}" if txn.lot_id else f"account {txn.account_id}"
             _fail(source, txn, "quantity",
                   f"sells {quantity:g} shares of {symbol} but {what} holds {held:g}")
-        short_rate, long_rate = self._rates[txn.account_id]
-        ordered = relief_order(candidates, method, price, self.last_day,
-                               short_rate=short_rate, long_rate=long_rate)
+        if method == "fifo":
+            ordered = candidates
+        else:
+            short_rate, long_rate = self._rates[txn.account_id]
+            ordered = relief_order(candidates, method, price, self.last_day,
+                                   short_rate=short_rate, long_rate=long_rate)
         self._relieve(txn, account, allocate(ordered, quantity), price, quantity)
-        position.drop_closed()
+        position.relieved(quantity, from_front=ordered is position.parts)
         self.cash[txn.account_id] += quantity * price - txn.fees
 
     def _relieve(self, txn: Transaction, account: Account, taken: list[tuple[LotPart, float]],
@@ -223,7 +227,11 @@ class LedgerEngine:
                 basis = part.cost_basis
                 part.quantity = 0.0  # closed: dropped from the position and wash-sale books
             else:
-                basis = part.take_front(take).cost_basis
+                share = take / part.quantity
+                basis = part.cost_basis * share
+                part.cost_basis -= basis
+                part.adjustment -= part.adjustment * share
+                part.quantity -= take
             self._disposal_count += 1
             disposal = Disposal(
                 account_id=part.account_id,
@@ -258,8 +266,7 @@ class LedgerEngine:
         ratio = _positive(txn, source, txn.quantity, "quantity")
         position = self.lots.position(txn.account_id, symbol)
         if position is not None:
-            for part in position.parts:
-                part.quantity *= ratio
+            position.split(ratio)
         self.matcher.on_split(self.household_of(txn.account_id), self.wash_key(symbol),
                               txn.account_id, symbol, ratio)
         self.cash[txn.account_id] -= txn.fees

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from tools.ledger.holding import Term
 from tools.models import Lot
@@ -47,8 +47,7 @@ class Disposal:
         return max(self.cost_basis - self.proceeds, 0.0)
 
 
-@dataclass(frozen=True, slots=True)
-class WashSale:
+class WashSale(NamedTuple):
     """Loss shares matched share for share with replacement shares (Treas. Reg. §1.1091-1(c)-(d)).
 
     ``quantity`` counts replacement shares; ``permanent`` is true when they were bought in an

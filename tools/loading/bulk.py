@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -32,19 +32,18 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def models_from_columns(model: type[Model], columns: Mapping[str, Sequence[Any]]
-                        ) -> tuple[Model, ...]:
-    """One ``model`` per position, each field taken from the column of the same name.
+def validate_records(model: type[Model], records: Iterable[Mapping[str, Any]]
+                     ) -> tuple[Model, ...]:
+    """One ``model`` per record, validated strictly by the model's compiled validator.
 
-    Strict validation: the columns must already hold the exact Python types (checked
-    column-wise by the loaders), so pydantic only confirms them.
+    The loaders have already checked every column, so the records hold the exact Python types
+    and pydantic only confirms them; calling the validator directly (rather than
+    ``model_validate``) and building the records inside the paused collector keeps a million
+    rows to a couple of seconds.
     """
-    fields = list(columns)
+    validate = model.__pydantic_validator__.validate_python
     with _collector_paused():
-        return tuple(
-            model.model_validate(dict(zip(fields, values, strict=True)), strict=True)
-            for values in zip(*columns.values(), strict=True)
-        )
+        return tuple(validate(record, strict=True) for record in records)
 
 
 def date_objects(dates: pd.Series) -> list[dt.date | None]:

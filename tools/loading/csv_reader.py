@@ -85,13 +85,14 @@ def parse_csv(source: SourceFile, spec: TableSpec) -> tuple[CsvTable | None, lis
             io.BytesIO(source.data),
             dtype=str,
             keep_default_na=False,
+            na_filter=False,  # blank and missing trailing cells stay ""
             encoding="utf-8-sig",
             skipinitialspace=True,
         )
     except pd.errors.ParserError as error:
         return None, [_parser_problem(name, error)]
     frame.columns = [str(column).strip() for column in frame.columns]
-    frame = frame.fillna("").reset_index(drop=True)
+    frame = frame.reset_index(drop=True)
     if spec.needs_rows and frame.empty:
         return None, [Problem(name, None, None, "file has a header but no data rows")]
     return CsvTable(name, frame, source.digest), []

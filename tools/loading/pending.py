@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from tools.errors import Problem
-from tools.loading.bulk import date_objects, models_from_columns
+from tools.loading.bulk import date_objects, validate_records
 from tools.loading.cells import (
     check_choice,
     check_known,
@@ -43,13 +43,19 @@ def parse_pending(table: CsvTable, account_ids: Collection[str] | None,
     problems += not_positive(table, "quantity", quantity)
 
     valid = ~rows_with_problems(problems, len(table))
-    columns = {
-        "row": table.rows[valid].tolist(),
-        "date": date_objects(dates[valid]),
-        **{name: table.cells(name).to_numpy()[valid].tolist()
-           for name in ("account_id", "action", "symbol")},
-        "quantity": quantity[valid].tolist(),
-    }
-    return models_from_columns(PendingPurchase, columns), problems
+    columns = zip(
+        table.rows[valid].tolist(),
+        date_objects(dates[valid]),
+        *(table.cells(name).to_numpy()[valid].tolist()
+          for name in ("account_id", "action", "symbol")),
+        quantity[valid].tolist(),
+        strict=True,
+    )
+    records = (
+        {"row": row, "date": date, "account_id": account_id, "action": action,
+         "symbol": symbol, "quantity": amount}
+        for row, date, account_id, action, symbol, amount in columns
+    )
+    return validate_records(PendingPurchase, records), problems
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from tools.errors import Problem
-from tools.loading.bulk import date_objects, models_from_columns, none_where
+from tools.loading.bulk import date_objects, none_where, validate_records
 from tools.loading.cells import (
     blank,
     check_choice,
@@ -83,20 +83,28 @@ class ParsedTransactions:
 
     def to_models(self) -> tuple[Transaction, ...]:
         frame = self.frame
-        columns = {
-            "row": frame["row"].tolist(),
-            "date": date_objects(frame["date"]),
-            "account_id": frame["account_id"].tolist(),
-            "action": frame["action"].tolist(),
-            "symbol": none_where(frame["symbol"], frame["symbol"] == ""),
-            "quantity": frame["quantity"].tolist(),
-            "price": none_where(frame["price"], frame["price"].isna()),
-            "fees": frame["fees"].tolist(),
-            "lot_id": none_where(frame["lot_id"], frame["lot_id"] == ""),
-            "acquired_date": date_objects(frame["acquired_date"]),
-            "cost_basis": none_where(frame["cost_basis"], frame["cost_basis"].isna()),
-        }
-        return models_from_columns(Transaction, columns)
+        columns = zip(
+            frame["row"].tolist(),
+            date_objects(frame["date"]),
+            frame["account_id"].tolist(),
+            frame["action"].tolist(),
+            none_where(frame["symbol"], frame["symbol"] == ""),
+            frame["quantity"].tolist(),
+            none_where(frame["price"], frame["price"].isna()),
+            frame["fees"].tolist(),
+            none_where(frame["lot_id"], frame["lot_id"] == ""),
+            date_objects(frame["acquired_date"]),
+            none_where(frame["cost_basis"], frame["cost_basis"].isna()),
+            strict=True,
+        )
+        records = (
+            {"row": row, "date": date, "account_id": account_id, "action": action,
+             "symbol": symbol, "quantity": quantity, "price": price, "fees": fees,
+             "lot_id": lot_id, "acquired_date": acquired_date, "cost_basis": cost_basis}
+            for (row, date, account_id, action, symbol, quantity, price, fees, lot_id,
+                 acquired_date, cost_basis) in columns
+        )
+        return validate_records(Transaction, records)
 
 
 def parse_transactions(table: CsvTable, account_ids: Collection[str] | None,
@@ -238,7 +246,8 @@ def _lot_reuse_problems(table: CsvTable, frame: pd.DataFrame, actions: _Actions,
     and dates as the lot's first row."""
     key_columns = ["action", "account_id", "symbol", "date", "acquired_date"]
     usable = actions.among(LOT_OPENING_ACTIONS) & ~rows_with_problems(problems, len(table))
-    openings = frame.loc[usable, ["row", "lot_id", *key_columns]].reset_index(drop=True)
+    openings = frame.loc[usable, ["row", "lot_id", *key_columns]]
+    openings = openings[openings["lot_id"].duplicated(keep=False)].reset_index(drop=True)
     if openings.empty:
         return []
     first_position = openings.index.to_series().groupby(openings["lot_id"]).transform("min")

@@ -116,6 +116,7 @@ class OptimizationInput:
     tilts: tuple[Tilt, ...] = ()
     transition: TransitionStep | None = None
     sectors: tuple[str, ...] = field(default=())  # (N,) or empty: tie-break for replacements
+    lot_acquired: tuple[dt.date, ...] = ()  # (L,) or empty: holding-period start of each lot
 
     def __post_init__(self) -> None:
         problems = _shape_problems(self) or _value_problems(self)
@@ -200,6 +201,8 @@ def _shape_problems(inp: OptimizationInput) -> list[str]:
         problems.append(f"loadings has shape {np.shape(inp.loadings)}, expected ({n}, {k})")
     if inp.sectors and len(inp.sectors) != n:
         problems.append(f"sectors has {len(inp.sectors)} entries, expected {n}")
+    if inp.lot_acquired and len(inp.lot_acquired) != lots:
+        problems.append(f"lot_acquired has {len(inp.lot_acquired)} entries, expected {lots}")
     problems += [f"tilt {t.name} exposures have shape {np.shape(t.exposures)}, expected ({n},)"
                  for t in inp.tilts if np.shape(t.exposures) != (n,)]
     if len(set(inp.symbols)) != n:

@@ -62,8 +62,10 @@ class CompiledProblem:
     realized_long: cp.Variable
     constraints: dict[str, cp.Constraint]
     objective_terms: dict[str, cp.Expression]
+    limits: dict[str, tuple[cp.Expression, cp.Expression]]  # name: (value, limit), value <= limit
     problem: cp.Problem
     derived: dict[str, cp.Problem] = field(default_factory=dict)
+    elastic_slacks: dict[str, cp.Variable] = field(default_factory=dict)
 
     def assign(self, values: Mapping[str, np.ndarray | float]) -> None:
         """Load parameter values (every parameter must be given)."""
@@ -87,6 +89,22 @@ class CompiledProblem:
             kept = [c for name, c in self.constraints.items() if name not in _NOT_IN_MIN_TE]
             self.derived["min_te"] = cp.Problem(cp.Minimize(self.tracking_variance()), kept)
         return self.derived["min_te"]
+
+    def elastic_problem(self) -> cp.Problem:
+        """Every limit but the TE budget gets a slack; minimizing the slacks shows which
+        limits contradict each other and by how much (a phase-one problem)."""
+        if "elastic" not in self.derived:
+            kept = [c for name, c in self.constraints.items()
+                    if name not in self.limits and name not in _NOT_IN_MIN_TE]
+            for name, (value, limit) in self.limits.items():
+                if name == "te_budget":
+                    continue
+                slack = cp.Variable(value.shape, name=f"slack_{name}", nonneg=True)
+                self.elastic_slacks[name] = slack
+                kept.append(value <= limit + slack)
+            total = cp.sum([cp.sum(v) for v in self.elastic_slacks.values()])
+            self.derived["elastic"] = cp.Problem(cp.Minimize(total), kept)
+        return self.derived["elastic"]
 
 
 def _parameters(structure: Structure) -> dict[str, cp.Parameter]:
@@ -145,6 +163,13 @@ def compile_problem(structure: Structure) -> CompiledProblem:
     cash_after = p["cash_start"] + cp.sum(sell) - cp.sum(buy) - cost
     specific = cp.multiply(structure.specific_vol, active)
 
+    limits: dict[str, tuple[cp.Expression, cp.Expression]] = {
+        "cash_min": (-cash_after, -p["cash_min"]),
+        "cash_max": (cash_after, p["cash_max"]),
+        "turnover": (traded / 2, p["turnover_max"]),
+        "gains_budget": (realized_short + realized_long, p["gains_room"]),
+        "te_budget": (cp.norm(cp.hstack([factor, specific])), p["te_budget"]),
+    }
     constraints: dict[str, cp.Constraint] = {
         "sell_value": sell == cp.multiply(p["price_over_value"], structure.lot_shares @ sold),
         # Gain = proceeds - basis, per holding period (IRC §1001(a), §1222).
@@ -176,6 +201,8 @@ def compile_problem(structure: Structure) -> CompiledProblem:
     hard = np.flatnonzero(structure.hard_tilts)
     if hard.size:
         gap = structure.tilt_exposures[hard] @ active - p["tilt_target"][hard]
+        limits["tilt_upper"] = (gap, p["tilt_tolerance"][hard])
+        limits["tilt_lower"] = (-gap, p["tilt_tolerance"][hard])
         constraints["tilt_upper"] = gap <= p["tilt_tolerance"][hard]
         constraints["tilt_lower"] = -gap <= p["tilt_tolerance"][hard]
     terms: dict[str, cp.Expression] = {
@@ -191,6 +218,7 @@ def compile_problem(structure: Structure) -> CompiledProblem:
             structure.tilt_exposures[penalized] @ active - p["tilt_target"][penalized])
     if structure.transition_security is not None:
         position_sold = structure.lot_shares[[structure.transition_security]] @ sold
+        limits["transition_min"] = (-cp.sum(position_sold), -p["transition_min_shares"])
         constraints["transition_min"] = position_sold >= p["transition_min_shares"]
         terms["transition_reward"] = p["transition_reward"] * cp.sum(position_sold)
     objective = (terms["tax_value"] - terms["trading_cost"] - terms["te_penalty"]
@@ -198,4 +226,4 @@ def compile_problem(structure: Structure) -> CompiledProblem:
                  + terms.get("transition_reward", 0))
     problem = cp.Problem(cp.Maximize(objective), list(constraints.values()))
     return CompiledProblem(structure, p, sold, buy, sell, factor, realized_short, realized_long,
-                           constraints, terms, problem)
+                           constraints, terms, limits, problem)

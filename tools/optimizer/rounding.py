@@ -18,19 +18,17 @@ from tools.optimizer.evaluate import TradePlan, evaluate, te_gradient
 from tools.optimizer.inputs import OptimizationInput
 from tools.optimizer.modes import TradeBounds
 
-# A lot within half a share of being sold out is sold out (fractional remainders included).
-CLOSE_OUT_SHARES = 0.5
 NOISE = 1e-9
 
 
 def round_to_shares(inp: OptimizationInput, sold_fraction: np.ndarray, buy_weight: np.ndarray
                     ) -> TradePlan:
-    """Nearest whole shares; a lot sold within half a share of its quantity is closed."""
+    """Nearest whole shares. A lot sale goes to the nearest of 0, 1, ..., floor(quantity) and
+    the whole quantity, so a lot holding a fraction of a share is only ever sold out."""
     quantity = inp.lot_quantity
     target = np.clip(sold_fraction, 0.0, 1.0) * quantity
     whole = np.minimum(np.floor(target + 0.5), np.floor(quantity))
-    lot_sold = np.where(quantity - target < CLOSE_OUT_SHARES, quantity, whole)
-    lot_sold = np.where(target < NOISE, 0.0, lot_sold)
+    lot_sold = np.where(quantity - target < np.abs(whole - target), quantity, whole)
     bought = np.floor(np.clip(buy_weight, 0.0, None) * inp.account_value / inp.prices + 0.5)
     return TradePlan(lot_sold, bought)
 

@@ -45,15 +45,20 @@ def replay_with_history(
     """The ledger at the data's as-of date, and the accounts' values over its last ``n_days``.
 
     The days are the last ``n_days`` price dates on or before as-of; the ledger includes every
-    transaction up to as-of (also those after the last price date).
+    transaction up to as-of (also those after the last price date). An account's shares are
+    re-read from the ledger only on days it traded, and valued with one dot product a day.
     """
     closes = data.close.loc[: pd.Timestamp(data.as_of)].ffill()
     days = closes.index[-n_days:]
+    close_rows = closes.loc[days].to_numpy(dtype=float)  # (T, S)
+    symbol_column = {symbol: k for k, symbol in enumerate(closes.columns)}
     engine = _engine(data)
     transactions = sorted(data.transactions_until(), key=lambda t: t.date)
     values = np.zeros((len(days), len(account_ids)))
     flows = np.zeros_like(values)
     column = {account_id: j for j, account_id in enumerate(account_ids)}
+    shares = np.zeros((len(account_ids), len(closes.columns)))  # (A, S) as of the last trade
+    touched = set(account_ids)
     position = 0
     for i, day in enumerate(days):
         prices = closes.loc[day]
@@ -62,17 +67,35 @@ def replay_with_history(
             engine.apply(transaction)
             if transaction.account_id in column:
                 flows[i, column[transaction.account_id]] += _external_flow(transaction, prices)
+                touched.add(transaction.account_id)
             position += 1
+        for account_id in touched:
+            shares[column[account_id]] = _shares_by_column(engine, account_id, symbol_column)
+        touched.clear()
         for account_id, j in column.items():
-            lots = engine.open_lots(account_id)
-            invested = sum(lot.quantity * float(prices.get(lot.symbol, np.nan)) for lot in lots)
-            values[i, j] = invested + engine.cash[account_id]
+            values[i, j] = _market_value(shares[j], close_rows[i]) + engine.cash[account_id]
     engine.apply_all(transactions[position:])
     index = pd.DatetimeIndex(days)
     return engine.ledger(data.as_of), ValueHistory(
         values=pd.DataFrame(values, index=index, columns=list(account_ids)),
         flows=pd.DataFrame(flows, index=index, columns=list(account_ids)),
     )
+
+
+def _shares_by_column(
+    engine: LedgerEngine, account_id: str, symbol_column: dict[str, int]
+) -> np.ndarray:
+    """(S,) shares the account holds, in the columns of the price panel."""
+    held = np.zeros(len(symbol_column))
+    for lot in engine.open_lots(account_id):
+        held[symbol_column[lot.symbol]] += lot.quantity
+    return held
+
+
+def _market_value(shares: np.ndarray, prices: np.ndarray) -> float:
+    """Value of ``shares`` at ``prices``; NaN when a held symbol has no price yet."""
+    held = shares != 0
+    return float(shares[held] @ prices[held])
 
 
 def benchmark_returns(data: PortfolioData, days: pd.DatetimeIndex) -> pd.Series:

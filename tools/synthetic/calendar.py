@@ -39,17 +39,19 @@ def last_day_on_or_before(day_ordinals: np.ndarray, target: dt.date) -> int:
 
 
 def monthly_days(day_ordinals: np.ndarray, first: dt.date, day_of_month: int = 1) -> np.ndarray:
-    """Indices of the first trading day on or after ``day_of_month`` of each month from ``first``.
+    """Indices of the first trading day on or after ``day_of_month`` of each month, from
+    ``first`` on (a day before ``first`` in its own month is skipped).
 
     Months whose trading day would fall after the last price date are dropped; so are
     repeats (a month whose target day rolls into the next month's).
     """
     found: list[int] = []
     year, month = first.year, first.month
+    earliest = first_day_on_or_after(day_ordinals, first)
     last = int(day_ordinals[-1])
     while dt.date(year, month, 1).toordinal() <= last:
         index = first_day_on_or_after(day_ordinals, dt.date(year, month, day_of_month))
-        if index < len(day_ordinals) and (not found or found[-1] != index):
+        if earliest <= index < len(day_ordinals) and (not found or found[-1] != index):
             found.append(index)
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return np.array(found, dtype=np.int64)

@@ -1,0 +1,184 @@
+"""Ledger benchmark: replaying 10k, 100k and 1M transactions through the wash-sale engine.
+
+Run with ``python -m benchmarks.ledger``. Each size gets its own synthetic history (fixed
+seed) over 10 accounts in 2 households (taxable accounts on fifo, hifo, min_tax and
+specific relief, a held-away account, traditional and Roth IRAs), 500 symbols of which 100
+sit in 50 identical groups, and prices on a random walk so sales land at gains and at
+losses. The mix is about 44% buys, 5% reinvestments, 40% sells (loss sales within 30 days
+of purchases are common, so the wash-sale books are busy), dividends, deposits and a few
+splits, about 400 rows a day.
+
+Rows are built as ``Transaction`` objects before the clock starts: the figure is the replay
+alone (loading is measured by ``benchmarks.load``). Each size runs in a fresh process, which
+reports the replay time and its peak resident memory (``ru_maxrss``; the history itself is
+part of it). Target: 1,000,000 rows in at most 10 s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import resource
+import time
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from tools.ledger import replay_ledger
+from tools.models import Account, Security, Transaction
+
+SIZES = (10_000, 100_000, 1_000_000)
+ROWS_PER_DAY = 400
+N_SYMBOLS = 500
+N_GROUPED = 100  # symbols S000..S099 form 50 identical pairs
+SEED = 20240611
+TARGET_SECONDS_1M = 10.0
+START = dt.date(2015, 1, 2)
+ACCOUNT_SPECS = (  # account_id, household, tax_type, relief, managed
+    ("A0", "H0", "taxable", "fifo", True),
+    ("A1", "H0", "taxable", "hifo", True),
+    ("A2", "H0", "taxable", "min_tax", True),
+    ("A3", "H0", "traditional_ira", "fifo", True),
+    ("A4", "H0", "roth_ira", "fifo", True),
+    ("A5", "H1", "taxable", "fifo", True),
+    ("A6", "H1", "taxable", "specific", True),
+    ("A7", "H1", "taxable", "fifo", False),
+    ("A8", "H1", "401k", "fifo", True),
+    ("A9", "H1", "taxable", "hifo", True),
+)
+
+
+@dataclass(frozen=True)
+class Result:
+    rows: int
+    seconds: float  # wall clock
+    cpu_seconds: float  # process CPU time: what the replay costs when other work shares the cores
+    peak_mib: float
+    disposals: int
+    wash_sales: int
+    open_lots: int
+
+
+def accounts() -> dict[str, Account]:
+    return {
+        account_id: Account(account_id=account_id, household_id=household, owner="owner",
+                            tax_type=tax_type, managed=managed, relief_method=relief)
+        for account_id, household, tax_type, relief, managed in ACCOUNT_SPECS
+    }
+
+
+def securities() -> dict[str, Security]:
+    return {
+        f"S{i:03d}": Security(symbol=f"S{i:03d}", name=f"Company {i}", sector="Sector",
+                              industry="Industry",
+                              identical_group=f"G{i // 2}" if i < N_GROUPED else None)
+        for i in range(N_SYMBOLS)
+    }
+
+
+def history(n_rows: int, seed: int = SEED) -> list[Transaction]:
+    """``n_rows`` valid rows in date order: sells never oversell, specific sells name lots."""
+    rng = random.Random(seed)
+    build = Transaction.model_construct
+    prices = [rng.uniform(20.0, 200.0) for _ in range(N_SYMBOLS)]
+    held: dict[tuple[str, int], float] = defaultdict(float)
+    specific_lots: dict[int, dict[str, float]] = defaultdict(dict)  # A6: lot -> shares
+    account_ids = [spec[0] for spec in ACCOUNT_SPECS]
+    rows: list[Transaction] = []
+    day = START
+    while len(rows) < n_rows:
+        day += dt.timedelta(days=1)
+        for index in range(N_SYMBOLS):  # one random-walk step a day
+            prices[index] *= 1.0 + rng.gauss(0.0, 0.02)
+        for _ in range(min(ROWS_PER_DAY, n_rows - len(rows))):
+            row = len(rows) + 1
+            account_id = rng.choice(account_ids)
+            symbol_index = rng.randrange(N_SYMBOLS) if rng.random() < 0.5 else rng.randrange(60)
+            symbol = f"S{symbol_index:03d}"
+            price = round(prices[symbol_index], 2)
+            key = (account_id, symbol_index)
+            draw = rng.random()
+            if draw < 0.40 and held[key] > 0.0:
+                if account_id == "A6":
+                    lots = specific_lots[symbol_index]
+                    lot_id = rng.choice(list(lots))
+                    quantity = min(lots[lot_id], float(rng.randint(1, 20)))
+                    lots[lot_id] -= quantity
+                    if lots[lot_id] <= 0.0:
+                        del lots[lot_id]
+                else:
+                    lot_id = None
+                    quantity = min(held[key], float(rng.randint(1, 30)))
+                held[key] -= quantity
+                rows.append(build(row=row, date=day, account_id=account_id, action="sell",
+                                  symbol=symbol, quantity=quantity, price=price, fees=0.0,
+                                  lot_id=lot_id))
+            elif draw < 0.94:
+                action = "reinvest" if draw > 0.89 else "buy"
+                quantity = float(rng.randint(1, 30))
+                held[key] += quantity
+                lot_id = f"row-{row}"
+                if account_id == "A6":
+                    specific_lots[symbol_index][lot_id] = quantity
+                rows.append(build(row=row, date=day, account_id=account_id, action=action,
+                                  symbol=symbol, quantity=quantity, price=price, fees=0.0,
+                                  lot_id=lot_id))
+            elif draw < 0.97:
+                rows.append(build(row=row, date=day, account_id=account_id, action="dividend",
+                                  symbol=symbol, quantity=round(rng.uniform(1, 50), 2),
+                                  price=None, fees=0.0, lot_id=None))
+            elif draw < 0.9998:
+                rows.append(build(row=row, date=day, account_id=account_id, action="deposit",
+                                  symbol=None, quantity=1000.0, price=None, fees=0.0,
+                                  lot_id=None))
+            else:
+                held[key] *= 2.0
+                for lot_id in list(specific_lots[symbol_index]) if account_id == "A6" else ():
+                    specific_lots[symbol_index][lot_id] *= 2.0
+                rows.append(build(row=row, date=day, account_id=account_id, action="split",
+                                  symbol=symbol, quantity=2.0, price=None, fees=0.0,
+                                  lot_id=None))
+    return rows
+
+
+def measure(n_rows: int) -> Result:
+    """Build the history, then time the replay alone (run in a fresh process)."""
+    rows = history(n_rows)
+    known_accounts, known_securities = accounts(), securities()
+    started, started_cpu = time.perf_counter(), time.process_time()
+    ledger = replay_ledger(rows, known_accounts, known_securities, 0.458, 0.288)
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - started_cpu
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return Result(
+        rows=n_rows,
+        seconds=seconds,
+        cpu_seconds=cpu_seconds,
+        peak_mib=peak_kib / 1024.0,
+        disposals=len(ledger.disposals),
+        wash_sales=len(ledger.wash_sales),
+        open_lots=sum(1 for _ in ledger.engine.lots.parts()),
+    )
+
+
+def main() -> None:
+    results = []
+    for size in SIZES:
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            results.append(pool.submit(measure, size).result())
+    print(f"{'rows':>10} {'replay s':>9} {'cpu s':>7} {'us/row':>7} {'x vs prev':>9} "
+          f"{'peak MiB':>9} {'disposals':>10} {'wash sales':>11} {'open parts':>11}")
+    previous: Result | None = None
+    for result in results:
+        growth = (f"{result.seconds / previous.seconds:9.1f}" if previous is not None
+                  else f"{'-':>9}")
+        print(f"{result.rows:>10,} {result.seconds:9.2f} {result.cpu_seconds:7.2f} "
+              f"{result.seconds / result.rows * 1e6:7.2f} {growth} {result.peak_mib:9.0f} "
+              f"{result.disposals:>10,} {result.wash_sales:>11,} {result.open_lots:>11,}")
+        previous = result
+    largest = results[-1]
+    verdict = "meets" if largest.seconds <= TARGET_SECONDS_1M else "MISSES"
+    print(f"1M-row replay {largest.seconds:.2f} s {verdict} the {TARGET_SECONDS_1M:.0f} s target")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+"""One account's optimization, end to end: screen, solve, round, repair, check, report.
+
+1. Screen harvest candidates; give every identical group a trading side (sell or buy).
+2. Load today's numbers into the compiled problem for the account's structure (from the
+   cache when one is given) and solve it, keeping small margins inside every limit.
+3. Round to whole shares, repair, and run the independent checks. A failed check means a
+   re-solve with wider margins; an infeasible solve means the next choice of sides (harvest
+   only where it does not block a buy the TE budget needs).
+4. If nothing is feasible, diagnose: :class:`InfeasibleTEBudget` with the lowest achievable
+   TE, what binds and which relaxations would help, or :class:`InfeasibleConstraints`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tools.optimizer.binding import binding_constraints
+from tools.optimizer.checks import CheckOutcome, failed, run_checks
+from tools.optimizer.diagnose import diagnose
+from tools.optimizer.errors import BindingConstraint, RoundingRepairFailed
+from tools.optimizer.evaluate import TradePlan, evaluate
+from tools.optimizer.inputs import OptimizationInput
+from tools.optimizer.modes import TradeBounds, harvest_sides, trade_bounds, tracking_sides
+from tools.optimizer.parameters import Margins, parameter_values
+from tools.optimizer.problem import CompiledProblem, compile_problem
+from tools.optimizer.report import build_trade_list
+from tools.optimizer.results import SolveTimings, TradeList
+from tools.optimizer.rounding import repair, round_to_shares
+from tools.optimizer.screening import screen_harvest
+from tools.optimizer.solve import DEFAULT_SOLVERS, SolveReport, solve
+from tools.optimizer.structure import Structure, structure_of
+
+REPAIR_ROUNDS = 4  # solves per choice of sides before giving up on rounding
+MARGIN_GROWTH = 4.0
+
+
+def initial_margins(inp: OptimizationInput) -> Margins:
+    """Room kept for rounding: half a percent of TE and turnover limits, a twentieth of a
+    percent of value for cash, and half a percent of the gains room (at least $10)."""
+    return Margins(te=0.005, cash=0.0005, turnover=0.005,
+                   gains_usd=max(10.0, 0.005 * max(inp.tax.gains_room_usd, 0.0)))
+
+
+class ProblemCache:
+    """Compiled problems by structure key; the least recently used is dropped first."""
+
+    def __init__(self, capacity: int = 8) -> None:
+        self.capacity = capacity
+        self._problems: OrderedDict[str, CompiledProblem] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._problems)
+
+    def get(self, structure: Structure) -> tuple[CompiledProblem, bool]:
+        """The compiled problem for ``structure`` and whether it was already there."""
+        if structure.key in self._problems:
+            self._problems.move_to_end(structure.key)
+            return self._problems[structure.key], True
+        compiled = compile_problem(structure)
+        self._problems[structure.key] = compiled
+        while len(self._problems) > self.capacity:
+            self._problems.popitem(last=False)
+        return compiled, False
+
+
+@dataclass
+class _Clock:
+    solves: int = 0
+    compile_seconds: float = 0.0
+    solver_seconds: float = 0.0
+    solver: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, report: SolveReport) -> None:
+        self.solves += 1
+        self.compile_seconds += report.compile_seconds
+        self.solver_seconds += report.solver_seconds
+        self.solver = report.solver
+        if len(report.attempts) > 1:
+            self.notes.append("solver fallback: " + "; ".join(report.attempts))
+
+
+@dataclass(frozen=True)
+class _Accepted:
+    plan: TradePlan
+    outcomes: list[CheckOutcome]
+    binding: list[BindingConstraint]
+
+
+def optimize(inp: OptimizationInput, *, cache: ProblemCache | None = None,
+             solvers: tuple[str, ...] = DEFAULT_SOLVERS) -> TradeList:
+    """The checked, whole-share trade list for one account.
+
+    Raises :class:`~tools.optimizer.errors.InfeasibleTEBudget`,
+    :class:`~tools.optimizer.errors.InfeasibleConstraints`,
+    :class:`~tools.optimizer.errors.RoundingRepairFailed` or
+    :class:`~tools.optimizer.errors.SolverFailed`; never returns a list that fails a check.
+    """
+    started = time.perf_counter()
+    screen = screen_harvest(inp)
+    structure = structure_of(inp)
+    building = time.perf_counter()
+    compiled, reused = (cache if cache is not None else ProblemCache(1)).get(structure)
+    build_seconds = time.perf_counter() - building
+    clock = _Clock()
+    rounding_failures: list[CheckOutcome] = []
+    choices = [harvest_sides(inp, screen)]
+    if tracking_sides(inp) != choices[0]:
+        choices.append(tracking_sides(inp))
+    for number, sides in enumerate(choices):
+        bounds = trade_bounds(inp, sides)
+        accepted, failures = _solve_and_round(inp, compiled, bounds, solvers, clock)
+        rounding_failures = failures or rounding_failures
+        if accepted is not None:
+            if number:
+                clock.notes.append("harvesting in underweight groups was infeasible; "
+                                   "harvested only where no buy is needed")
+            timings = SolveTimings(
+                solver=clock.solver, solves=clock.solves, reused_problem=reused,
+                build_seconds=0.0 if reused else build_seconds,
+                compile_seconds=clock.compile_seconds, solver_seconds=clock.solver_seconds,
+                total_seconds=time.perf_counter() - started)
+            return build_trade_list(inp, accepted.plan, evaluate(inp, accepted.plan), screen,
+                                    accepted.binding, accepted.outcomes, timings, clock.notes)
+    if rounding_failures:
+        raise RoundingRepairFailed(inp.account_id,
+                                   [f"{o.name}: {o.detail}" for o in rounding_failures])
+    raise diagnose(inp, compiled, solvers)
+
+
+def _solve_and_round(inp: OptimizationInput, compiled: CompiledProblem, bounds: TradeBounds,
+                     solvers: tuple[str, ...], clock: _Clock
+                     ) -> tuple[_Accepted | None, list[CheckOutcome]]:
+    """Solve, round and check with growing margins; (accepted, []) or (None, last failures).
+
+    An infeasible first solve is retried once without margins before the sides are given up.
+    """
+    margins = initial_margins(inp)
+    failures: list[CheckOutcome] = []
+    for attempt in range(REPAIR_ROUNDS):
+        report = _solve_with(inp, compiled, bounds, margins, solvers, clock)
+        if report.outcome == "infeasible" and attempt == 0:
+            margins = Margins()
+            report = _solve_with(inp, compiled, bounds, margins, solvers, clock)
+        if report.outcome == "infeasible":
+            return None, failures
+        binding = binding_constraints(compiled, inp, bounds, compiled.problem)
+        sold = np.asarray(compiled.sold.value, dtype=float)[: inp.n_lots]
+        bought = np.asarray(compiled.buy.value, dtype=float)
+        plan = repair(inp, round_to_shares(inp, sold, bought), bounds)
+        outcomes = run_checks(inp, plan)
+        failures = failed(outcomes)
+        if not failures:
+            return _Accepted(plan, outcomes, binding), []
+        clock.notes.append("rounding re-solved with wider margins after: "
+                           + ", ".join(o.name for o in failures))
+        margins = (margins if margins != Margins() else initial_margins(inp)).widened(
+            MARGIN_GROWTH)
+    return None, failures
+
+
+def _solve_with(inp: OptimizationInput, compiled: CompiledProblem, bounds: TradeBounds,
+                margins: Margins, solvers: tuple[str, ...], clock: _Clock) -> SolveReport:
+    compiled.assign(parameter_values(inp, compiled.structure, bounds, margins))
+    report = solve(compiled.problem, solvers)
+    clock.add(report)
+    return report
