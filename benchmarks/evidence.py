@@ -36,9 +36,16 @@ def check_entry(run_id: str, index: int) -> EvidenceEntry:
             "name": "wash_sale_window",
             "passed": index % 11 != 0,
             "detail": "no purchase of a substantially identical security within 30 days "
-                      "before or after the sale in any household account",
-            "trades": [{"account_id": f"acct-{index % 7}", "symbol": "AAPL", "side": "sell",
-                        "quantity": 12.5 + index % 5, "est_price": 187.23}],
+            "before or after the sale in any household account",
+            "trades": [
+                {
+                    "account_id": f"acct-{index % 7}",
+                    "symbol": "AAPL",
+                    "side": "sell",
+                    "quantity": 12.5 + index % 5,
+                    "est_price": 187.23,
+                }
+            ],
             "te_after": 0.0123,
         },
         policy_version=POLICY_VERSION,
@@ -56,9 +63,15 @@ def timed_single_appends(folder: Path, count: int) -> float:
         start = time.perf_counter()
         for index in range(count):
             entry = check_entry("run-single", index)
-            store.append(entry.run_id, entry.node, entry.kind, entry.inputs, entry.outputs,
-                         policy_version=entry.policy_version,
-                         checkpoint_id=entry.checkpoint_id)
+            store.append(
+                entry.run_id,
+                entry.node,
+                entry.kind,
+                entry.inputs,
+                entry.outputs,
+                policy_version=entry.policy_version,
+                checkpoint_id=entry.checkpoint_id,
+            )
         return time.perf_counter() - start
 
 
@@ -79,43 +92,60 @@ def main() -> None:
     parser.add_argument("--single", type=int, default=5_000, help="records appended one by one")
     parser.add_argument("--batched", type=int, default=50_000, help="records appended in batches")
     parser.add_argument("--batch", type=int, default=500, help="records per append_many call")
-    parser.add_argument("--verify", type=int, default=VERIFY_TARGET_RECORDS,
-                        help="records in the store that is verified (one run)")
+    parser.add_argument(
+        "--verify",
+        type=int,
+        default=VERIFY_TARGET_RECORDS,
+        help="records in the store that is verified (one run)",
+    )
     args = parser.parse_args()
 
-    print(f"machine: {os.cpu_count()} cores ({usable_cores()} usable), "
-          f"{platform.machine()}, Python {platform.python_version()}, "
-          f"SQLite {sqlite3.sqlite_version}")
+    print(
+        f"machine: {os.cpu_count()} cores ({usable_cores()} usable), "
+        f"{platform.machine()}, Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}"
+    )
     with tempfile.TemporaryDirectory(prefix="lotwise-evidence-bench-") as tmp:
         folder = Path(tmp)
         seconds = timed_single_appends(folder, args.single)
-        print(f"append (one record per transaction): {args.single:,} records in "
-              f"{seconds:.2f} s = {args.single / seconds:,.0f} records/s")
-        seconds = timed_batched_appends(folder / "batched.sqlite", "run-batched",
-                                        args.batched, args.batch)
+        print(
+            f"append (one record per transaction): {args.single:,} records in "
+            f"{seconds:.2f} s = {args.single / seconds:,.0f} records/s"
+        )
+        seconds = timed_batched_appends(
+            folder / "batched.sqlite", "run-batched", args.batched, args.batch
+        )
         rate = args.batched / seconds
-        print(f"append_many (batches of {args.batch}): {args.batched:,} records in "
-              f"{seconds:.2f} s = {rate:,.0f} records/s "
-              f"(target >= {APPEND_TARGET_PER_SECOND:,}: "
-              f"{'met' if rate >= APPEND_TARGET_PER_SECOND else 'MISSED'})")
+        print(
+            f"append_many (batches of {args.batch}): {args.batched:,} records in "
+            f"{seconds:.2f} s = {rate:,.0f} records/s "
+            f"(target >= {APPEND_TARGET_PER_SECOND:,}: "
+            f"{'met' if rate >= APPEND_TARGET_PER_SECOND else 'MISSED'})"
+        )
 
         path = folder / "verify.sqlite"
         seconds = timed_batched_appends(path, "run-big", args.verify, 5_000)
         size_mb = sum(f.stat().st_size for f in folder.glob("verify.sqlite*")) / 1e6
-        print(f"building the verification store: {args.verify:,} records in {seconds:.1f} s "
-              f"= {args.verify / seconds:,.0f} records/s, {size_mb:,.0f} MB")
-        for label, check in (("verify RUN_ID", lambda: verify_run(path, "run-big")),
-                             ("verify --all", lambda: verify_all(path))):
+        print(
+            f"building the verification store: {args.verify:,} records in {seconds:.1f} s "
+            f"= {args.verify / seconds:,.0f} records/s, {size_mb:,.0f} MB"
+        )
+        for label, check in (
+            ("verify RUN_ID", lambda: verify_run(path, "run-big")),
+            ("verify --all", lambda: verify_all(path)),
+        ):
             start = time.perf_counter()
             result = check()
             seconds = time.perf_counter() - start
             if not result.ok or result.records != args.verify:
                 raise SystemExit(f"{label} failed on an untouched store: {result.breaks}")
             scaled = seconds * VERIFY_TARGET_RECORDS / args.verify
-            print(f"{label}: {args.verify:,} records in {seconds:.2f} s "
-                  f"= {args.verify / seconds:,.0f} records/s "
-                  f"({scaled:.2f} s per million; target <= {VERIFY_TARGET_SECONDS:.0f} s: "
-                  f"{'met' if scaled <= VERIFY_TARGET_SECONDS else 'MISSED'})")
+            print(
+                f"{label}: {args.verify:,} records in {seconds:.2f} s "
+                f"= {args.verify / seconds:,.0f} records/s "
+                f"({scaled:.2f} s per million; target <= {VERIFY_TARGET_SECONDS:.0f} s: "
+                f"{'met' if scaled <= VERIFY_TARGET_SECONDS else 'MISSED'})"
+            )
 
 
 if __name__ == "__main__":

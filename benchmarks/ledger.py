@@ -4,9 +4,10 @@ Run with ``python -m benchmarks.ledger``. Each size gets its own synthetic histo
 seed) over 10 accounts in 2 households (taxable accounts on fifo, hifo, min_tax and
 specific relief, a held-away account, traditional and Roth IRAs), 500 symbols of which 100
 sit in 50 identical groups, and prices on a random walk so sales land at gains and at
-losses. The mix is about 44% buys, 5% reinvestments, 40% sells (loss sales within 30 days
-of purchases are common, so the wash-sale books are busy), dividends, deposits and a few
-splits, about 400 rows a day.
+losses. The mix is about 44% buys, 5% reinvestments, 40% sells (5-50% of the position, or a
+named lot in the specific-identification account; loss sales within 30 days of purchases
+are common, so the wash-sale books are busy), dividends, deposits and a few splits, about
+400 rows a day. Half the rows trade 60 "hot" symbols, whose positions hold the most lots.
 
 Rows are built as ``Transaction`` objects before the clock starts: the figure is the replay
 alone (loading is measured by ``benchmarks.load``). Each size runs in a fresh process, which
@@ -102,13 +103,13 @@ def history(n_rows: int, seed: int = SEED) -> list[Transaction]:
                 if account_id == "A6":
                     lots = specific_lots[symbol_index]
                     lot_id = rng.choice(list(lots))
-                    quantity = min(lots[lot_id], float(rng.randint(1, 20)))
+                    quantity = min(lots[lot_id], float(rng.randint(1, 30)))
                     lots[lot_id] -= quantity
                     if lots[lot_id] <= 0.0:
                         del lots[lot_id]
                 else:
                     lot_id = None
-                    quantity = min(held[key], float(rng.randint(1, 30)))
+                    quantity = min(held[key], max(1.0, round(held[key] * rng.uniform(0.05, 0.5))))
                 held[key] -= quantity
                 rows.append(build(row=row, date=day, account_id=account_id, action="sell",
                                   symbol=symbol, quantity=quantity, price=price, fees=0.0,

@@ -39,13 +39,15 @@ def validate(data: DataDir, as_of: AsOf = None, output: Format = "table") -> Non
 
 def _report_invalid(problems: list[Problem], output: str) -> None:
     if output == "json":
-        print_json({
-            "valid": False,
-            "problems": [
-                {"file": p.file, "row": p.row, "column": p.column, "message": p.message}
-                for p in problems
-            ],
-        })
+        print_json(
+            {
+                "valid": False,
+                "problems": [
+                    {"file": p.file, "row": p.row, "column": p.column, "message": p.message}
+                    for p in problems
+                ],
+            }
+        )
         return
     for problem in problems:
         typer.echo(str(problem), err=True)
@@ -53,16 +55,18 @@ def _report_invalid(problems: list[Problem], output: str) -> None:
 
 def _summary(portfolio: PortfolioData) -> str:
     dates = portfolio.close.index
-    return "\n".join([
-        "OK: the data directory is valid",
-        f"files:        {len(portfolio.file_digests)} ({', '.join(portfolio.file_digests)})",
-        f"accounts:     {len(portfolio.accounts)}",
-        f"households:   {len(portfolio.households)}",
-        f"transactions: {len(portfolio.transactions)}",
-        f"symbols:      {len(portfolio.securities)}",
-        f"price dates:  {len(dates)} ({dates[0]:%Y-%m-%d} to {dates[-1]:%Y-%m-%d})",
-        f"as-of:        {portfolio.as_of.isoformat()}",
-    ])
+    return "\n".join(
+        [
+            "OK: the data directory is valid",
+            f"files:        {len(portfolio.file_digests)} ({', '.join(portfolio.file_digests)})",
+            f"accounts:     {len(portfolio.accounts)}",
+            f"households:   {len(portfolio.households)}",
+            f"transactions: {len(portfolio.transactions)}",
+            f"symbols:      {len(portfolio.securities)}",
+            f"price dates:  {len(dates)} ({dates[0]:%Y-%m-%d} to {dates[-1]:%Y-%m-%d})",
+            f"as-of:        {portfolio.as_of.isoformat()}",
+        ]
+    )
 
 
 register_generate(data_app)

@@ -36,6 +36,10 @@ OutDir = Annotated[Path, typer.Option("--out", help="Directory to write the data
 Seed = Annotated[int, typer.Option("--seed", min=0, help="Random seed (same seed, same files).")]
 Households = Annotated[int, typer.Option(
     "--households", min=0, help="Extra households hh-0001... for fleet runs.")]
+HistoryEnd = Annotated[dt.datetime | None, typer.Option(
+    "--as-of", formats=["%Y-%m-%d"],
+    help="Last day of the five-year price history, YYYY-MM-DD (default 2026-11-20; a weekend "
+         "ends on the Friday before).")]
 Force = Annotated[bool, typer.Option(
     "--force", help="Replace data files already in --out (other files are left alone).")]
 
@@ -45,7 +49,7 @@ def generate(
     *,
     seed: Seed = 7,
     households: Households = 0,
-    as_of: AsOf = None,
+    as_of: HistoryEnd = None,
     force: Force = False,
     output: Format = "table",
 ) -> None:

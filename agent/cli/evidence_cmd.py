@@ -13,6 +13,7 @@ import typer
 from rich.table import Table
 
 from agent.cli.common import DataDir, Format, bad_input_exits, print_json, stderr, stdout
+from agent.evidence.export import export_run
 from agent.evidence.store import EvidenceStore, evidence_path, unknown_run
 from agent.evidence.timeline import SHORT_HASH, render_timeline
 from agent.evidence.verify import VerificationResult, verify_all, verify_run
@@ -24,8 +25,9 @@ FORMATS = ("table", "json")
 
 StateDir = Annotated[
     Path | None,
-    typer.Option("--state-dir", file_okay=False,
-                 help="Where lotwise keeps its state (default DIR/.lotwise)."),
+    typer.Option(
+        "--state-dir", file_okay=False, help="Where lotwise keeps its state (default DIR/.lotwise)."
+    ),
 ]
 RunId = Annotated[str, typer.Argument(help="The review run's id.", show_default=False)]
 
@@ -41,8 +43,7 @@ def register(app: typer.Typer) -> None:
 
 
 @evidence_app.command("show")
-def show(run_id: RunId, data: DataDir, fmt: Format = "table",
-         state_dir: StateDir = None) -> None:
+def show(run_id: RunId, data: DataDir, fmt: Format = "table", state_dir: StateDir = None) -> None:
     """A run's records as a timeline: seq, time, node, kind, summary, short hash."""
     _check_format(fmt)
     with bad_input_exits(), EvidenceStore(_existing_store(data, state_dir)) as store:
@@ -50,23 +51,35 @@ def show(run_id: RunId, data: DataDir, fmt: Format = "table",
         if not records:
             raise unknown_run(store.path, run_id)
     if fmt == "json":
-        print_json({"run_id": run_id, "head": records[-1].hash,
-                    "records": [record.document() for record in records]})
+        print_json(
+            {
+                "run_id": run_id,
+                "head": records[-1].hash,
+                "records": [record.document() for record in records],
+            }
+        )
     else:
         stdout.print(render_timeline(run_id, records))
 
 
 @evidence_app.command("verify")
 def verify(
-    run_id: Annotated[str | None, typer.Argument(help="The run to verify.",
-                                                 show_default=False)] = None,
+    run_id: Annotated[
+        str | None, typer.Argument(help="The run to verify.", show_default=False)
+    ] = None,
     *,
     data: DataDir,
-    all_runs: Annotated[bool, typer.Option("--all", help="Verify every run and the "
-                                           "store-wide sequence.")] = False,
-    anchor: Annotated[str | None, typer.Option(
-        "--anchor", help="A hash recorded elsewhere (the proposal's evidence.head_hash): "
-        "fail unless the run's chain contains it.")] = None,
+    all_runs: Annotated[
+        bool, typer.Option("--all", help="Verify every run and the store-wide sequence.")
+    ] = False,
+    anchor: Annotated[
+        str | None,
+        typer.Option(
+            "--anchor",
+            help="A hash recorded elsewhere (the proposal's evidence.head_hash): "
+            "fail unless the run's chain contains it.",
+        ),
+    ] = None,
     fmt: Format = "table",
     state_dir: StateDir = None,
 ) -> None:
@@ -80,8 +93,11 @@ def verify(
         path = _existing_store(data, state_dir)
         result = verify_all(path) if run_id is None else verify_run(path, run_id, anchor)
     if not result.guards_intact:
-        stderr.print("[yellow]warning:[/yellow] the store's append-only triggers are missing "
-                     "or altered", markup=True, highlight=False)
+        stderr.print(
+            "[yellow]warning:[/yellow] the store's append-only triggers are missing or altered",
+            markup=True,
+            highlight=False,
+        )
     if fmt == "json":
         print_json(result.document())
     else:
@@ -98,19 +114,60 @@ def runs(data: DataDir, fmt: Format = "table", state_dir: StateDir = None) -> No
     with bad_input_exits(), EvidenceStore(_existing_store(data, state_dir)) as store:
         summaries = store.run_summaries()
     if fmt == "json":
-        print_json({"runs": [
-            {"run_id": s.run_id, "records": s.records, "head": s.head,
-             "last_timestamp": s.last_timestamp}
-            for s in summaries
-        ]})
+        print_json(
+            {
+                "runs": [
+                    {
+                        "run_id": s.run_id,
+                        "records": s.records,
+                        "head": s.head,
+                        "last_timestamp": s.last_timestamp,
+                    }
+                    for s in summaries
+                ]
+            }
+        )
         return
     table = Table(title=f"{len(summaries)} runs", title_justify="left")
     for column in ("run", "records", "head", "last record (UTC)"):
         table.add_column(column, no_wrap=True)
     for summary in summaries:
-        table.add_row(summary.run_id, str(summary.records), summary.head[:SHORT_HASH],
-                      (summary.last_timestamp or "?").replace("T", " ")[:19])
+        table.add_row(
+            summary.run_id,
+            str(summary.records),
+            summary.head[:SHORT_HASH],
+            (summary.last_timestamp or "?").replace("T", " ")[:19],
+        )
     stdout.print(table)
+
+
+@evidence_app.command("export")
+def export(
+    run_id: RunId,
+    *,
+    destination: Annotated[
+        Path,
+        typer.Option(
+            "--json", dir_okay=False, show_default=False, help="File to write the export to."
+        ),
+    ],
+    data: DataDir,
+    state_dir: StateDir = None,
+) -> None:
+    """Write a run's records, chain rule and verification result to one JSON file.
+
+    The file is written even if verification fails (it then says where); the exit code is
+    1 in that case, as for ``verify``.
+    """
+    with bad_input_exits():
+        result = export_run(_existing_store(data, state_dir), run_id, destination)
+    if result.ok:
+        typer.echo(f"exported run {run_id} to {destination}: {_verdict(result)[0]}")
+        return
+    typer.echo(f"exported run {run_id} to {destination}, but verification failed:")
+    for line in _verdict(result):
+        typer.echo(line)
+    raise typer.Exit(TAMPERED_EXIT)
 
 
 def _verdict(result: VerificationResult) -> list[str]:
@@ -118,8 +175,10 @@ def _verdict(result: VerificationResult) -> list[str]:
         runs = f" in {result.runs} runs" if result.scope == "all" else ""
         return [f"verified {result.records} records{runs}, head {result.head}"]
     if not result.breaks:
-        return [f"FAILED: run {result.scope}: anchor {result.anchor} is not in its chain "
-                "(the run was truncated or rewritten after the anchor was taken)"]
+        return [
+            f"FAILED: run {result.scope}: anchor {result.anchor} is not in its chain "
+            "(the run was truncated or rewritten after the anchor was taken)"
+        ]
     return [f"FAILED: {chain_break.describe()}" for chain_break in result.breaks]
 
 
@@ -129,8 +188,9 @@ def _existing_store(data: Path, state_dir: Path | None) -> Path:
         raise DataValidationError.single(str(data), None, None, "no such data directory")
     path = evidence_path(state_dir_for(data, state_dir))
     if not path.is_file():
-        raise DataValidationError.single(str(path), None, None,
-                                         "no evidence store (no review has run here yet)")
+        raise DataValidationError.single(
+            str(path), None, None, "no evidence store (no review has run here yet)"
+        )
     return path
 
 

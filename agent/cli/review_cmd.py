@@ -67,7 +67,8 @@ def review(
 def approvals(data: DataDir, fmt: Format = "table", state_dir: StateDir = None) -> None:
     """List runs waiting for approval."""
     _check_format(fmt)
-    pending = ReviewRunner(data, state_dir).pending()
+    with bad_input_exits():
+        pending = ReviewRunner(data, state_dir).pending()
     if fmt == "json":
         print_json([run.proposal for run in pending])
     else:
@@ -98,7 +99,8 @@ def _decide(
     action: Callable[[ReviewRunner], RunRecord], data: Path, state_dir: Path | None, fmt: str
 ) -> None:
     _check_format(fmt)
-    runner = ReviewRunner(data, state_dir)
+    with bad_input_exits():
+        runner = ReviewRunner(data, state_dir)
     try:
         with bad_input_exits():
             run = action(runner)
@@ -129,7 +131,8 @@ def runs(
         stderr.print("[red]error:[/red] --data is required")
         raise typer.Exit(2)
     _check_format(fmt)
-    records = ReviewRunner(data, state_dir).services.runs.list(household_id=household)
+    with bad_input_exits():
+        records = ReviewRunner(data, state_dir).services.runs.list(household_id=household)
     if fmt == "json":
         print_json([{"run_id": r.run_id, "household_id": r.household_id, "as_of": r.as_of,
                      "status": r.status, "requested_by": r.requested_by,
@@ -144,7 +147,8 @@ def runs_show(
 ) -> None:
     """Show one run's proposal, decision and orders."""
     _check_format(fmt)
-    runner = ReviewRunner(data, state_dir)
+    with bad_input_exits():
+        runner = ReviewRunner(data, state_dir)
     run = runner.services.runs.get(run_id)
     if run is None:
         stderr.print(f"[red]error:[/red] no run {run_id}")

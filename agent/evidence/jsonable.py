@@ -49,7 +49,7 @@ def to_jsonable(value: Any) -> JsonValue:
         return _float(float(value))
     if isinstance(value, int | np.integer):
         return _integer(int(value))
-    if isinstance(value, Mapping):
+    if isinstance(value, dict | Mapping):  # the dict check first: it is much faster
         return _mapping(value)
     if isinstance(value, list | tuple):
         return [to_jsonable(item) for item in value]
@@ -59,8 +59,10 @@ def to_jsonable(value: Any) -> JsonValue:
     if isinstance(value, BaseModel):
         return to_jsonable(value.model_dump())
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {field.name: to_jsonable(getattr(value, field.name))
-                for field in dataclasses.fields(value)}
+        return {
+            field.name: to_jsonable(getattr(value, field.name))
+            for field in dataclasses.fields(value)
+        }
     return _other(value)
 
 

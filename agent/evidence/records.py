@@ -7,7 +7,7 @@ renaming a field changes every hash computed from then on.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,17 +22,7 @@ EvidenceKind = Literal[
     "execution",
     "error",
 ]
-EVIDENCE_KINDS: tuple[str, ...] = (
-    "input_snapshot",
-    "tool_call",
-    "check",
-    "planner_decision",
-    "llm_call",
-    "proposal",
-    "approval",
-    "execution",
-    "error",
-)
+EVIDENCE_KINDS: tuple[str, ...] = get_args(EvidenceKind)
 
 
 class _Frozen(BaseModel):

@@ -17,6 +17,7 @@ Mapping keys themselves are kept: they are field names, not values.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 REDACTED = "[REDACTED]"
@@ -24,20 +25,30 @@ REDACTED = "[REDACTED]"
 # Squashed (lower case, letters and digits only) key names that hold credentials. "token"
 # matches as a suffix only, so usage counters such as "prompt_tokens" or "max_tokens" stay.
 _SECRET_KEY_PARTS = (
-    "apikey", "secret", "password", "passwd", "passphrase", "authorization", "privatekey",
-    "accesskey", "credential", "cookie",
+    "apikey",
+    "secret",
+    "password",
+    "passwd",
+    "passphrase",
+    "authorization",
+    "privatekey",
+    "accesskey",
+    "credential",
+    "cookie",
 )
 _SECRET_KEY_SUFFIX = "token"
 _NON_ALNUM = re.compile(r"[^a-z0-9]")
 
+# Every alternative starts with a literal (a header name, a credential word, "://", a token
+# prefix), so the scan stays linear and cheap on ordinary text. For assignments only the
+# credential word onwards is matched: "openai_api_key=..." keeps "openai_" and redacts after.
 _SECRET_TEXT = re.compile(
     r"""
       (?P<header>(?i:\b(?:proxy-)?authorization|\bx-api-key)["']?\s*[:=]\s*)
         (?P<header_value>"[^"\n]*"|'[^'\n]*'|[^\n]+)
-    | (?P<assign>(?i:\b[a-z0-9_.-]*?(?:api[_-]?key|secret|password|passwd|passphrase|token))
-        ["']?\s*[:=]\s*)
+    | (?P<assign>(?i:api[_-]?key|secret|password|passwd|passphrase|token)["']?\s*[:=]\s*)
         (?P<assign_value>"[^"]*"|'[^']*'|[^\s"',;&}\]]+)
-    | (?P<url>(?i:\b[a-z][a-z0-9+.-]*://[^/\s:@]+:))(?P<url_value>[^/\s@]+)(?=@)
+    | (?P<url>://[^/\s:@]+:)(?P<url_value>[^/\s@]+)(?=@)
     | (?P<bearer>(?i:\bbearer\s+))(?P<bearer_value>[A-Za-z0-9._~+/-]+=*)
     | (?P<token>
           \bsk-[A-Za-z0-9][A-Za-z0-9_-]{15,}
@@ -49,6 +60,14 @@ _SECRET_TEXT = re.compile(
     """,
     re.VERBOSE,
 )
+
+# Lower-case fragments of which every pattern above contains at least one: text with none of
+# them (most evidence text) skips the regular expression, which is slow on long strings.
+_TRIGGERS = (
+    "authoriz", "api-key", "api_key", "apikey", "secret", "passw", "passphrase", "token",
+    "://", "bearer", "sk-", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "xox", "akia", "asia",
+    "eyj",
+)  # fmt: skip
 
 
 def redact(value: Any) -> Any:
@@ -62,6 +81,7 @@ def redact(value: Any) -> Any:
     return value
 
 
+@lru_cache(maxsize=4096)  # the same few field names recur in every record
 def is_secret_key(key: str) -> bool:
     squashed = _NON_ALNUM.sub("", key.lower())
     return squashed.endswith(_SECRET_KEY_SUFFIX) or any(
@@ -70,6 +90,9 @@ def is_secret_key(key: str) -> bool:
 
 
 def redact_text(text: str) -> str:
+    lowered = text.lower()
+    if not any(trigger in lowered for trigger in _TRIGGERS):
+        return text
     return _SECRET_TEXT.sub(_replacement, text)
 
 
@@ -85,8 +108,9 @@ def _replacement(match: re.Match[str]) -> str:
         return REDACTED
     if kind == "url_value":
         return match["url"] + REDACTED
-    prefix_group = {"header_value": "header", "assign_value": "assign",
-                    "bearer_value": "bearer"}[kind or ""]
+    prefix_group = {"header_value": "header", "assign_value": "assign", "bearer_value": "bearer"}[
+        kind or ""
+    ]
     return match[prefix_group] + _keep_quotes(match[kind or ""])
 
 

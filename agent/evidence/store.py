@@ -30,8 +30,7 @@ Clock = Callable[[], dt.datetime]
 BUSY_TIMEOUT_SECONDS = 60.0
 
 _INSERT = (
-    f"INSERT INTO {TABLE} (gseq, run_id, seq, body, hash, global_hash) "
-    "VALUES (?, ?, ?, ?, ?, ?)"
+    f"INSERT INTO {TABLE} (gseq, run_id, seq, body, hash, global_hash) VALUES (?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -52,8 +51,9 @@ def evidence_path(state_dir: Path) -> Path:
 
 
 def unknown_run(path: Path, run_id: str) -> DataValidationError:
-    return DataValidationError.single(str(path), None, "run_id",
-                                      f"no evidence records for run {run_id!r}")
+    return DataValidationError.single(
+        str(path), None, "run_id", f"no evidence records for run {run_id!r}"
+    )
 
 
 @dataclass(frozen=True)
@@ -160,8 +160,14 @@ class EvidenceStore:
     ) -> EvidenceRecord:
         """Record one event at the end of ``run_id``'s chain; returns it with seq and hash."""
         entry = EvidenceEntry(
-            run_id=run_id, node=node, kind=kind, inputs=inputs, outputs=outputs,
-            policy_version=policy_version, checkpoint_id=checkpoint_id, llm=llm,
+            run_id=run_id,
+            node=node,
+            kind=kind,
+            inputs=inputs,
+            outputs=outputs,
+            policy_version=policy_version,
+            checkpoint_id=checkpoint_id,
+            llm=llm,
         )
         return self.append_many([entry])[0]
 
@@ -217,10 +223,10 @@ class EvidenceStore:
             tails[entry.run_id] = (last_seq + 1, record_hash)
             # Built from the stored bytes, so it equals what ``records`` will read back
             # (object keys in canonical order).
-            records.append(EvidenceRecord.model_validate(
-                {**json.loads(body), "hash": record_hash}))
-            rows.append((gseq, entry.run_id, last_seq + 1, body.decode("utf-8"), record_hash,
-                         global_hash))
+            records.append(EvidenceRecord.model_validate({**json.loads(body), "hash": record_hash}))
+            rows.append(
+                (gseq, entry.run_id, last_seq + 1, body.decode("utf-8"), record_hash, global_hash)
+            )
         return records, rows
 
     def _tail(self, run_id: str) -> tuple[int, str]:
@@ -255,13 +261,8 @@ class EvidenceStore:
     def head(self, run_id: str) -> str | None:
         """Hash of the run's last record: what a proposal cites (``None`` for no records)."""
         with self._lock:
-            return self._tail(run_id)[1] if self._has_run(run_id) else None
-
-    def _has_run(self, run_id: str) -> bool:
-        found = self._conn.execute(
-            f"SELECT 1 FROM {TABLE} WHERE run_id = ? LIMIT 1", (run_id,)
-        ).fetchone()
-        return found is not None
+            last_seq, last_hash = self._tail(run_id)
+        return last_hash if last_seq else None
 
     def runs(self) -> list[str]:
         """Run ids in the order their first record was appended."""
@@ -289,7 +290,9 @@ class EvidenceStore:
             return EvidenceRecord.model_validate({**json.loads(body), "hash": record_hash})
         except (ValueError, TypeError) as error:
             raise DataValidationError.single(
-                str(self.path), seq, "body",
+                str(self.path),
+                seq,
+                "body",
                 f"run {run_id}: unreadable evidence record (run 'lotwise evidence verify'): "
                 f"{error}",
             ) from error

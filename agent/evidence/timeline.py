@@ -23,9 +23,13 @@ VALUE_CHARS = 40
 
 def render_timeline(run_id: str, records: Sequence[EvidenceRecord]) -> Table:
     head = records[-1].hash[:SHORT_HASH] if records else "-"
-    table = Table(title=f"evidence of run {run_id}: {len(records)} records, head {head}",
-                  title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
-                  padding=(0, 1, 0, 0))
+    table = Table(
+        title=f"evidence of run {run_id}: {len(records)} records, head {head}",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
+    )
     table.add_column("seq", justify="right", no_wrap=True)
     table.add_column("time (UTC)", no_wrap=True)
     table.add_column("node", no_wrap=True)
@@ -36,10 +40,14 @@ def render_timeline(run_id: str, records: Sequence[EvidenceRecord]) -> Table:
     shown_date = ""
     for record in records:
         date, time = display_time(record.timestamp)
-        table.add_row(str(record.seq), time if date == shown_date else f"{date} {time}",
-                      record.node, record.kind,
-                      Text(summarize(record), no_wrap=True, overflow="ellipsis"),
-                      record.hash[:SHORT_HASH])
+        table.add_row(
+            str(record.seq),
+            time if date == shown_date else f"{date} {time}",
+            record.node,
+            record.kind,
+            Text(summarize(record), no_wrap=True, overflow="ellipsis"),
+            record.hash[:SHORT_HASH],
+        )
         shown_date = date
     return table
 

@@ -40,9 +40,9 @@ _TAIL_START = '"prev_hash":"'
 class ChainBreak:
     """The first bad record of a run (``seq``), or of the store-wide sequence (``gseq`` only)."""
 
-    run_id: str | None
-    seq: int | None
-    gseq: int | None
+    run_id: str | None  # None for a break of the store-wide sequence
+    seq: int | None  # the run's first bad seq
+    gseq: int | None  # store-wide position of the row where the break was found
     problem: str
 
     def describe(self) -> str:
@@ -167,9 +167,7 @@ class _RunOutcome:
     anchor_found: bool = False
 
 
-def _check_run(
-    conn: sqlite3.Connection, run_id: str, anchor: str | None = None
-) -> _RunOutcome:
+def _check_run(conn: sqlite3.Connection, run_id: str, anchor: str | None = None) -> _RunOutcome:
     """Walk one run in seq order up to its first break."""
     cursor = conn.execute(
         f"SELECT gseq, seq, body, hash FROM {TABLE} WHERE run_id = ? ORDER BY seq", (run_id,)
@@ -204,8 +202,10 @@ class _RunChecker:
             computed = hashlib.sha256(self.prev_raw + body.encode()).digest()
             if computed.hex() != stored:
                 return False
-            tail = (f'"prev_hash":"{self.prev_hex}","run_id":{self.run_id_json},'
-                    f'"seq":{seq},"timestamp":"')
+            tail = (
+                f'"prev_hash":"{self.prev_hex}","run_id":{self.run_id_json},'
+                f'"seq":{seq},"timestamp":"'
+            )
             if not body.startswith(tail, body.rfind(_TAIL_START)):
                 return False
         except (AttributeError, TypeError):
@@ -238,8 +238,11 @@ class _RunChecker:
         if recomputed != stored:
             return at(seq, "record altered: its content no longer matches its hash")
         if document.get("run_id") != self.run_id:
-            return at(seq, f"record moved: it was written as seq {document.get('seq')!r} of "
-                           f"run {document.get('run_id')!r}")
+            return at(
+                seq,
+                f"record moved: it was written as seq {document.get('seq')!r} of "
+                f"run {document.get('run_id')!r}",
+            )
         if claimed_prev != self.prev_hex:
             return self._misplaced(conn, seq, claimed_prev, at)
         if document.get("seq") != seq:
@@ -247,27 +250,38 @@ class _RunChecker:
         return at(seq, "record altered: it is not in the canonical form it was hashed in")
 
     def _misplaced(
-        self, conn: sqlite3.Connection, seq: int, claimed_prev: str,
+        self,
+        conn: sqlite3.Connection,
+        seq: int,
+        claimed_prev: str,
         at: Callable[[int, str], ChainBreak],
     ) -> ChainBreak:
         """An intact record in the wrong place: find the record it was chained after."""
         if claimed_prev == GENESIS_HASH:
-            return at(seq, "records reordered or inserted: the record at this seq was hashed "
-                           "as the run's first record")
+            return at(
+                seq,
+                "records reordered or inserted: the record at this seq was hashed "
+                "as the run's first record",
+            )
         row = conn.execute(
             f"SELECT seq FROM {TABLE} WHERE run_id = ? AND hash = ?", (self.run_id, claimed_prev)
         ).fetchone()
         if row is None:
-            return at(seq, "chain broken: the record it was chained after is no longer in the "
-                           "run (deleted or replaced)")
+            return at(
+                seq,
+                "chain broken: the record it was chained after is no longer in the "
+                "run (deleted or replaced)",
+            )
         linked = row[0]
         if linked < seq - 1:
             first = linked + 1
             span = f"seq {first}" if first == seq - 1 else f"seqs {first}-{seq - 1}"
-            return at(first, f"record inserted: {span} did not exist when seq {seq} was "
-                             f"written (it was chained after seq {linked})")
-        return at(seq, f"records reordered: the record at seq {seq} was chained after "
-                       f"seq {linked}")
+            return at(
+                first,
+                f"record inserted: {span} did not exist when seq {seq} was "
+                f"written (it was chained after seq {linked})",
+            )
+        return at(seq, f"records reordered: the record at seq {seq} was chained after seq {linked}")
 
 
 def _record_document(body: Any) -> dict[str, Any] | None:
@@ -294,11 +308,16 @@ def _hash_bytes(text: Any) -> bytes:
 def _diagnose_store(gseq: Any, expected: int) -> ChainBreak:
     if isinstance(gseq, int) and gseq > expected:
         missing = str(expected) if gseq == expected + 1 else f"{expected}-{gseq - 1}"
-        return ChainBreak(None, None, expected,
-                          f"records {missing} of the store-wide sequence are missing "
-                          "(deleted records or whole runs)")
-    return ChainBreak(None, None, expected,
-                      "store-wide chain broken (records altered, inserted or reordered)")
+        return ChainBreak(
+            None,
+            None,
+            expected,
+            f"records {missing} of the store-wide sequence are missing "
+            "(deleted records or whole runs)",
+        )
+    return ChainBreak(
+        None, None, expected, "store-wide chain broken (records altered, inserted or reordered)"
+    )
 
 
 def _stream(cursor: sqlite3.Cursor) -> Iterator[tuple[Any, ...]]:
@@ -325,11 +344,14 @@ def _read_only(path: Path) -> Iterator[sqlite3.Connection]:
 
 
 def _guards_intact(conn: sqlite3.Connection) -> bool:
-    found = dict(conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (TABLE,)
-    ).fetchall())
-    return all(_normalized(found.get(name) or "") == _normalized(sql)
-               for name, sql in GUARDS.items())
+    found = dict(
+        conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (TABLE,)
+        ).fetchall()
+    )
+    return all(
+        _normalized(found.get(name) or "") == _normalized(sql) for name, sql in GUARDS.items()
+    )
 
 
 def _normalized(sql: str) -> str:

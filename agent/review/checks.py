@@ -30,8 +30,8 @@ from agent.review.positions import (
 from agent.review.proposal import ProposedTrade
 from agent.review.snapshot import Snapshot
 from policies import Policy
-from tools.ledger.forward import ProposedTrade as ForwardTrade
 from tools.ledger import wash_key_of
+from tools.ledger.forward import ProposedTrade as ForwardTrade
 from tools.ledger.forward import blocked_buys, disallowed_for_trades
 from tools.ledger.lots import QUANTITY_EPSILON
 from tools.models import Account

@@ -7,6 +7,7 @@ through evaluate's independent checks.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -14,6 +15,16 @@ from agent.review.proposal import ProposedTrade
 from agent.review.snapshot import Snapshot
 from policies import Policy
 from tools.models import Account
+from tools.optimizer.build import build_input
+from tools.optimizer.errors import InfeasibleTEBudget
+from tools.optimizer.evaluate import tracking_error
+from tools.optimizer.inputs import OptimizationInput
+from tools.optimizer.optimize import ProblemCache, optimize
+from tools.optimizer.results import TradeList
+
+# When the TE budget cannot be met, step towards it: aim this much above the lowest TE the
+# rules allow, so the step keeps some room to harvest and round.
+TE_STEP_HEADROOM = 1.05
 
 
 @dataclass(frozen=True)
@@ -22,12 +33,15 @@ class AccountRequest:
     account: Account
     policy: Policy
     actions: frozenset[str]  # what the planner asked for: harvest, te_repair, ...
+    realized_elsewhere_usd: float = 0.0  # net gain already proposed in other accounts today
 
 
 @dataclass(frozen=True)
 class AccountTrades:
     trades: list[ProposedTrade]
     details: dict[str, Any] = field(default_factory=dict)  # the optimizer's own figures
+    realized_gain: float = 0.0  # net gain the trades realize (counts against the gains budget)
+    flags: list[str] = field(default_factory=list)  # what a person should look at
 
 
 class AccountOptimizer(Protocol):
@@ -37,9 +51,53 @@ class AccountOptimizer(Protocol):
 
 
 class ToolsOptimizer:
-    """The default: ``tools.optimizer`` on the account's inputs."""
+    """The default: ``tools.optimizer`` on the account's inputs built from the snapshot.
+
+    The planner chooses which accounts are optimized; in each one the optimizer solves its
+    whole problem (harvest, TE, restrictions, cash) under the policy. Compiled problems are
+    kept between accounts and households, so a daily run re-solves warm.
+
+    An account whose TE budget cannot be met today (the optimizer's ``InfeasibleTEBudget``)
+    gets a step towards it instead: the same problem with the budget set just above the
+    lowest achievable TE, flagged so that a person approves it.
+    """
 
     name = "tools.optimizer"
 
+    def __init__(self) -> None:
+        self._cache = ProblemCache()
+
     def optimize(self, request: AccountRequest) -> AccountTrades:
-        raise NotImplementedError
+        snapshot = request.snapshot
+        inputs = build_input(
+            snapshot.data, request.account.account_id, ledger=snapshot.ledger,
+            model=snapshot.risk_model, policy=request.policy,
+            realized_elsewhere_usd=request.realized_elsewhere_usd)
+        result, flags = self._solve(inputs)
+        trades = [ProposedTrade.model_validate(trade.contract_fields())
+                  for trade in result.trades]
+        return AccountTrades(
+            trades=trades,
+            details={"status": result.status, "metrics": result.metrics.model_dump(),
+                     "binding": [b.model_dump() for b in result.binding],
+                     "checks": [c.model_dump() for c in result.checks],
+                     "skipped_harvests": len(result.skipped),
+                     "timings": result.timings.model_dump(), "notes": result.notes},
+            realized_gain=result.metrics.realized_short + result.metrics.realized_long,
+            flags=flags,
+        )
+
+    def _solve(self, inputs: OptimizationInput) -> tuple[TradeList, list[str]]:
+        try:
+            return optimize(inputs, cache=self._cache), []
+        except InfeasibleTEBudget as error:
+            te_now = tracking_error(inputs, inputs.weights)
+            step = error.lowest_te * TE_STEP_HEADROOM
+            if step >= te_now:
+                raise
+            relaxed = dataclasses.replace(
+                inputs, trading=dataclasses.replace(inputs.trading, te_budget=step))
+            flag = (f"{inputs.account_id}: TE budget {error.te_budget:.2%} cannot be met today "
+                    f"(lowest achievable {error.lowest_te:.2%}); the trades step TE from "
+                    f"{te_now:.2%} towards it, to at most {step:.2%}")
+            return optimize(relaxed, cache=self._cache), [flag]

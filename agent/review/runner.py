@@ -50,6 +50,9 @@ class ReviewRunner:
     paper: bool = True
 
     def __post_init__(self) -> None:
+        if not self.data_dir.is_dir():
+            raise DataValidationError.single(
+                self.data_dir.name, None, None, "no such data directory")
         self.state_dir = state_dir_for(self.data_dir, self.state_dir)
         self.context = ReviewContext(
             data_dir=self.data_dir, state_dir=self.state_dir, planner=self.planner,

@@ -65,6 +65,11 @@ def load_snapshot(data_dir: Path, as_of: str | None = None) -> Snapshot:
     return snapshot
 
 
+def clear_snapshot_cache() -> None:
+    """Forget loaded snapshots (benchmarks measure a cold load, as a new process sees it)."""
+    _cache.clear()
+
+
 def snapshot_hash(data: PortfolioData) -> str:
     text = "\n".join(f"{name}:{digest}" for name, digest in sorted(data.file_digests.items()))
     return hashlib.sha256(f"{text}\nas_of:{data.as_of.isoformat()}".encode()).hexdigest()

@@ -45,7 +45,7 @@ def price_frame(seed: int = 11) -> pd.DataFrame:
     dates = pd.bdate_range(end=pd.Timestamp(AS_OF), periods=260)
     market = rng.normal(0.0003, 0.009, len(dates))
     returns = {}
-    for sector, names in SECTORS.items():
+    for names in SECTORS.values():
         sector_move = rng.normal(0.0, 0.006, len(dates))
         for symbol in names:
             own = rng.normal(0.0, 0.012, len(dates))
@@ -128,14 +128,14 @@ def _transactions(closes: pd.DataFrame, dates: list[str]) -> list[list[str]]:
     weights = benchmark_weights()
     rows: list[list[str]] = []
 
-    def row(day: int, account: str, action: str, symbol: str, quantity: float,
+    def row(day: int, account: str, action: str, symbol: str, quantity: float, *,
             price: str = "") -> None:
         rows.append([dates[day], account, action, symbol, f"{quantity:.4f}", price, "", "",
                      "", ""])
 
     def buy(day: int, account: str, symbol: str, dollars: float) -> None:
         price = float(closes.iloc[day][symbol])
-        row(day, account, "buy", symbol, dollars / price, f"{price:.2f}")
+        row(day, account, "buy", symbol, dollars / price, price=f"{price:.2f}")
 
     row(5, TAXABLE, "deposit", "", 1_000_000)
     for symbol, weight in weights.items():

@@ -7,6 +7,7 @@ independent checks, which is what several tests rely on.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from agent.review.optimize import AccountRequest, AccountTrades
 from agent.review.proposal import LotRelief, ProposedTrade
@@ -26,7 +27,7 @@ class ScriptedOptimizer:
         return AccountTrades(trades=list(trades), details={"scripted": len(trades)})
 
 
-def harvest_trades(root, symbols=FALLING) -> list[ProposedTrade]:  # noqa: ANN001
+def harvest_trades(root: Path, symbols: tuple[str, ...] = FALLING) -> list[ProposedTrade]:
     """Sell the summer lots of ``symbols`` (at a loss) and buy a same-sector replacement."""
     snapshot = load_snapshot(root)
     summer = max(lot.purchase_date for lot in snapshot.ledger.open_lots(TAXABLE))

@@ -40,11 +40,9 @@ def test_trades_failing_a_check_are_removed_and_the_rest_rechecked(
 ) -> None:
     harvest = harvest_trades(data_dir)
     washing_buy = _buy(data_dir, "TAB", 10)  # identical to TAA, sold at a loss in the list
-    held_away = _buy(data_dir, "HCC", 5, account=IRA)
     oversold = harvest[0].model_copy(update={"quantity": 10_000.0, "lots": [
         LotRelief(lot_id=harvest[0].lots[0].lot_id, quantity=10_000.0)]})
-    runner = make_runner({TAXABLE: [*harvest, washing_buy, oversold],
-                          IRA: [held_away]})
+    runner = make_runner({TAXABLE: [*harvest, washing_buy, oversold]})
 
     run = runner.review("hh-a", requested_by="alice")
 
@@ -53,25 +51,26 @@ def test_trades_failing_a_check_are_removed_and_the_rest_rechecked(
     stored = runner.services.runs.evaluation(run.run_id)
     assert stored is not None
     removed = {(r["trade"]["symbol"], r["check"]) for r in stored["removed"]}
-    assert removed == {("TAB", "wash_sale"), ("HCC", "restrictions"),
-                       ("TAA", "lot_availability")}
+    assert removed == {("TAB", "wash_sale"), ("TAA", "lot_availability")}
     assert all(check["passed"] for check in run.proposal["checks"])
     rounds = {r.outputs["detail"] for r in runner.services.evidence.find(run.run_id,
                                                                            kind="check")}
     assert any("fail" in detail for detail in rounds)
-    assert "removed 3 trades" in run.proposal["rationale"]
+    assert "removed 2 trades" in run.proposal["rationale"]
 
 
-def test_restricted_buy_is_removed(tmp_path: Path) -> None:
+def test_restricted_and_held_away_trades_fail(tmp_path: Path) -> None:
     root = write_data_dir(tmp_path / "data", restrictions=[
         {"scope": "household", "scope_id": "hh-a", "kind": "exclude", "target_type": "sector",
          "target": "Energy", "reason": "client"}])
 
-    outcomes = run_checks(_subject(root), [_buy(root, "EBB", 10), _buy(root, "TCC", 10)])
+    outcomes = run_checks(_subject(root), [_buy(root, "EBB", 10), _buy(root, "TCC", 10),
+                                           _buy(root, "HCC", 5, account=IRA)])
 
     by_name = {o.name: o for o in outcomes}
-    assert set(by_name["restrictions"].failing) == {0}
+    assert set(by_name["restrictions"].failing) == {0, 2}
     assert "exclude sector Energy" in by_name["restrictions"].failing[0]
+    assert "held away" in by_name["restrictions"].failing[2]
 
 
 def test_cash_check_drops_the_last_unfunded_buys(data_dir: Path) -> None:

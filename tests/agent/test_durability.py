@@ -56,15 +56,6 @@ def test_four_eyes_refuses_the_requester_as_approver(
     assert len(refusals) == 1
 
 
-def test_unknown_run_and_bad_household_exit_2(data_dir: Path) -> None:
-    unknown = run_cli("approve", "nope-1", "--data", str(data_dir), "--by", "bob")
-    bad = run_cli("review", "--data", str(data_dir), "--household", "zz", "--format", "json")
-
-    assert unknown.returncode == 2 and unknown.stdout == ""
-    assert bad.returncode == 2 and bad.stdout == ""
-    assert "accounts.csv" in bad.stderr and "household_id" in bad.stderr
-
-
 def test_same_review_twice_returns_the_same_run_and_no_new_orders(
     make_runner: MakeRunner, data_dir: Path
 ) -> None:

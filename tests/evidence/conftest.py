@@ -9,7 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import typer
+from typer.testing import CliRunner
 
+from agent.cli import evidence_cmd
 from agent.evidence import EvidenceRecord, EvidenceStore, LLMCall
 from agent.evidence.schema import GUARDS
 
@@ -60,16 +63,26 @@ def fill_run(store: EvidenceStore, run_id: str, count: int) -> list[EvidenceReco
     records = []
     for index in range(count):
         node, kind = NODES_AND_KINDS[index % len(NODES_AND_KINDS)]
-        records.append(store.append(
-            run_id, node, kind,
-            inputs={"run": run_id, "step": index, "symbols": ["AAPL", "MSFT"]},
-            outputs={"step": index, "amount": 1234.5 + index, "passed": index % 2 == 0,
-                     "detail": f"check {index} of {run_id}", "lots": [{"lot_id": f"L{index}"}]},
-            policy_version=POLICY_VERSION,
-            checkpoint_id=f"checkpoint-{index}",
-            llm=LLMCall(model="test-model", prompt=f"step {index}", response="ok")
-            if kind == "planner_decision" else None,
-        ))
+        records.append(
+            store.append(
+                run_id,
+                node,
+                kind,
+                inputs={"run": run_id, "step": index, "symbols": ["AAPL", "MSFT"]},
+                outputs={
+                    "step": index,
+                    "amount": 1234.5 + index,
+                    "passed": index % 2 == 0,
+                    "detail": f"check {index} of {run_id}",
+                    "lots": [{"lot_id": f"L{index}"}],
+                },
+                policy_version=POLICY_VERSION,
+                checkpoint_id=f"checkpoint-{index}",
+                llm=LLMCall(model="test-model", prompt=f"step {index}", response="ok")
+                if kind == "planner_decision"
+                else None,
+            )
+        )
     return records
 
 
@@ -95,3 +108,17 @@ def stored_body(path: Path, run_id: str, seq: int) -> str:
     finally:
         conn.close()
     return str(body)
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """``lotwise evidence ARGS``: exit code, stdout, and stderr unwrapped (off a terminal,
+    rich wraps it at 80 columns)."""
+    app = typer.Typer()
+    evidence_cmd.register(app)
+
+    @app.callback()
+    def main() -> None:
+        """Stands in for the lotwise root command."""
+
+    result = CliRunner().invoke(app, ["evidence", *args])
+    return result.exit_code, result.stdout, result.stderr.replace("\n", "")

@@ -12,13 +12,17 @@ from agent.evidence import GENESIS_HASH, canonical_json, digest
 from agent.evidence.chain import global_link_hash, link_hash
 
 JSON_SCALARS = (
-    st.none() | st.booleans() | st.integers(-(2**53) + 1, 2**53 - 1)
-    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12)
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**53) + 1, 2**53 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12)
 )
 JSON_VALUES = st.recursive(
     JSON_SCALARS,
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=8), children, max_size=5),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=5)
+    ),
     max_leaves=20,
 )
 
@@ -56,5 +60,7 @@ def test_link_hash_is_sha256_over_raw_previous_hash_and_body() -> None:
 
 def test_global_link_hash_chains_record_hashes() -> None:
     record_hash = hashlib.sha256(b"record").hexdigest()
-    assert global_link_hash(GENESIS_HASH, record_hash) == hashlib.sha256(
-        bytes(32) + bytes.fromhex(record_hash)).hexdigest()
+    assert (
+        global_link_hash(GENESIS_HASH, record_hash)
+        == hashlib.sha256(bytes(32) + bytes.fromhex(record_hash)).hexdigest()
+    )

@@ -27,8 +27,9 @@ def test_concurrent_appends_from_two_processes_keep_valid_chains(tmp_path: Path)
     EvidenceStore(path, code_version="test").close()  # created before the race starts
     context = multiprocessing.get_context("spawn")
     ready = context.Barrier(len(WRITERS))
-    processes = [context.Process(target=_write, args=(str(path), writer, ready))
-                 for writer in WRITERS]
+    processes = [
+        context.Process(target=_write, args=(str(path), writer, ready)) for writer in WRITERS
+    ]
     for process in processes:
         process.start()
     for process in processes:

@@ -49,21 +49,41 @@ def test_integers_beyond_the_exact_double_range_become_strings() -> None:
 
 
 def test_numpy_values_and_arrays() -> None:
-    converted = to_jsonable({"i": np.int32(7), "f": np.float32(0.5), "b": np.bool_(True),
-                             "a": np.array([[1.0, np.nan], [2.0, 3.0]]),
-                             "d": np.datetime64("2025-01-02"), "nat": np.datetime64("NaT")})
-    assert converted == {"i": 7, "f": 0.5, "b": True, "a": [[1.0, "NaN"], [2.0, 3.0]],
-                         "d": "2025-01-02", "nat": None}
+    converted = to_jsonable(
+        {
+            "i": np.int32(7),
+            "f": np.float32(0.5),
+            "b": np.bool_(True),
+            "a": np.array([[1.0, np.nan], [2.0, 3.0]]),
+            "d": np.datetime64("2025-01-02"),
+            "nat": np.datetime64("NaT"),
+        }
+    )
+    assert converted == {
+        "i": 7,
+        "f": 0.5,
+        "b": True,
+        "a": [[1.0, "NaN"], [2.0, 3.0]],
+        "d": "2025-01-02",
+        "nat": None,
+    }
     assert type(converted["i"]) is int and type(converted["b"]) is bool
 
 
 def test_models_dataclasses_dates_and_leaf_types() -> None:
     trade = Trade(symbol="AAPL", quantity=3.0, side=Side.BUY, trade_date=dt.date(2025, 1, 2))
     lot = Lot("L1", np.float64(100.25), dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.UTC))
-    assert to_jsonable(trade) == {"symbol": "AAPL", "quantity": 3.0, "side": "buy",
-                                  "trade_date": "2025-01-02"}
-    assert to_jsonable(lot) == {"lot_id": "L1", "basis": 100.25,
-                                "acquired": "2024-05-06T07:08:09+00:00"}
+    assert to_jsonable(trade) == {
+        "symbol": "AAPL",
+        "quantity": 3.0,
+        "side": "buy",
+        "trade_date": "2025-01-02",
+    }
+    assert to_jsonable(lot) == {
+        "lot_id": "L1",
+        "basis": 100.25,
+        "acquired": "2024-05-06T07:08:09+00:00",
+    }
     assert to_jsonable(dt.timedelta(days=1, seconds=1)) == 86401.0
     assert to_jsonable(Decimal("0.10")) == "0.10"
     assert to_jsonable(uuid.UUID(int=1)) == "00000000-0000-0000-0000-000000000001"
@@ -75,11 +95,13 @@ def test_models_dataclasses_dates_and_leaf_types() -> None:
 def test_pandas_frames_and_series() -> None:
     frame = pd.DataFrame({"symbol": ["A", "B"], "weight": [0.25, np.nan]})
     series = pd.Series([1.0, 2.0], index=pd.to_datetime(["2025-01-02", "2025-01-03"]))
-    assert to_jsonable(frame) == [{"symbol": "A", "weight": 0.25},
-                                  {"symbol": "B", "weight": "NaN"}]
+    assert to_jsonable(frame) == [{"symbol": "A", "weight": 0.25}, {"symbol": "B", "weight": "NaN"}]
     assert to_jsonable(series) == {"2025-01-02T00:00:00": 1.0, "2025-01-03T00:00:00": 2.0}
     assert to_jsonable([pd.NaT, pd.NA, pd.Timestamp("2025-01-02")]) == [
-        None, None, "2025-01-02T00:00:00"]
+        None,
+        None,
+        "2025-01-02T00:00:00",
+    ]
 
 
 def test_sets_are_sorted_so_their_hash_is_stable() -> None:
@@ -89,7 +111,11 @@ def test_sets_are_sorted_so_their_hash_is_stable() -> None:
 
 def test_non_string_keys_become_json_text() -> None:
     assert to_jsonable({1: "a", dt.date(2025, 1, 2): "b", None: "c", 2.5: "d"}) == {
-        "1": "a", "2025-01-02": "b", "null": "c", "2.5": "d"}
+        "1": "a",
+        "2025-01-02": "b",
+        "null": "c",
+        "2.5": "d",
+    }
     with pytest.raises(ValueError, match="both become the JSON key '1'"):
         to_jsonable({1: "a", "1": "b"})
 

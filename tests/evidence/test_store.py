@@ -13,6 +13,7 @@ import pytest
 import rfc8785
 
 from agent.evidence import (
+    EVIDENCE_KINDS,
     GENESIS_HASH,
     EvidenceEntry,
     EvidenceStore,
@@ -59,8 +60,12 @@ def test_records_read_back_equal_what_append_returned(store: EvidenceStore) -> N
 
 def test_record_fields(store: EvidenceStore) -> None:
     record = store.append(
-        "run-a", "evaluate", "check", inputs={"b": 2, "a": 1},
-        outputs={"passed": True, "te": 0.0123}, policy_version=POLICY_VERSION,
+        "run-a",
+        "evaluate",
+        "check",
+        inputs={"b": 2, "a": 1},
+        outputs={"passed": True, "te": 0.0123},
+        policy_version=POLICY_VERSION,
         checkpoint_id="1ef-abc",
     )
     assert record.timestamp == "2025-01-02T14:30:00.000000Z"
@@ -83,8 +88,9 @@ def test_timestamps_come_from_the_injected_clock_in_utc(store_path: Path) -> Non
 
 
 def test_a_naive_clock_is_refused(store_path: Path) -> None:
-    with EvidenceStore(store_path, clock=lambda: dt.datetime(2025, 1, 2),
-                       code_version="test") as store:
+    with EvidenceStore(
+        store_path, clock=lambda: dt.datetime(2025, 1, 2), code_version="test"
+    ) as store:
         with pytest.raises(ValueError, match="timezone-aware"):
             store.append("run", "perceive", "input_snapshot", {}, {})
         assert store.runs() == []
@@ -100,13 +106,24 @@ def test_find_filters_by_kind_and_node(store: EvidenceStore) -> None:
     assert store.find("run-a", kind="approval") == []
 
 
+def test_every_kind_can_be_recorded_and_found(store: EvidenceStore) -> None:
+    for kind in EVIDENCE_KINDS:
+        store.append("run-a", "graph", kind, {}, {"kind": kind})
+    for seq, kind in enumerate(EVIDENCE_KINDS, start=1):
+        assert [(r.seq, r.outputs) for r in store.find("run-a", kind=kind)] == [
+            (seq, {"kind": kind})
+        ]
+
+
 def test_append_many_spans_runs_in_one_transaction(store: EvidenceStore) -> None:
     store.append("run-a", "perceive", "input_snapshot", {}, {})
-    records = store.append_many([
-        EvidenceEntry(run_id="run-a", node="reason", kind="planner_decision", outputs=1),
-        EvidenceEntry(run_id="run-b", node="perceive", kind="input_snapshot", outputs=2),
-        EvidenceEntry(run_id="run-a", node="evaluate", kind="check", outputs=3),
-    ])
+    records = store.append_many(
+        [
+            EvidenceEntry(run_id="run-a", node="reason", kind="planner_decision", outputs=1),
+            EvidenceEntry(run_id="run-b", node="perceive", kind="input_snapshot", outputs=2),
+            EvidenceEntry(run_id="run-a", node="evaluate", kind="check", outputs=3),
+        ]
+    )
     assert [(r.run_id, r.seq) for r in records] == [("run-a", 2), ("run-b", 1), ("run-a", 3)]
     assert records[2].prev_hash == records[0].hash
     assert verify_all(store.path).ok
@@ -117,10 +134,12 @@ def test_a_failing_batch_writes_nothing(store: EvidenceStore) -> None:
     store.append("run-a", "perceive", "input_snapshot", {}, {})
     head = store.head("run-a")
     with pytest.raises(TypeError, match="cannot record 'object' values"):
-        store.append_many([
-            EvidenceEntry(run_id="run-a", node="reason", kind="planner_decision", outputs=1),
-            EvidenceEntry(run_id="run-a", node="evaluate", kind="check", outputs=object()),
-        ])
+        store.append_many(
+            [
+                EvidenceEntry(run_id="run-a", node="reason", kind="planner_decision", outputs=1),
+                EvidenceEntry(run_id="run-a", node="evaluate", kind="check", outputs=object()),
+            ]
+        )
     assert store.head("run-a") == head
     assert len(store.records("run-a")) == 1
 
@@ -133,11 +152,17 @@ def test_unknown_kind_is_refused(store: EvidenceStore) -> None:
 def test_secrets_are_redacted_before_they_reach_the_file(store_path: Path) -> None:
     with EvidenceStore(store_path, code_version="test") as store:
         record = store.append(
-            "run-a", "reason", "llm_call",
+            "run-a",
+            "reason",
+            "llm_call",
             inputs={"api_key": SECRET},
             outputs={"headers": {"Authorization": f"Bearer {SECRET}"}, "note": f"key {SECRET}"},
-            llm=LLMCall(model="gpt-4o", prompt=[{"role": "user", "content": f"use {SECRET}"}],
-                        response="done", tool_calls=[{"args": {"token": "abc123"}}]),
+            llm=LLMCall(
+                model="gpt-4o",
+                prompt=[{"role": "user", "content": f"use {SECRET}"}],
+                response="done",
+                tool_calls=[{"args": {"token": "abc123"}}],
+            ),
         )
     assert SECRET not in record.model_dump_json()
     assert record.llm is not None
@@ -174,7 +199,9 @@ def test_run_summaries_count_records_and_name_heads(store: EvidenceStore) -> Non
     fill_run(store, "run-a", 2)
     summaries = store.run_summaries()
     assert [(s.run_id, s.records, s.last_seq) for s in summaries] == [
-        ("run-b", 4, 4), ("run-a", 2, 2)]
+        ("run-b", 4, 4),
+        ("run-a", 2, 2),
+    ]
     assert summaries[0].head == store.head("run-b")
     assert summaries[0].last_timestamp == "2025-01-02T14:30:03.000000Z"
 
@@ -182,6 +209,7 @@ def test_run_summaries_count_records_and_name_heads(store: EvidenceStore) -> Non
 def test_threads_sharing_a_store_keep_one_valid_chain(store_path: Path) -> None:
     per_thread = 40
     with EvidenceStore(store_path, code_version="test") as store:
+
         def write(name: str) -> None:
             for index in range(per_thread):
                 store.append("shared", name, "tool_call", {"i": index}, {"writer": name})

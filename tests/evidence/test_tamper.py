@@ -34,8 +34,10 @@ def filled(store: EvidenceStore) -> EvidenceStore:
 def _shift_seqs_up(path: Path, run_id: str, from_seq: int) -> None:
     """Make room at ``from_seq`` (highest first, so UNIQUE(run_id, seq) holds throughout)."""
     for seq in range(RECORDS, from_seq - 1, -1):
-        tamper(path, ("UPDATE evidence SET seq = ? WHERE run_id = ? AND seq = ?",
-                      (seq + 1, run_id, seq)))
+        tamper(
+            path,
+            ("UPDATE evidence SET seq = ? WHERE run_id = ? AND seq = ?", (seq + 1, run_id, seq)),
+        )
 
 
 def test_intact_store_verifies(filled: EvidenceStore) -> None:
@@ -64,8 +66,9 @@ def test_edited_output_byte_is_detected_at_its_seq(filled: EvidenceStore) -> Non
     edited = body.replace('"amount":1236.5', '"amount":1237.5')
     assert edited != body
     intact_head = filled.records(RUN)[1].hash
-    tamper(filled.path, ("UPDATE evidence SET body = ? WHERE run_id = ? AND seq = 3",
-                         (edited, RUN)))
+    tamper(
+        filled.path, ("UPDATE evidence SET body = ? WHERE run_id = ? AND seq = 3", (edited, RUN))
+    )
     result = verify_run(filled.path, RUN)
     assert not result.ok
     assert result.first_bad_seq == 3
@@ -74,10 +77,17 @@ def test_edited_output_byte_is_detected_at_its_seq(filled: EvidenceStore) -> Non
     assert verify_run(filled.path, OTHER).ok
 
 
-@settings(max_examples=40, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(seq=st.integers(1, RECORDS), position=st.floats(0, 1, exclude_max=True),
-       replacement=st.sampled_from("0123456789abcxyz{}[]\":, "))
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    seq=st.integers(1, RECORDS),
+    position=st.floats(0, 1, exclude_max=True),
+    replacement=st.sampled_from('0123456789abcxyz{}[]":, '),
+)
 def test_any_single_character_edit_is_detected_at_its_seq(
     tmp_path_factory: pytest.TempPathFactory, seq: int, position: float, replacement: str
 ) -> None:
@@ -88,17 +98,17 @@ def test_any_single_character_edit_is_detected_at_its_seq(
     index = int(position * len(body))
     if body[index] == replacement:
         replacement = "!"
-    edited = body[:index] + replacement + body[index + 1:]
-    tamper(path, ("UPDATE evidence SET body = ? WHERE run_id = ? AND seq = ?",
-                  (edited, RUN, seq)))
+    edited = body[:index] + replacement + body[index + 1 :]
+    tamper(path, ("UPDATE evidence SET body = ? WHERE run_id = ? AND seq = ?", (edited, RUN, seq)))
     for result in (verify_run(path, RUN), verify_all(path)):
         assert not result.ok
         assert result.first_bad_seq == seq
 
 
 def test_edited_hash_is_detected(filled: EvidenceStore) -> None:
-    tamper(filled.path, ("UPDATE evidence SET hash = ? WHERE run_id = ? AND seq = 4",
-                         ("ab" * 32, RUN)))
+    tamper(
+        filled.path, ("UPDATE evidence SET hash = ? WHERE run_id = ? AND seq = 4", ("ab" * 32, RUN))
+    )
     assert verify_run(filled.path, RUN).first_bad_seq == 4
 
 
@@ -115,8 +125,10 @@ def test_deleted_record_is_detected(filled: EvidenceStore) -> None:
 
 def test_deleted_record_with_later_seqs_renumbered_is_detected(filled: EvidenceStore) -> None:
     statements = [("DELETE FROM evidence WHERE run_id = ? AND seq = 3", (RUN,))]
-    statements += [("UPDATE evidence SET seq = ? WHERE run_id = ? AND seq = ?",
-                    (seq - 1, RUN, seq)) for seq in range(4, RECORDS + 1)]
+    statements += [
+        ("UPDATE evidence SET seq = ? WHERE run_id = ? AND seq = ?", (seq - 1, RUN, seq))
+        for seq in range(4, RECORDS + 1)
+    ]
     tamper(filled.path, *statements)
     result = verify_run(filled.path, RUN)
     assert result.first_bad_seq == 3
@@ -140,13 +152,23 @@ def test_swapped_records_are_detected(filled: EvidenceStore) -> None:
 def test_swapped_bodies_and_hashes_are_detected(filled: EvidenceStore) -> None:
     """Exchanging whole contents keeps every stored hash valid for its own body."""
     conn = sqlite3.connect(filled.path)
-    rows = {seq: (body, record_hash) for seq, body, record_hash in conn.execute(
-        "SELECT seq, body, hash FROM evidence WHERE run_id = ? AND seq IN (2, 5)", (RUN,))}
+    rows = {
+        seq: (body, record_hash)
+        for seq, body, record_hash in conn.execute(
+            "SELECT seq, body, hash FROM evidence WHERE run_id = ? AND seq IN (2, 5)", (RUN,)
+        )
+    }
     conn.close()
-    tamper(filled.path, *[
-        ("UPDATE evidence SET body = ?, hash = ? WHERE run_id = ? AND seq = ?",
-         (*rows[source], RUN, target)) for source, target in ((2, 5), (5, 2))
-    ])
+    tamper(
+        filled.path,
+        *[
+            (
+                "UPDATE evidence SET body = ?, hash = ? WHERE run_id = ? AND seq = ?",
+                (*rows[source], RUN, target),
+            )
+            for source, target in ((2, 5), (5, 2))
+        ],
+    )
     result = verify_run(filled.path, RUN)
     assert result.first_bad_seq == 2
     assert "reordered" in result.breaks[0].problem
@@ -155,17 +177,24 @@ def test_swapped_bodies_and_hashes_are_detected(filled: EvidenceStore) -> None:
 def test_forged_record_inserted_in_the_middle_is_detected(filled: EvidenceStore) -> None:
     """The forger knows the format: the forged record itself hashes correctly."""
     previous = filled.records(RUN)[1]  # seq 2
-    forged = {**previous.document(), "seq": 3, "outputs": {"approved_by": "mallory"},
-              "prev_hash": previous.hash}
+    forged = {
+        **previous.document(),
+        "seq": 3,
+        "outputs": {"approved_by": "mallory"},
+        "prev_hash": previous.hash,
+    }
     del forged["hash"]
     body = rfc8785.dumps(forged)
     forged_hash = hashlib.sha256(bytes.fromhex(previous.hash) + body).hexdigest()
     _shift_seqs_up(filled.path, RUN, 3)
-    tamper(filled.path, (
-        "INSERT INTO evidence (gseq, run_id, seq, body, hash, global_hash) "
-        "VALUES ((SELECT MAX(gseq) + 1 FROM evidence), ?, 3, ?, ?, ?)",
-        (RUN, body.decode(), forged_hash, "00" * 32),
-    ))
+    tamper(
+        filled.path,
+        (
+            "INSERT INTO evidence (gseq, run_id, seq, body, hash, global_hash) "
+            "VALUES ((SELECT MAX(gseq) + 1 FROM evidence), ?, 3, ?, ?, ?)",
+            (RUN, body.decode(), forged_hash, "00" * 32),
+        ),
+    )
     result = verify_run(filled.path, RUN)
     assert not result.ok
     assert result.first_bad_seq == 3
@@ -179,18 +208,24 @@ def test_forged_record_inserted_in_the_middle_is_detected(filled: EvidenceStore)
 def test_clumsy_forgery_is_detected_at_its_own_seq(filled: EvidenceStore) -> None:
     body = json.dumps({"run_id": RUN, "seq": 3, "outputs": "forged"})
     _shift_seqs_up(filled.path, RUN, 3)
-    tamper(filled.path, (
-        "INSERT INTO evidence (gseq, run_id, seq, body, hash, global_hash) "
-        "VALUES (1000, ?, 3, ?, ?, ?)", (RUN, body, "11" * 32, "22" * 32),
-    ))
+    tamper(
+        filled.path,
+        (
+            "INSERT INTO evidence (gseq, run_id, seq, body, hash, global_hash) "
+            "VALUES (1000, ?, 3, ?, ?, ?)",
+            (RUN, body, "11" * 32, "22" * 32),
+        ),
+    )
     result = verify_run(filled.path, RUN)
     assert result.first_bad_seq == 3
     assert "altered" in result.breaks[0].problem
 
 
 def test_record_moved_to_another_run_is_detected_in_both(filled: EvidenceStore) -> None:
-    tamper(filled.path, ("UPDATE evidence SET run_id = ?, seq = 4 WHERE run_id = ? AND seq = 2",
-                         (OTHER, RUN)))
+    tamper(
+        filled.path,
+        ("UPDATE evidence SET run_id = ?, seq = 4 WHERE run_id = ? AND seq = 2", (OTHER, RUN)),
+    )
     assert verify_run(filled.path, RUN).first_bad_seq == 2
     moved = verify_run(filled.path, OTHER)
     assert moved.first_bad_seq == 4
@@ -230,10 +265,8 @@ def test_removed_or_disarmed_guards_are_reported(filled: EvidenceStore) -> None:
     assert verify_run(filled.path, RUN).ok  # the records themselves are intact
 
     conn = sqlite3.connect(filled.path)
-    conn.execute("CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence "
-                 "BEGIN SELECT 1; END")
-    conn.execute("CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence "
-                 "BEGIN SELECT 1; END")
+    conn.execute("CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence BEGIN SELECT 1; END")
+    conn.execute("CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence BEGIN SELECT 1; END")
     conn.commit()
     conn.close()
     assert not verify_all(filled.path).guards_intact
@@ -247,8 +280,9 @@ def test_reopening_a_store_does_not_restore_removed_guards(filled: EvidenceStore
 
 
 def test_unparsable_body_is_reported_not_raised(filled: EvidenceStore) -> None:
-    tamper(filled.path, ("UPDATE evidence SET body = 'not json' WHERE run_id = ? AND seq = 5",
-                         (RUN,)))
+    tamper(
+        filled.path, ("UPDATE evidence SET body = 'not json' WHERE run_id = ? AND seq = 5", (RUN,))
+    )
     result = verify_run(filled.path, RUN)
     assert result.first_bad_seq == 5
     assert "no longer a valid evidence record" in result.breaks[0].problem

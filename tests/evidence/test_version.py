@@ -29,7 +29,8 @@ def test_branch_with_a_packed_ref(tmp_path: Path) -> None:
     package = _repo(tmp_path, "ref: refs/heads/main")
     (tmp_path / ".git" / "packed-refs").write_text(
         f"# pack-refs with: peeled fully-peeled sorted\n{OTHER} refs/heads/dev\n"
-        f"{COMMIT} refs/heads/main\n")
+        f"{COMMIT} refs/heads/main\n"
+    )
     assert git_commit(package) == COMMIT
 
 

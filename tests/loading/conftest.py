@@ -28,13 +28,20 @@ _TABLES: dict[str, tuple[list[str], list[list[str]]]] = {
             ["BBB", "Beta Inc", "Health Care", "Pharmaceuticals", "45.5", ""],
             ["CCC", "Gamma Energy", "Energy", "Oil & Gas", "20", ""],
             ["VTI", "Vanguard Total Stock Market ETF", "Fund", "Index Fund", "", "us_total"],
-            ["ITOT", "iShares Core S&P Total U.S. Stock ETF", "Fund", "Index Fund", "",
-             "us_total"],
+            ["ITOT", "iShares Core S&P Total U.S. Stock ETF", "Fund", "Index Fund", "", "us_total"],
         ],
     ),
     "accounts.csv": (
-        ["account_id", "household_id", "owner", "tax_type", "managed", "relief_method",
-         "te_budget", "benchmark"],
+        [
+            "account_id",
+            "household_id",
+            "owner",
+            "tax_type",
+            "managed",
+            "relief_method",
+            "te_budget",
+            "benchmark",
+        ],
         [
             ["T1", "H1", "alice", "taxable", "true", "fifo", "0.02", ""],
             ["I1", "H1", "alice", "traditional_ira", "false", "", "", ""],
@@ -45,7 +52,12 @@ _TABLES: dict[str, tuple[list[str], list[list[str]]]] = {
     "prices.csv": (
         ["date", "symbol", "close", "adj_close"],
         [
-            [day, symbol, f"{base + offset:.2f}", "" if symbol == "CCC" else f"{base + offset - 1:.2f}"]
+            [
+                day,
+                symbol,
+                f"{base + offset:.2f}",
+                "" if symbol == "CCC" else f"{base + offset - 1:.2f}",
+            ]
             for offset, day in enumerate(PRICE_DATES)
             for symbol, base in zip(SYMBOLS, [100, 50, 75, 200, 100], strict=True)
         ],
@@ -55,8 +67,18 @@ _TABLES: dict[str, tuple[list[str], list[list[str]]]] = {
         [["AAA", "0.4"], ["BBB", "0.3"], ["CCC", "0.2"], ["VTI", "0.1"]],
     ),
     "transactions.csv": (
-        ["date", "account_id", "action", "symbol", "quantity", "price", "fees", "lot_id",
-         "acquired_date", "cost_basis"],
+        [
+            "date",
+            "account_id",
+            "action",
+            "symbol",
+            "quantity",
+            "price",
+            "fees",
+            "lot_id",
+            "acquired_date",
+            "cost_basis",
+        ],
         [
             ["2024-01-02", "T1", "deposit", "", "10000", "", "", "", "", ""],  # 1
             ["2024-01-02", "T1", "buy", "AAA", "10", "100", "1", "", "", ""],  # 2
@@ -67,8 +89,18 @@ _TABLES: dict[str, tuple[list[str], list[list[str]]]] = {
             ["2024-01-04", "T1", "reinvest", "BBB", "0.25", "50", "", "", "", ""],  # 7
             ["2024-01-04", "I1", "deposit", "", "5000", "", "", "", "", ""],  # 8
             ["2024-01-04", "I1", "buy", "VTI", "10", "200", "", "", "", ""],  # 9
-            ["2024-01-05", "R2", "transfer_in", "CCC", "20", "", "", "", "2020-05-01",
-             "1500"],  # 10
+            [
+                "2024-01-05",
+                "R2",
+                "transfer_in",
+                "CCC",
+                "20",
+                "",
+                "",
+                "",
+                "2020-05-01",
+                "1500",
+            ],  # 10
             ["2024-01-05", "T2", "deposit", "", "3000", "", "", "", "", ""],  # 11
             ["2024-01-05", "T2", "buy", "ITOT", "8", "100", "", "L7", "", ""],  # 12
             ["2024-01-08", "T2", "sell", "ITOT", "3", "105", "", "L7", "", ""],  # 13

@@ -67,8 +67,14 @@ def test_invalid_directory_as_json(invoke, data_dir):
     assert result.exit_code == 2
     assert json.loads(result.stdout) == {
         "valid": False,
-        "problems": [{"file": "prices.csv", "row": 3, "column": "close",
-                      "message": "close 'abc' is not a number"}],
+        "problems": [
+            {
+                "file": "prices.csv",
+                "row": 3,
+                "column": "close",
+                "message": "close 'abc' is not a number",
+            }
+        ],
     }
 
 
@@ -76,8 +82,12 @@ def test_file_level_problem_as_json_has_null_row_and_column(invoke, data_dir):
     result = invoke("--data", str(data_dir.remove("benchmark.csv").write()), "--format", "json")
     assert result.exit_code == 2
     assert json.loads(result.stdout)["problems"] == [
-        {"file": "benchmark.csv", "row": None, "column": None,
-         "message": "required file is missing"},
+        {
+            "file": "benchmark.csv",
+            "row": None,
+            "column": None,
+            "message": "required file is missing",
+        },
     ]
 
 

@@ -10,8 +10,15 @@ import datetime as dt
 
 import pytest
 
-REQUIRED_FILES = ["securities.csv", "accounts.csv", "prices.csv", "benchmark.csv",
-                  "transactions.csv"]
+from tools.loading import validate_data_dir
+
+REQUIRED_FILES = [
+    "securities.csv",
+    "accounts.csv",
+    "prices.csv",
+    "benchmark.csv",
+    "transactions.csv",
+]
 
 
 def where(problem):
@@ -30,9 +37,15 @@ def test_missing_required_file(data_dir, file):
 
 @pytest.mark.parametrize(
     ("file", "column"),
-    [("transactions.csv", "price"), ("prices.csv", "close"), ("accounts.csv", "tax_type"),
-     ("securities.csv", "sector"), ("benchmark.csv", "weight"), ("pending.csv", "quantity"),
-     ("restrictions.csv", "target")],
+    [
+        ("transactions.csv", "price"),
+        ("prices.csv", "close"),
+        ("accounts.csv", "tax_type"),
+        ("securities.csv", "sector"),
+        ("benchmark.csv", "weight"),
+        ("pending.csv", "quantity"),
+        ("restrictions.csv", "target"),
+    ],
 )
 def test_missing_required_column(data_dir, file, column):
     problem = data_dir.drop_column(file, column).single_problem()
@@ -52,7 +65,7 @@ def test_file_not_utf8_names_offset_and_row(data_dir):
 
 
 def test_utf8_byte_order_mark_is_accepted(data_dir):
-    securities = (data_dir.root / "securities.csv")
+    securities = data_dir.root / "securities.csv"
     data_dir.write()
     data_dir.write_raw("securities.csv", b"\xef\xbb\xbf" + securities.read_bytes())
     assert data_dir.problems() == []
@@ -87,8 +100,6 @@ def test_column_repeated_in_header(data_dir):
 
 
 def test_missing_data_directory(tmp_path):
-    from tools.loading import validate_data_dir
-
     problems = validate_data_dir(tmp_path / "nowhere")
     assert [(p.file, p.row, p.column) for p in problems] == [("nowhere", None, None)]
     assert "does not exist" in problems[0].message
@@ -158,9 +169,13 @@ def test_unknown_household_scope_in_restrictions(data_dir):
 
 @pytest.mark.parametrize(
     ("file", "row", "column"),
-    [("transactions.csv", 3, "symbol"), ("prices.csv", 1, "symbol"),
-     ("benchmark.csv", 2, "symbol"), ("pending.csv", 1, "symbol"),
-     ("restrictions.csv", 1, "target")],
+    [
+        ("transactions.csv", 3, "symbol"),
+        ("prices.csv", 1, "symbol"),
+        ("benchmark.csv", 2, "symbol"),
+        ("pending.csv", 1, "symbol"),
+        ("restrictions.csv", 1, "target"),
+    ],
 )
 def test_unknown_symbol(data_dir, file, row, column):
     problem = data_dir.set(file, row, column, "ZZZ").single_problem()
@@ -278,9 +293,18 @@ def test_sell_before_the_buy_on_a_later_row_of_an_earlier_date(data_dir):
 
 
 def test_sell_more_than_the_named_lot_holds(data_dir):
-    data_dir.append("transactions.csv", {"date": "2024-01-05", "account_id": "T2",
-                                         "action": "buy", "symbol": "ITOT", "quantity": "5",
-                                         "price": "100", "lot_id": "L8"})
+    data_dir.append(
+        "transactions.csv",
+        {
+            "date": "2024-01-05",
+            "account_id": "T2",
+            "action": "buy",
+            "symbol": "ITOT",
+            "quantity": "5",
+            "price": "100",
+            "lot_id": "L8",
+        },
+    )
     problem = data_dir.set("transactions.csv", 13, "quantity", "9").single_problem()
     assert where(problem) == ("transactions.csv", 13, "quantity")
     assert "sell of 9 ITOT from lot 'L7' on 2024-01-08 exceeds the 8 shares left" in (
@@ -296,9 +320,18 @@ def test_sell_names_a_lot_that_does_not_exist(data_dir):
 
 
 def test_lot_id_reused_for_a_different_purchase(data_dir):
-    data_dir.append("transactions.csv", {"date": "2024-01-05", "account_id": "T2",
-                                         "action": "buy", "symbol": "ITOT", "quantity": "1",
-                                         "price": "100", "lot_id": "B-1"})
+    data_dir.append(
+        "transactions.csv",
+        {
+            "date": "2024-01-05",
+            "account_id": "T2",
+            "action": "buy",
+            "symbol": "ITOT",
+            "quantity": "1",
+            "price": "100",
+            "lot_id": "B-1",
+        },
+    )
     problem = data_dir.single_problem()
     assert where(problem) == ("transactions.csv", 15, "lot_id")
     assert "lot_id 'B-1' is already used by row 3" in problem.message
@@ -315,8 +348,10 @@ def test_unknown_action(data_dir):
 
 @pytest.mark.parametrize(
     ("column", "words"),
-    [("acquired_date", "transfer_in needs the date the lot was first acquired"),
-     ("cost_basis", "transfer_in needs the lot's total cost basis")],
+    [
+        ("acquired_date", "transfer_in needs the date the lot was first acquired"),
+        ("cost_basis", "transfer_in needs the lot's total cost basis"),
+    ],
 )
 def test_transfer_in_without_acquired_date_or_cost(data_dir, column, words):
     problem = data_dir.set("transactions.csv", 10, column, "").single_problem()
@@ -364,8 +399,12 @@ def test_undated_weights_not_summing_to_one(data_dir):
 
 
 def test_dated_weights_not_summing_to_one_name_the_date(data_dir):
-    rows = [["2024-01-02", "AAA", "0.6"], ["2024-01-02", "BBB", "0.4"],
-            ["2024-01-05", "AAA", "0.6"], ["2024-01-05", "BBB", "0.3"]]
+    rows = [
+        ["2024-01-02", "AAA", "0.6"],
+        ["2024-01-02", "BBB", "0.4"],
+        ["2024-01-05", "AAA", "0.6"],
+        ["2024-01-05", "BBB", "0.3"],
+    ]
     data_dir.tables["benchmark.csv"] = (["date", "symbol", "weight"], rows)
     problem = data_dir.single_problem()
     assert where(problem) == ("benchmark.csv", None, "weight")
@@ -394,9 +433,7 @@ def test_benchmark_dated_after_as_of(data_dir):
     data_dir.tables["benchmark.csv"] = (["date", "symbol", "weight"], rows)
     problem = data_dir.single_problem(as_of=dt.date(2024, 1, 4))
     assert where(problem) == ("benchmark.csv", None, "date")
-    assert "no benchmark weights dated on or before the as-of date 2024-01-04" in (
-        problem.message
-    )
+    assert "no benchmark weights dated on or before the as-of date 2024-01-04" in (problem.message)
 
 
 # --- prices --------------------------------------------------------------------------------
@@ -418,9 +455,17 @@ def test_missing_price_for_held_symbol_on_as_of(data_dir):
 
 def test_sold_out_symbol_needs_no_price(data_dir):
     # CCC is only held in R2 through a transfer: sell it all and its price may be missing.
-    data_dir.append("transactions.csv", {"date": "2024-01-05", "account_id": "R2",
-                                         "action": "sell", "symbol": "CCC", "quantity": "20",
-                                         "price": "78"})
+    data_dir.append(
+        "transactions.csv",
+        {
+            "date": "2024-01-05",
+            "account_id": "R2",
+            "action": "sell",
+            "symbol": "CCC",
+            "quantity": "20",
+            "price": "78",
+        },
+    )
     data_dir.delete_row("prices.csv", 23)  # CCC on 2024-01-08
     assert data_dir.problems() == []
 
@@ -432,14 +477,16 @@ def test_as_of_without_prices_lists_each_held_symbol(data_dir):
     assert [p.message.split(" on ")[0] for p in problems] == [
         f"no price for held symbol {symbol}" for symbol in held
     ]
+    assert all(p.message.endswith("the last price date before it is 2024-01-05") for p in problems)
 
 
 # --- securities and accounts ---------------------------------------------------------------
 
 
 def test_duplicate_security_symbol(data_dir):
-    data_dir.append("securities.csv", {"symbol": "BBB", "name": "Beta again", "sector": "X",
-                                       "industry": "Y"})
+    data_dir.append(
+        "securities.csv", {"symbol": "BBB", "name": "Beta again", "sector": "X", "industry": "Y"}
+    )
     problem = data_dir.single_problem()
     assert where(problem) == ("securities.csv", 6, "symbol")
     assert "duplicate symbol 'BBB' (first at row 2)" in problem.message
@@ -452,8 +499,16 @@ def test_esg_score_above_range(data_dir):
 
 
 def test_duplicate_account_id(data_dir):
-    data_dir.append("accounts.csv", {"account_id": "I1", "household_id": "H2", "owner": "bob",
-                                     "tax_type": "hsa", "managed": "false"})
+    data_dir.append(
+        "accounts.csv",
+        {
+            "account_id": "I1",
+            "household_id": "H2",
+            "owner": "bob",
+            "tax_type": "hsa",
+            "managed": "false",
+        },
+    )
     problem = data_dir.single_problem()
     assert where(problem) == ("accounts.csv", 5, "account_id")
     assert "duplicate account_id 'I1' (first at row 2)" in problem.message
@@ -495,8 +550,11 @@ def test_te_budget_not_a_number(data_dir):
 
 @pytest.mark.parametrize(
     ("column", "value", "choices"),
-    [("scope", "family", "household, account"), ("kind", "avoid", "exclude, no_buy, no_sell"),
-     ("target_type", "country", "symbol, sector, industry, esg_below")],
+    [
+        ("scope", "family", "household, account"),
+        ("kind", "avoid", "exclude, no_buy, no_sell"),
+        ("target_type", "country", "symbol, sector, industry, esg_below"),
+    ],
 )
 def test_restriction_with_unknown_choice(data_dir, column, value, choices):
     problem = data_dir.set("restrictions.csv", 2, column, value).single_problem()

@@ -9,8 +9,9 @@ from tools.loading import load_data_dir, validate_data_dir
 
 
 def break_everywhere(data_dir):
-    data_dir.append("securities.csv", {"symbol": "AAA", "name": "again", "sector": "",
-                                       "industry": ""})
+    data_dir.append(
+        "securities.csv", {"symbol": "AAA", "name": "again", "sector": "", "industry": ""}
+    )
     data_dir.set("accounts.csv", 3, "tax_type", "529")
     data_dir.set("prices.csv", 12, "close", "n/a")
     data_dir.set("benchmark.csv", 2, "weight", "0.35")

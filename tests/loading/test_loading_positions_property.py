@@ -110,5 +110,6 @@ def test_oversells_match_a_row_by_row_replay(rows):
     if not expected_flagged:
         holders = held_on(parsed.moves, pd.Timestamp(DATES[-1]).date())
         expected = {pair for pair, shares in positions.items() if shares > QUANTITY_TOLERANCE}
-        assert {(account, symbol) for symbol, accounts in holders.items()
-                for account in accounts} == expected
+        assert {
+            (account, symbol) for symbol, accounts in holders.items() for account in accounts
+        } == expected

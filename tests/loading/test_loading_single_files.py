@@ -31,8 +31,9 @@ def test_transactions_without_securities_skip_the_symbol_lookup(data_dir):
     transactions = load_transactions(root / "transactions.csv", accounts)
     assert transactions[8].symbol == "NEW"
     with pytest.raises(DataValidationError) as raised:
-        load_transactions(root / "transactions.csv", accounts, load_securities(
-            root / "securities.csv"))
+        load_transactions(
+            root / "transactions.csv", accounts, load_securities(root / "securities.csv")
+        )
     assert [(p.row, p.column) for p in raised.value.problems] == [(9, "symbol")]
 
 
@@ -56,8 +57,7 @@ def test_accounts_error_lists_every_problem(data_dir):
     data_dir.set("accounts.csv", 1, "tax_type", "ira").set("accounts.csv", 4, "managed", "")
     with pytest.raises(DataValidationError) as raised:
         load_accounts(data_dir.write() / "accounts.csv")
-    assert [(p.row, p.column) for p in raised.value.problems] == [(1, "tax_type"),
-                                                                  (4, "managed")]
+    assert [(p.row, p.column) for p in raised.value.problems] == [(1, "tax_type"), (4, "managed")]
     assert raised.value.problems[1].message == "managed is missing"
 
 

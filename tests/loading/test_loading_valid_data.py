@@ -53,8 +53,7 @@ def test_split_and_sale_of_the_split_shares(data_dir):
     # 10 AAA bought, 2-for-1 split: all 20 shares can be sold.
     data = load_data_dir(data_dir.set("transactions.csv", 5, "quantity", "20").write())
     split = data.transactions[3]
-    assert (split.action, split.symbol, split.quantity, split.price) == ("split", "AAA", 2.0,
-                                                                         None)
+    assert (split.action, split.symbol, split.quantity, split.price) == ("split", "AAA", 2.0, None)
     assert data.transactions[4].quantity == 20.0
 
 
@@ -69,8 +68,12 @@ def test_transfer_in_keeps_acquired_date_and_cost(data_dir):
 
 def test_trade_fields(data_dir):
     buy = load_data_dir(data_dir.write()).transactions[1]
-    assert (buy.date, buy.account_id, buy.action, buy.symbol) == (dt.date(2024, 1, 2), "T1",
-                                                                   "buy", "AAA")
+    assert (buy.date, buy.account_id, buy.action, buy.symbol) == (
+        dt.date(2024, 1, 2),
+        "T1",
+        "buy",
+        "AAA",
+    )
     assert (buy.quantity, buy.price, buy.fees) == (10.0, 100.0, 1.0)
     assert buy.acquired_date is None and buy.cost_basis is None
 
@@ -86,8 +89,9 @@ def test_identical_group_makes_a_shared_wash_key(data_dir):
 
 
 def test_optional_columns_may_be_absent(data_dir):
-    data_dir.drop_column("securities.csv", "esg_score").drop_column("securities.csv",
-                                                                    "identical_group")
+    data_dir.drop_column("securities.csv", "esg_score").drop_column(
+        "securities.csv", "identical_group"
+    )
     for column in ("relief_method", "te_budget", "benchmark"):
         data_dir.drop_column("accounts.csv", column)
     data_dir.delete_row("transactions.csv", 10)  # the transfer_in needs the dropped columns
@@ -110,13 +114,20 @@ def test_optional_files_may_be_absent(data_dir):
     assert data.restrictions == ()
     assert data.pending == ()
     assert data.policy_overrides == {}
-    assert set(data.file_digests) == {"securities.csv", "accounts.csv", "prices.csv",
-                                      "benchmark.csv", "transactions.csv"}
+    assert set(data.file_digests) == {
+        "securities.csv",
+        "accounts.csv",
+        "prices.csv",
+        "benchmark.csv",
+        "transactions.csv",
+    }
 
 
 def test_transactions_with_header_only(data_dir):
-    data_dir.tables["transactions.csv"] = (["date", "account_id", "action", "symbol",
-                                            "quantity", "price"], [])
+    data_dir.tables["transactions.csv"] = (
+        ["date", "account_id", "action", "symbol", "quantity", "price"],
+        [],
+    )
     assert load_data_dir(data_dir.write()).transactions == ()
 
 
@@ -124,7 +135,12 @@ def test_restrictions_and_pending(data_dir):
     data = load_data_dir(data_dir.write())
     first, _, esg = data.restrictions
     assert (first.row, first.scope, first.scope_id, first.kind, first.target) == (
-        1, "household", "H1", "exclude", "CCC")
+        1,
+        "household",
+        "H1",
+        "exclude",
+        "CCC",
+    )
     assert esg.matches(data.securities["CCC"])  # esg 20 < 30
     assert not esg.matches(data.securities["AAA"])
     assert [(p.date, p.account_id, p.action, p.symbol, p.quantity) for p in data.pending] == [
@@ -140,8 +156,9 @@ def test_explicit_as_of(data_dir):
 
 
 def test_price_panels(data_dir):
-    data_dir.append("securities.csv", {"symbol": "DDD", "name": "Delta", "sector": "Tech",
-                                       "industry": "Chips"})
+    data_dir.append(
+        "securities.csv", {"symbol": "DDD", "name": "Delta", "sector": "Tech", "industry": "Chips"}
+    )
     data = load_data_dir(data_dir.write())
     assert isinstance(data.close.index, pd.DatetimeIndex)
     assert data.close.index.is_monotonic_increasing
@@ -164,13 +181,16 @@ def test_prices_in_any_row_order(data_dir):
 def test_undated_benchmark(data_dir):
     data = load_data_dir(data_dir.write())
     assert data.benchmark["date"].isna().all()
-    assert data.benchmark_weights().to_dict() == {"AAA": 0.4, "BBB": 0.3, "CCC": 0.2,
-                                                  "VTI": 0.1}
+    assert data.benchmark_weights().to_dict() == {"AAA": 0.4, "BBB": 0.3, "CCC": 0.2, "VTI": 0.1}
 
 
 def test_dated_benchmark_uses_latest_date_on_or_before_as_of(data_dir):
-    rows = [["2024-01-02", "AAA", "0.6"], ["2024-01-02", "BBB", "0.4"],
-            ["2024-01-05", "AAA", "0.5"], ["2024-01-05", "VTI", "0.5"]]
+    rows = [
+        ["2024-01-02", "AAA", "0.6"],
+        ["2024-01-02", "BBB", "0.4"],
+        ["2024-01-05", "AAA", "0.5"],
+        ["2024-01-05", "VTI", "0.5"],
+    ]
     data_dir.tables["benchmark.csv"] = (["date", "symbol", "weight"], rows)
     data = load_data_dir(data_dir.write())
     assert data.benchmark["date"].notna().all()
@@ -184,22 +204,37 @@ def test_file_digests_and_policy(data_dir):
     expected = hashlib.sha256((root / "transactions.csv").read_bytes()).hexdigest()
     assert data.file_digests["transactions.csv"] == expected
     assert len(data.file_digests) == 8
-    assert data.policy_overrides == {"harvest": {"min_loss": 500},
-                                     "tracking_error": {"budget": 0.02}}
+    assert data.policy_overrides == {
+        "harvest": {"min_loss": 500},
+        "tracking_error": {"budget": 0.02},
+    }
 
 
 def test_rows_on_one_date_apply_in_file_order(data_dir):
     # A buy and a sell of the same new lot on one date: valid when the buy comes first ...
-    buy = {"date": "2024-01-08", "account_id": "I1", "action": "buy", "symbol": "BBB",
-           "quantity": "4", "price": "54"}
+    buy = {
+        "date": "2024-01-08",
+        "account_id": "I1",
+        "action": "buy",
+        "symbol": "BBB",
+        "quantity": "4",
+        "price": "54",
+    }
     sell = {**buy, "action": "sell"}
-    assert data_dir.append("transactions.csv", buy).append("transactions.csv", sell)\
-        .problems() == []
+    assert (
+        data_dir.append("transactions.csv", buy).append("transactions.csv", sell).problems() == []
+    )
 
 
 def test_sell_listed_before_the_buy_on_one_date_oversells(data_dir):
-    buy = {"date": "2024-01-08", "account_id": "I1", "action": "buy", "symbol": "BBB",
-           "quantity": "4", "price": "54"}
+    buy = {
+        "date": "2024-01-08",
+        "account_id": "I1",
+        "action": "buy",
+        "symbol": "BBB",
+        "quantity": "4",
+        "price": "54",
+    }
     sell = {**buy, "action": "sell"}
     data_dir.append("transactions.csv", sell).append("transactions.csv", buy)
     problem = data_dir.single_problem()
@@ -208,8 +243,15 @@ def test_sell_listed_before_the_buy_on_one_date_oversells(data_dir):
 
 
 def test_one_purchase_over_several_rows_shares_a_lot_id(data_dir):
-    second_fill = {"date": "2024-01-05", "account_id": "T2", "action": "buy", "symbol": "ITOT",
-                   "quantity": "2", "price": "100.5", "lot_id": "L7"}
+    second_fill = {
+        "date": "2024-01-05",
+        "account_id": "T2",
+        "action": "buy",
+        "symbol": "ITOT",
+        "quantity": "2",
+        "price": "100.5",
+        "lot_id": "L7",
+    }
     data_dir.append("transactions.csv", second_fill)
     data_dir.set("transactions.csv", 13, "quantity", "10")  # the lot now holds 8 + 2
     assert data_dir.problems() == []
@@ -217,12 +259,28 @@ def test_one_purchase_over_several_rows_shares_a_lot_id(data_dir):
 
 def test_fractional_shares_sold_out_exactly(data_dir):
     for quantity in ("0.1", "0.2"):
-        data_dir.append("transactions.csv", {"date": "2024-01-05", "account_id": "I1",
-                                             "action": "buy", "symbol": "BBB",
-                                             "quantity": quantity, "price": "53"})
-    data_dir.append("transactions.csv", {"date": "2024-01-08", "account_id": "I1",
-                                         "action": "sell", "symbol": "BBB", "quantity": "0.3",
-                                         "price": "54"})
+        data_dir.append(
+            "transactions.csv",
+            {
+                "date": "2024-01-05",
+                "account_id": "I1",
+                "action": "buy",
+                "symbol": "BBB",
+                "quantity": quantity,
+                "price": "53",
+            },
+        )
+    data_dir.append(
+        "transactions.csv",
+        {
+            "date": "2024-01-08",
+            "account_id": "I1",
+            "action": "sell",
+            "symbol": "BBB",
+            "quantity": "0.3",
+            "price": "54",
+        },
+    )
     assert data_dir.problems() == []
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import operator
 from collections.abc import Iterator
 
 from tools.models import Lot
@@ -34,6 +35,7 @@ class LotPart:
         "adjustment",
         "cost_basis",
         "lot_id",
+        "order",
         "purchase_day",
         "quantity",
         "replaceable",
@@ -64,11 +66,8 @@ class LotPart:
         self.purchase_day = purchase_day  # real trade date (ordinal)
         self.acquired_day = acquired_day  # holding-period start after tacking (ordinal)
         self.seq = seq  # arrival order of the lot, breaks purchase-date ties
+        self.order = (purchase_day, seq)  # share order across lots: first in, first out
         self.replaceable = replaceable
-
-    @property
-    def sort_key(self) -> tuple[int, int]:
-        return (self.purchase_day, self.seq)
 
     @property
     def basis_per_share(self) -> float:
@@ -103,39 +102,52 @@ class LotPart:
 
 
 class Position:
-    """The open parts of one symbol in one account, in share order, and their share count."""
+    """The open parts of one symbol in one account, in share order, with an index by lot.
 
-    __slots__ = ("parts", "quantity")
+    ``parts`` stays sorted by ``order`` (ties in share order), so a part is found by
+    bisection and the cost of a row does not grow with the number of lots held.
+    """
+
+    __slots__ = ("by_lot", "parts", "quantity")
 
     def __init__(self) -> None:
         self.parts: list[LotPart] = []
+        self.by_lot: dict[str, list[LotPart]] = {}  # lot_id -> its parts, share order
         self.quantity = 0.0
 
     def add(self, part: LotPart) -> None:
-        parts = self.parts
-        if not parts or parts[-1].sort_key <= part.sort_key:
-            parts.append(part)
-        else:  # a transferred-in lot bought long ago
-            parts.insert(bisect.bisect_right(parts, part.sort_key, key=_sort_key), part)
+        _insert_in_order(self.parts, part)
+        _insert_in_order(self.by_lot.setdefault(part.lot_id, []), part)
         self.quantity += part.quantity
 
     def insert_before(self, anchor: LotPart, part: LotPart) -> None:
-        self.parts.insert(self.parts.index(anchor), part)
+        parts = self.parts
+        parts.insert(_index_of(parts, anchor), part)
+        lot = self.by_lot[anchor.lot_id]
+        lot.insert(lot.index(anchor), part)
 
-    def relieved(self, quantity: float, *, from_front: bool) -> None:
-        """Forget closed parts after a sale of ``quantity`` shares.
+    def lot_parts(self, lot_id: str) -> list[LotPart]:
+        return self.by_lot.get(lot_id, [])
 
-        ``from_front``: the sale took parts in share order, so the closed ones lead the list.
+    def relieved(self, quantity: float, closed: list[LotPart], *, from_front: bool) -> None:
+        """Forget the parts a sale of ``quantity`` shares closed.
+
+        ``from_front``: the sale took the position in share order, so ``closed`` are exactly
+        the leading parts.
         """
         self.quantity = max(self.quantity - quantity, 0.0)
+        by_lot = self.by_lot
+        for part in closed:
+            lot = by_lot[part.lot_id]
+            lot.remove(part)
+            if not lot:
+                del by_lot[part.lot_id]
         parts = self.parts
         if from_front:
-            closed = 0
-            while closed < len(parts) and parts[closed].quantity == 0.0:
-                closed += 1
-            del parts[:closed]
+            del parts[:len(closed)]
         else:
-            self.parts = [part for part in parts if part.quantity > 0.0]
+            for part in closed:
+                del parts[_index_of(parts, part)]
 
     def split(self, ratio: float) -> None:
         for part in self.parts:
@@ -143,18 +155,33 @@ class Position:
         self.quantity *= ratio
 
 
-def _sort_key(part: LotPart) -> tuple[int, int]:
-    return (part.purchase_day, part.seq)
+_order_of = operator.attrgetter("order")
+
+
+def _insert_in_order(parts: list[LotPart], part: LotPart) -> None:
+    if not parts or parts[-1].order <= part.order:
+        parts.append(part)
+    else:  # a transferred-in lot bought long ago
+        parts.insert(bisect.bisect_right(parts, part.order, key=_order_of), part)
+
+
+def _index_of(parts: list[LotPart], part: LotPart) -> int:
+    """Position of ``part`` in a list sorted by ``order``: bisect, then the few ties."""
+    index = bisect.bisect_left(parts, part.order, key=_order_of)
+    while parts[index] is not part:
+        index += 1
+    return index
 
 
 class OpenLotStore:
     """Positions by (account, symbol), and which symbol each (account, lot_id) belongs to."""
 
-    __slots__ = ("_lot_symbols", "_positions")
+    __slots__ = ("_positions", "lot_symbols")
 
     def __init__(self) -> None:
         self._positions: dict[tuple[str, str], Position] = {}
-        self._lot_symbols: dict[tuple[str, str], str] = {}
+        # (account_id, lot_id) -> symbol of every lot ever opened; read-only outside the store
+        self.lot_symbols: dict[tuple[str, str], str] = {}
 
     def position(self, account_id: str, symbol: str) -> Position | None:
         return self._positions.get((account_id, symbol))
@@ -165,7 +192,7 @@ class OpenLotStore:
         if position is None:
             position = self._positions[key] = Position()
         position.add(part)
-        self._lot_symbols[(part.account_id, part.lot_id)] = part.symbol
+        self.lot_symbols[(part.account_id, part.lot_id)] = part.symbol
 
     def split_front(self, part: LotPart, quantity: float) -> LotPart:
         """Split the first ``quantity`` shares off ``part``, keeping share order."""
@@ -173,10 +200,6 @@ class OpenLotStore:
         position = self._positions[(part.account_id, part.symbol)]
         position.insert_before(part, front)
         return front
-
-    def lot_symbol(self, account_id: str, lot_id: str) -> str | None:
-        """The symbol of a lot ever opened in the account (None if the lot_id is unknown)."""
-        return self._lot_symbols.get((account_id, lot_id))
 
     def parts(self, account_id: str | None = None) -> Iterator[LotPart]:
         """Open parts (of one account, or all), grouped by position in first-seen order."""

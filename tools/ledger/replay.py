@@ -15,10 +15,10 @@ from typing import Any, NoReturn
 
 from tools.errors import DataValidationError
 from tools.ledger.holding import term_of
-from tools.ledger.lots import QUANTITY_EPSILON, LotPart, OpenLotStore
+from tools.ledger.lots import QUANTITY_EPSILON, LotPart, OpenLotStore, Position
 from tools.ledger.relief import allocate, relief_order
 from tools.ledger.results import Disposal, Ledger
-from tools.ledger.washsale import PendingLoss, WashSaleMatcher
+from tools.ledger.washsale import KeyBook, PendingLoss, WashSaleMatcher
 from tools.models import Account, Lot, Security, Transaction
 
 TRANSACTIONS_FILE = "transactions.csv"
@@ -63,6 +63,7 @@ class LedgerEngine:
         self._next_seq = 0
         self._disposal_count = 0
         self._wash_keys: dict[str, str] = {}
+        self._books: dict[tuple[str, str], KeyBook] = {}  # (account, symbol) -> its book
         self._handlers: dict[str, Callable[[Transaction, str], LotPart | None]] = {
             "buy": self._buy,
             "reinvest": self._buy,
@@ -143,17 +144,19 @@ class LedgerEngine:
 
     def _buy(self, txn: Transaction, source: str) -> LotPart:
         symbol, quantity, price = self._trade_fields(txn, source)
+        account_id = txn.account_id
         lot_id = txn.lot_id or f"row-{txn.row}"
-        known_symbol = self.lots.lot_symbol(txn.account_id, lot_id)
+        known_symbol = self.lots.lot_symbols.get((account_id, lot_id))
         if known_symbol is not None and known_symbol != symbol:
             _fail(source, txn, "lot_id", f"lot {lot_id!r} is a lot of {known_symbol}, not {symbol}")
         cost = quantity * price + txn.fees  # purchase fees are part of the cost basis
         day = self.last_day
-        part = LotPart(txn.account_id, symbol, lot_id, quantity, cost, purchase_day=day,
-                       acquired_day=day, seq=self._seq(), replaceable=True)
+        self._next_seq += 1
+        part = LotPart(account_id, symbol, lot_id, quantity, cost, purchase_day=day,
+                       acquired_day=day, seq=self._next_seq, replaceable=True)
         self.lots.add(part)
-        self.cash[txn.account_id] -= cost
-        self.matcher.on_acquisition(self.household_of(txn.account_id), self.wash_key(symbol), part)
+        self.cash[account_id] -= cost
+        self.matcher.on_acquisition(self._book(account_id, symbol), part)
         return part
 
     def _transfer_in(self, txn: Transaction, source: str) -> LotPart:
@@ -171,7 +174,7 @@ class LedgerEngine:
         if txn.cost_basis is None or txn.cost_basis < 0.0:
             _fail(source, txn, "cost_basis", "a transfer_in needs the lot's total cost_basis")
         lot_id = txn.lot_id or f"row-{txn.row}"
-        known_symbol = self.lots.lot_symbol(txn.account_id, lot_id)
+        known_symbol = self.lots.lot_symbols.get((txn.account_id, lot_id))
         if known_symbol is not None and known_symbol != symbol:
             _fail(source, txn, "lot_id", f"lot {lot_id!r} is a lot of {known_symbol}, not {symbol}")
         acquired = txn.acquired_date.toordinal()
@@ -190,7 +193,7 @@ class LedgerEngine:
             _fail(source, txn, "quantity",
                   f"account {txn.account_id} holds no shares of {symbol} on {txn.date}")
         if txn.lot_id:
-            candidates = self._lot_candidates(txn, source, position.parts, symbol)
+            candidates = self._lot_candidates(txn, source, position, symbol)
             held = sum(part.quantity for part in candidates)
             method = "fifo"  # specific identification; inside the lot, share order
         elif account.relief_method == "specific":
@@ -210,22 +213,27 @@ class LedgerEngine:
             short_rate, long_rate = self._rates[txn.account_id]
             ordered = relief_order(candidates, method, price, self.last_day,
                                    short_rate=short_rate, long_rate=long_rate)
-        self._relieve(txn, account, allocate(ordered, quantity), price, quantity)
-        position.relieved(quantity, from_front=ordered is position.parts)
+        closed = self._relieve(txn, account, symbol, allocate(ordered, quantity), price)
+        position.relieved(quantity, closed, from_front=ordered is position.parts)
         self.cash[txn.account_id] += quantity * price - txn.fees
 
-    def _relieve(self, txn: Transaction, account: Account, taken: list[tuple[LotPart, float]],
-                 price: float, quantity: float) -> None:
-        """Close the shares (all of them first), then match the losses in disposal order."""
+    def _relieve(self, txn: Transaction, account: Account, symbol: str,
+                 taken: list[tuple[LotPart, float]], price: float) -> list[LotPart]:
+        """Close the shares (all of them first), then match the losses in disposal order.
+
+        Returns the parts the sale closed.
+        """
         day = self.last_day
         sell_date = txn.date
-        fee_per_share = txn.fees / quantity
+        fee_per_share = txn.fees / txn.quantity
         taxable = not account.is_ira_type
         sold: list[tuple[Disposal, int]] = []
+        closed: list[LotPart] = []
         for part, take in taken:
             if take >= part.quantity:
                 basis = part.cost_basis
                 part.quantity = 0.0  # closed: dropped from the position and wash-sale books
+                closed.append(part)
             else:
                 share = take / part.quantity
                 basis = part.cost_basis * share
@@ -253,12 +261,12 @@ class LedgerEngine:
         if not taxable:
             # Gains and losses inside an IRA-type account are not recognized, so there is no
             # loss for IRC §1091 to disallow and nothing to match.
-            return
-        household = account.household_id
+            return closed
+        book = self._book(account.account_id, symbol)
         for disposal, acquired_day in sold:
             if disposal.cost_basis > disposal.proceeds:
-                self.matcher.on_loss(household, self.wash_key(disposal.symbol),
-                                     PendingLoss(disposal, day, acquired_day))
+                self.matcher.on_loss(book, PendingLoss(disposal, day, acquired_day))
+        return closed
 
     def _split(self, txn: Transaction, source: str) -> None:
         """A ``ratio``-for-1 split: more shares, same total basis, same dates."""
@@ -267,8 +275,7 @@ class LedgerEngine:
         position = self.lots.position(txn.account_id, symbol)
         if position is not None:
             position.split(ratio)
-        self.matcher.on_split(self.household_of(txn.account_id), self.wash_key(symbol),
-                              txn.account_id, symbol, ratio)
+        self.matcher.on_split(self._book(txn.account_id, symbol), txn.account_id, symbol, ratio)
         self.cash[txn.account_id] -= txn.fees
 
     def _cash_in(self, txn: Transaction, source: str) -> None:
@@ -283,6 +290,14 @@ class LedgerEngine:
         self._next_seq += 1
         return self._next_seq
 
+    def _book(self, account_id: str, symbol: str) -> KeyBook:
+        """The wash-sale book of the account's household for the symbol's identical key."""
+        book = self._books.get((account_id, symbol))
+        if book is None:
+            book = self.matcher.book(self.household_of(account_id), self.wash_key(symbol))
+            self._books[(account_id, symbol)] = book
+        return book
+
     def _symbol(self, txn: Transaction, source: str) -> str:
         symbol = txn.symbol
         if not symbol:
@@ -292,19 +307,21 @@ class LedgerEngine:
         return symbol
 
     def _trade_fields(self, txn: Transaction, source: str) -> tuple[str, float, float]:
-        symbol = self._symbol(txn, source)
-        quantity = _positive(txn, source, txn.quantity, "quantity")
-        if txn.price is None or txn.price < 0.0:
+        symbol, quantity, price = txn.symbol, txn.quantity, txn.price
+        if (not symbol or not quantity > 0.0 or price is None or not price >= 0.0
+                or (self.securities and symbol not in self.securities)):
+            self._symbol(txn, source)
+            _positive(txn, source, quantity, "quantity")
             _fail(source, txn, "price", f"a {txn.action} needs a price of 0 or more")
-        return symbol, quantity, txn.price
+        return symbol, quantity, price
 
-    def _lot_candidates(self, txn: Transaction, source: str, parts: list[LotPart],
+    def _lot_candidates(self, txn: Transaction, source: str, position: Position,
                         symbol: str) -> list[LotPart]:
         lot_id = txn.lot_id
-        candidates = [part for part in parts if part.lot_id == lot_id]
+        candidates = position.lot_parts(lot_id)
         if candidates:
             return candidates
-        known_symbol = self.lots.lot_symbol(txn.account_id, lot_id)
+        known_symbol = self.lots.lot_symbols.get((txn.account_id, lot_id))
         if known_symbol is None:
             _fail(source, txn, "lot_id", f"lot {lot_id!r} does not exist in account "
                   f"{txn.account_id}")

@@ -58,7 +58,9 @@ class PendingLoss:
         return part.lot_id == self.lot_id and part.account_id == self.account_id
 
 
-class _KeyBook:
+class KeyBook:
+    """Acquisitions and waiting losses of one (household, substantially identical) key."""
+
     __slots__ = ("acquisitions", "losses")
 
     def __init__(self) -> None:
@@ -81,19 +83,18 @@ class WashSaleMatcher:
     def __init__(self, lots: OpenLotStore, ira_accounts: frozenset[str]) -> None:
         self._lots = lots
         self._ira_accounts = ira_accounts
-        self._books: dict[tuple[str, str], _KeyBook] = {}
+        self._books: dict[tuple[str, str], KeyBook] = {}
         self.wash_sales: list[WashSale] = []
 
-    def _book(self, household_id: str, wash_key: str) -> _KeyBook:
+    def book(self, household_id: str, wash_key: str) -> KeyBook:
         key = (household_id, wash_key)
         book = self._books.get(key)
         if book is None:
-            book = self._books[key] = _KeyBook()
+            book = self._books[key] = KeyBook()
         return book
 
-    def on_acquisition(self, household_id: str, wash_key: str, part: LotPart) -> None:
+    def on_acquisition(self, book: KeyBook, part: LotPart) -> None:
         """A purchase (``buy``/``reinvest``) washes losses sold up to 30 days before it."""
-        book = self._book(household_id, wash_key)
         day = part.purchase_day
         acquisitions = book.acquisitions
         while acquisitions and acquisitions[0].purchase_day < day - WINDOW_DAYS:
@@ -111,13 +112,12 @@ class WashSaleMatcher:
         if part.replaceable:
             acquisitions.append(part)
 
-    def on_loss(self, household_id: str, wash_key: str, loss: PendingLoss) -> None:
+    def on_loss(self, book: KeyBook, loss: PendingLoss) -> None:
         """A loss sale in a taxable account takes replacement shares held or bought later.
 
         Shares relieved by the same sale are already gone from the store, so they never
         replace each other.
         """
-        book = self._book(household_id, wash_key)
         acquisitions = book.acquisitions
         while acquisitions and acquisitions[0].purchase_day < loss.sell_day - WINDOW_DAYS:
             acquisitions.popleft()
@@ -129,14 +129,10 @@ class WashSaleMatcher:
         if loss.remaining > QUANTITY_EPSILON:
             book.losses.append(loss)
 
-    def on_split(self, household_id: str, wash_key: str, account_id: str, symbol: str,
-                 ratio: float) -> None:
+    def on_split(self, book: KeyBook, account_id: str, symbol: str, ratio: float) -> None:
         """Waiting loss shares of the split account and symbol become ``ratio`` times as many
         shares with the loss spread over them, so later purchases match in post-split shares.
         """
-        book = self._books.get((household_id, wash_key))
-        if book is None:
-            return
         for loss in book.losses:
             if loss.account_id == account_id and loss.symbol == symbol:
                 loss.remaining *= ratio

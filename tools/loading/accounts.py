@@ -24,9 +24,7 @@ from tools.loading.csv_reader import CsvTable, TableSpec, read_table_or_raise
 from tools.loading.problems import raise_if_any, rows_with_problems
 from tools.models import RELIEF_METHODS, TAX_TYPES, Account, Household
 
-ACCOUNTS = TableSpec(
-    "accounts.csv", ("account_id", "household_id", "owner", "tax_type", "managed")
-)
+ACCOUNTS = TableSpec("accounts.csv", ("account_id", "household_id", "owner", "tax_type", "managed"))
 _BOOLEANS = {"true": True, "false": False}
 
 
@@ -39,18 +37,28 @@ class ParsedAccounts:
 
 def parse_accounts(table: CsvTable) -> tuple[ParsedAccounts, list[Problem]]:
     problems = missing(table, "account_id") + missing(table, "household_id")
-    problems += duplicates(table, ["account_id"], "account_id",
-                           lambda key: f"duplicate account_id '{key['account_id']}'")
+    problems += duplicates(
+        table,
+        ["account_id"],
+        "account_id",
+        lambda key: f"duplicate account_id '{key['account_id']}'",
+    )
     problems += missing(table, "tax_type") + check_choice(table, "tax_type", TAX_TYPES)
     managed = table.cells("managed").str.lower()
     problems += missing(table, "managed")
-    problems += report_values(table, ~managed.isin(list(_BOOLEANS)) & (managed != ""), "managed",
-                              "managed '{value}' must be true or false")
+    problems += report_values(
+        table,
+        ~managed.isin(list(_BOOLEANS)) & (managed != ""),
+        "managed",
+        "managed '{value}' must be true or false",
+    )
     problems += check_choice(table, "relief_method", RELIEF_METHODS)
     budget, budget_problems = parse_numbers(table, "te_budget")
     problems += budget_problems
     problems += report_values(
-        table, (budget <= 0) | (budget > 1), "te_budget",
+        table,
+        (budget <= 0) | (budget > 1),
+        "te_budget",
         "te_budget {value} is not a positive fraction (expected 0 < te_budget <= 1, "
         "e.g. 0.02 for 2%)",
     )
@@ -58,8 +66,14 @@ def parse_accounts(table: CsvTable) -> tuple[ParsedAccounts, list[Problem]]:
     valid = ~rows_with_problems(problems, len(table))
     ids, households, owners, tax_types, methods, benchmarks = (
         table.cells(column).to_numpy()
-        for column in ("account_id", "household_id", "owner", "tax_type", "relief_method",
-                       "benchmark")
+        for column in (
+            "account_id",
+            "household_id",
+            "owner",
+            "tax_type",
+            "relief_method",
+            "benchmark",
+        )
     )
     managed_flags = managed.to_numpy()
     accounts: dict[str, Account] = {}

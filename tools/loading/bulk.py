@@ -32,8 +32,7 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def validate_records(model: type[Model], records: Iterable[Mapping[str, Any]]
-                     ) -> tuple[Model, ...]:
+def validate_records(model: type[Model], records: Iterable[Mapping[str, Any]]) -> tuple[Model, ...]:
     """One ``model`` per record, validated strictly by the model's compiled validator.
 
     The loaders have already checked every column, so the records hold the exact Python types

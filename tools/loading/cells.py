@@ -18,28 +18,30 @@ from tools.loading.csv_reader import CsvTable
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def report(table: CsvTable, mask: pd.Series | np.ndarray, column: str | None,
-           describe: Callable[[int], str]) -> list[Problem]:
+def report(
+    table: CsvTable,
+    mask: pd.Series | np.ndarray,
+    column: str | None,
+    describe: Callable[[int], str],
+) -> list[Problem]:
     """One problem per true entry of ``mask``; ``describe`` words it from the 0-based position."""
     positions = np.flatnonzero(np.asarray(mask, dtype=bool))
     return [Problem(table.name, int(i) + 1, column, describe(int(i))) for i in positions]
 
 
-def report_values(table: CsvTable, mask: pd.Series | np.ndarray, column: str,
-                  template: str) -> list[Problem]:
+def report_values(
+    table: CsvTable, mask: pd.Series | np.ndarray, column: str, template: str
+) -> list[Problem]:
     """Problems whose message is ``template`` with ``{value}`` replaced by the cell text."""
     text = table.cells(column).to_numpy()
     return report(table, mask, column, lambda i: template.format(value=text[i]))
 
 
-def blank(table: CsvTable, column: str) -> pd.Series:
-    return table.cells(column) == ""
-
-
-def missing(table: CsvTable, column: str, where: pd.Series | np.ndarray | None = None,
-            why: str = "") -> list[Problem]:
+def missing(
+    table: CsvTable, column: str, where: pd.Series | np.ndarray | None = None, why: str = ""
+) -> list[Problem]:
     """Blank cells where a value is required (everywhere when ``where`` is None)."""
-    mask = blank(table, column)
+    mask = table.blank(column)
     if where is not None:
         mask = mask & np.asarray(where, dtype=bool)
     suffix = f" ({why})" if why else ""
@@ -48,16 +50,17 @@ def missing(table: CsvTable, column: str, where: pd.Series | np.ndarray | None =
 
 def parse_dates(table: CsvTable, column: str) -> tuple[pd.Series, list[Problem]]:
     """Parse YYYY-MM-DD cells (NaT where blank or bad); bad non-blank cells are problems."""
-    text = table.cells(column)
-    codes, uniques = pd.factorize(text)  # a few thousand distinct dates among many rows
+    codes, uniques = table.factorized(column)  # a few thousand distinct dates among many rows
     unique_text = pd.Series(uniques, dtype=str)
     well_formed = unique_text.map(lambda value: _ISO_DATE.fullmatch(value) is not None)
-    unique_dates = pd.to_datetime(unique_text.where(well_formed), format="%Y-%m-%d",
-                                  errors="coerce")
-    dates = pd.Series(unique_dates.to_numpy()[codes], index=text.index)
-    bad = dates.isna() & (text != "")
-    problems = report_values(table, bad, column,
-                             f"{column} '{{value}}' is not a valid date (expected YYYY-MM-DD)")
+    unique_dates = pd.to_datetime(
+        unique_text.where(well_formed), format="%Y-%m-%d", errors="coerce"
+    )
+    dates = pd.Series(unique_dates.to_numpy()[codes], index=table.frame.index)
+    bad = dates.isna().to_numpy() & ~table.blank(column)
+    problems = report_values(
+        table, bad, column, f"{column} '{{value}}' is not a valid date (expected YYYY-MM-DD)"
+    )
     return dates, problems
 
 
@@ -66,13 +69,12 @@ def parse_numbers(table: CsvTable, column: str) -> tuple[np.ndarray, list[Proble
 
     ``inf`` and ``nan`` spelled out are rejected too: no quantity or price can be infinite.
     """
-    text = table.cells(column)
-    filled = text != ""
-    numbers = np.full(len(text), np.nan)
+    filled = ~table.blank(column)
+    numbers = np.full(len(table), np.nan)
     if filled.any():
-        parsed = pd.to_numeric(text[filled], errors="coerce").to_numpy(dtype=float)
-        numbers[filled.to_numpy()] = parsed
-    bad = filled.to_numpy() & ~np.isfinite(numbers)
+        text = table.cells(column)[filled]
+        numbers[filled] = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
+    bad = filled & ~np.isfinite(numbers)
     numbers[bad] = np.nan
     problems = report_values(table, bad, column, f"{column} '{{value}}' is not a number")
     return numbers, problems
@@ -82,31 +84,41 @@ def negative(table: CsvTable, column: str, numbers: np.ndarray) -> list[Problem]
     return report_values(table, numbers < 0, column, f"{column} {{value}} is negative")
 
 
-def check_choice(table: CsvTable, column: str, allowed: Collection[str],
-                 where: pd.Series | np.ndarray | None = None) -> list[Problem]:
+def check_choice(
+    table: CsvTable,
+    column: str,
+    allowed: Collection[str],
+    where: pd.Series | np.ndarray | None = None,
+) -> list[Problem]:
     """Non-blank cells that are not one of ``allowed`` (blank cells are ``missing``' job)."""
-    text = table.cells(column)
-    mask = ~text.isin(list(allowed)) & (text != "")
+    mask = ~table.among(column, allowed) & ~table.blank(column)
     if where is not None:
         mask = mask & np.asarray(where, dtype=bool)
     choices = ", ".join(allowed)
     return report_values(table, mask, column, f"{column} '{{value}}' is not one of {choices}")
 
 
-def check_known(table: CsvTable, column: str, known: Collection[str] | None, *, what: str,
-                source: str, where: pd.Series | np.ndarray | None = None) -> list[Problem]:
+def check_known(
+    table: CsvTable,
+    column: str,
+    known: Collection[str] | None,
+    *,
+    what: str,
+    source: str,
+    where: pd.Series | np.ndarray | None = None,
+) -> list[Problem]:
     """Non-blank references absent from ``known`` (skipped when ``known`` could not be read)."""
     if known is None:
         return []
-    text = table.cells(column)
-    mask = ~text.isin(list(known)) & (text != "")
+    mask = ~table.among(column, known) & ~table.blank(column)
     if where is not None:
         mask = mask & np.asarray(where, dtype=bool)
     return report_values(table, mask, column, f"unknown {what} '{{value}}' (not in {source})")
 
 
-def duplicates(table: CsvTable, columns: list[str], column: str,
-               describe: Callable[[dict[str, str]], str]) -> list[Problem]:
+def duplicates(
+    table: CsvTable, columns: list[str], column: str, describe: Callable[[dict[str, str]], str]
+) -> list[Problem]:
     """Rows repeating the key ``columns`` of an earlier row, reported on the later rows.
 
     ``describe`` words the message from the key cells; the earlier row is appended.
@@ -129,6 +141,7 @@ def duplicates(table: CsvTable, columns: list[str], column: str,
 def not_positive(table: CsvTable, column: str, numbers: np.ndarray) -> list[Problem]:
     """Negative or zero values where only a positive one makes sense (prices, ratios)."""
     problems = negative(table, column, numbers)
-    problems += report_values(table, numbers == 0, column,
-                              f"{column} {{value}} must be greater than zero")
+    problems += report_values(
+        table, numbers == 0, column, f"{column} {{value}} must be greater than zero"
+    )
     return problems

@@ -1,6 +1,6 @@
 """Read one CSV file into a frame of strings and report file-level defects.
 
-Every cell is read as text (``dtype=str, keep_default_na=False``): a blank cell stays ``""``
+Every cell is read as text (``dtype=str``, no NA parsing): a blank cell stays ``""``
 and each column is then validated explicitly, so the parser never guesses a type or turns
 "NA" into a missing value. Rows are numbered from 1 for the first line after the header.
 """
@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +37,16 @@ class CsvTable:
     name: str
     frame: pd.DataFrame  # one str column per header name; "" for blank cells; index 0..n-1
     digest: str  # sha256 hex of the file
+    # Per-column caches: every check asks for blanks, and lookups reuse one factorization.
+    _absent: dict[str, pd.Series] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _blanks: dict[str, np.ndarray] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _factorized: dict[str, tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -52,11 +63,32 @@ class CsvTable:
         """The column's text, or all blanks when an optional column is absent."""
         if self.has(column):
             return self.frame[column]
-        return pd.Series("", index=self.frame.index, dtype=str)
+        if column not in self._absent:
+            self._absent[column] = pd.Series("", index=self.frame.index, dtype=str)
+        return self._absent[column]
+
+    def blank(self, column: str) -> np.ndarray:
+        """Boolean mask of the blank cells of ``column``."""
+        if column not in self._blanks:
+            self._blanks[column] = (self.cells(column) == "").to_numpy()
+        return self._blanks[column]
+
+    def factorized(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """(codes, distinct values) of ``column``: most columns repeat a few values."""
+        if column not in self._factorized:
+            codes, uniques = pd.factorize(self.cells(column))
+            self._factorized[column] = (codes, np.asarray(uniques, dtype=object))
+        return self._factorized[column]
+
+    def among(self, column: str, values: Collection[str]) -> np.ndarray:
+        """Boolean mask of the cells of ``column`` equal to one of ``values``."""
+        codes, uniques = self.factorized(column)
+        return np.isin(uniques, list(values))[codes]
 
 
-def read_csv_table(path: Path, spec: TableSpec, *, required: bool = True
-                   ) -> tuple[CsvTable | None, list[Problem]]:
+def read_csv_table(
+    path: Path, spec: TableSpec, *, required: bool = True
+) -> tuple[CsvTable | None, list[Problem]]:
     """Read ``path``; return ``None`` with the problems when it cannot be used at all."""
     source, problems = read_source_file(path, required=required)
     if source is None or problems:
@@ -92,7 +124,6 @@ def parse_csv(source: SourceFile, spec: TableSpec) -> tuple[CsvTable | None, lis
     except pd.errors.ParserError as error:
         return None, [_parser_problem(name, error)]
     frame.columns = [str(column).strip() for column in frame.columns]
-    frame = frame.reset_index(drop=True)
     if spec.needs_rows and frame.empty:
         return None, [Problem(name, None, None, "file has a header but no data rows")]
     return CsvTable(name, frame, source.digest), []

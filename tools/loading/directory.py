@@ -79,8 +79,14 @@ class _Contents:
         """Assemble the loaded data; only meaningful once ``problems`` is empty."""
         securities, accounts, prices = self.securities, self.accounts, self.prices
         benchmark, transactions, as_of = self.benchmark, self.transactions, self.as_of
-        if (securities is None or accounts is None or prices is None or benchmark is None
-                or transactions is None or as_of is None):
+        if (
+            securities is None
+            or accounts is None
+            or prices is None
+            or benchmark is None
+            or transactions is None
+            or as_of is None
+        ):
             raise ValueError("a directory with problems cannot be assembled")
         panel = prices.with_symbols(securities.securities)
         return PortfolioData(
@@ -159,16 +165,25 @@ def _check_as_of(contents: _Contents, as_of: dt.date | None) -> None:
         return
     contents.as_of = as_of or panel.last_date
     if contents.as_of < panel.first_date:
-        contents.problems.append(Problem(
-            PRICES.name, None, None,
-            f"as-of {contents.as_of.isoformat()} is before the first price date "
-            f"{panel.first_date.isoformat()}",
-        ))
+        contents.problems.append(
+            Problem(
+                PRICES.name,
+                None,
+                None,
+                f"as-of {contents.as_of.isoformat()} is before the first price date "
+                f"{panel.first_date.isoformat()}",
+            )
+        )
         return
     if contents.transactions is not None:
         holders = held_on(contents.transactions.moves, contents.as_of)
         priced = symbols_listed_on(contents.tables[PRICES.name], contents.as_of)
-        contents.problems += missing_price_problems(holders, priced, contents.as_of, PRICES.name)
+        contents.problems += missing_price_problems(
+            holders,
+            priced,
+            contents.as_of,
+            PRICES.name,
+            panel.last_date_on_or_before(contents.as_of),
+        )
     if contents.benchmark is not None and not contents.benchmark.empty:
-        contents.problems += coverage_problems(contents.benchmark, BENCHMARK.name,
-                                               contents.as_of)
+        contents.problems += coverage_problems(contents.benchmark, BENCHMARK.name, contents.as_of)

@@ -29,9 +29,9 @@ PENDING = TableSpec(
 PENDING_ACTIONS = ("buy", "reinvest")
 
 
-def parse_pending(table: CsvTable, account_ids: Collection[str] | None,
-                  symbols: Collection[str] | None
-                  ) -> tuple[tuple[PendingPurchase, ...], list[Problem]]:
+def parse_pending(
+    table: CsvTable, account_ids: Collection[str] | None, symbols: Collection[str] | None
+) -> tuple[tuple[PendingPurchase, ...], list[Problem]]:
     dates, problems = parse_dates(table, "date")
     problems += missing(table, "date") + missing(table, "account_id")
     problems += check_known(table, "account_id", account_ids, what="account", source="accounts.csv")
@@ -46,16 +46,22 @@ def parse_pending(table: CsvTable, account_ids: Collection[str] | None,
     columns = zip(
         table.rows[valid].tolist(),
         date_objects(dates[valid]),
-        *(table.cells(name).to_numpy()[valid].tolist()
-          for name in ("account_id", "action", "symbol")),
+        *(
+            table.cells(name).to_numpy()[valid].tolist()
+            for name in ("account_id", "action", "symbol")
+        ),
         quantity[valid].tolist(),
         strict=True,
     )
     records = (
-        {"row": row, "date": date, "account_id": account_id, "action": action,
-         "symbol": symbol, "quantity": amount}
+        {
+            "row": row,
+            "date": date,
+            "account_id": account_id,
+            "action": action,
+            "symbol": symbol,
+            "quantity": amount,
+        }
         for row, date, account_id, action, symbol, amount in columns
     )
     return validate_records(PendingPurchase, records), problems
-
-

@@ -25,13 +25,20 @@ def parse_policy(source: SourceFile) -> tuple[dict[str, Any], list[Problem]]:
         return {}, []
     if not isinstance(document, dict):
         kind = type(document).__name__
-        return {}, [Problem(source.name, None, None,
-                            f"must be a mapping of policy keys at the top level, not a {kind}")]
+        return {}, [
+            Problem(
+                source.name,
+                None,
+                None,
+                f"must be a mapping of policy keys at the top level, not a {kind}",
+            )
+        ]
     return document, []
 
 
-def read_policy(path: Path, *, required: bool) -> tuple[dict[str, Any], SourceFile | None,
-                                                         list[Problem]]:
+def read_policy(
+    path: Path, *, required: bool
+) -> tuple[dict[str, Any], SourceFile | None, list[Problem]]:
     """The overrides (empty when the file is absent), the file read, and its problems."""
     source, problems = read_source_file(path, required=required)
     if source is None or problems:

@@ -36,7 +36,8 @@ def shares(quantity: float) -> str:
 
 
 def share_moves(transactions: pd.DataFrame) -> pd.DataFrame:
-    """The share-moving rows of ``transactions`` in replay order, with running positions.
+    """The share-moving rows of ``transactions`` in date order (file order within a date),
+    with running positions.
 
     ``transactions`` has the typed columns of ``_MOVE_COLUMNS`` (date as datetime64) and only
     rows whose date, account, action, symbol and quantity are valid. Adds ``group`` (one id
@@ -49,23 +50,31 @@ def share_moves(transactions: pd.DataFrame) -> pd.DataFrame:
     account_codes, _ = pd.factorize(rows["account_id"])
     symbol_codes, symbols = pd.factorize(rows["symbol"])
     group = account_codes.astype(np.int64) * len(symbols) + symbol_codes
-    dates = rows["date"].to_numpy().astype("datetime64[D]").view(np.int64)
-    order = np.lexsort((rows["row"].to_numpy(), dates, group))
-    moves = rows.iloc[order].reset_index(drop=True)
-    group = group[order]
-    action = moves["action"].to_numpy()
+    # Date order, file order within a date: a stable sort, skipped when the file is in order.
+    # The groupby operations below need each group's rows in order, not the groups together.
+    dates = rows["date"].to_numpy()
+    if np.all(dates[1:] >= dates[:-1]):
+        moves = rows.reset_index(drop=True)
+    else:
+        order = np.argsort(dates, kind="stable")
+        moves = rows.iloc[order].reset_index(drop=True)
+        group = group[order]
+    action = moves["action"]
     quantity = moves["quantity"].to_numpy(dtype=float)
     ratio = np.where(action == "split", quantity, 1.0)
     delta = np.select(
-        [np.isin(action, LOT_OPENING_ACTIONS), action == "sell"], [quantity, -quantity], 0.0
+        [action.isin(LOT_OPENING_ACTIONS).to_numpy(), (action == "sell").to_numpy()],
+        [quantity, -quantity],
+        0.0,
     )
     cum_ratio = pd.Series(ratio).groupby(group).cumprod().to_numpy()
     position = cum_ratio * pd.Series(delta / cum_ratio).groupby(group).cumsum().to_numpy()
     return moves.assign(group=group, cum_ratio=cum_ratio, position=position)
 
 
-def oversell_problems(moves: pd.DataFrame, file_name: str,
-                      unreplayable: Collection[tuple[str, str]] = ()) -> list[Problem]:
+def oversell_problems(
+    moves: pd.DataFrame, file_name: str, unreplayable: Collection[tuple[str, str]] = ()
+) -> list[Problem]:
     """Sells of more shares than the account holds, or than the named lot can hold.
 
     ``unreplayable`` lists (account_id, symbol) pairs with a share-moving row that could not
@@ -105,8 +114,7 @@ def _replay_position(part: pd.DataFrame, file_name: str) -> list[Problem]:
     return problems
 
 
-def _lot_problems(moves: pd.DataFrame, file_name: str, flagged: set[int | None]
-                  ) -> list[Problem]:
+def _lot_problems(moves: pd.DataFrame, file_name: str, flagged: set[int | None]) -> list[Problem]:
     action = moves["action"]
     named = moves[(moves["lot_id"] != "") & (action.isin(LOT_OPENING_ACTIONS) | (action == "sell"))]
     if named.empty:
@@ -167,14 +175,31 @@ def held_on(moves: pd.DataFrame, as_of: dt.date) -> dict[str, list[str]]:
     return holders
 
 
-def missing_price_problems(holders: dict[str, list[str]], priced: frozenset[str],
-                           as_of: dt.date, prices_name: str) -> list[Problem]:
-    """Held symbols without a price row on the as-of date (positions could not be valued)."""
+def missing_price_problems(
+    holders: dict[str, list[str]],
+    priced: frozenset[str],
+    as_of: dt.date,
+    prices_name: str,
+    previous_price_date: dt.date | None,
+) -> list[Problem]:
+    """Held symbols without a price row on the as-of date (positions could not be valued).
+
+    When no symbol at all is priced that day (a weekend or holiday), each message names the
+    last price date before it, the likely intended as-of.
+    """
+    hint = ""
+    if not priced and previous_price_date is not None:
+        hint = (
+            f"; {prices_name} has no rows on that date, the last price date before it is "
+            f"{previous_price_date.isoformat()}"
+        )
     return [
         Problem(
-            prices_name, None, None,
+            prices_name,
+            None,
+            None,
             f"no price for held symbol {symbol} on the as-of date {as_of.isoformat()} "
-            f"(held in account {', '.join(holders[symbol])})",
+            f"(held in account {', '.join(holders[symbol])}){hint}",
         )
         for symbol in sorted(holders)
         if symbol not in priced

@@ -37,15 +37,21 @@ class PricePanel:
     def last_date(self) -> dt.date | None:
         return self.close.index[-1].date() if len(self.close.index) else None
 
+    def last_date_on_or_before(self, day: dt.date) -> dt.date | None:
+        on_or_before = self.close.index[self.close.index <= pd.Timestamp(day)]
+        return on_or_before[-1].date() if len(on_or_before) else None
+
     def with_symbols(self, symbols: Collection[str]) -> PricePanel:
         """The panel with one column per symbol in ``symbols`` (all-NaN where never priced)."""
         columns = pd.Index(sorted(set(symbols) | set(self.close.columns)), name="symbol")
-        return PricePanel(self.close.reindex(columns=columns),
-                          self.adj_close.reindex(columns=columns))
+        return PricePanel(
+            self.close.reindex(columns=columns), self.adj_close.reindex(columns=columns)
+        )
 
 
-def parse_prices(table: CsvTable, symbols: Collection[str] | None
-                 ) -> tuple[PricePanel, list[Problem]]:
+def parse_prices(
+    table: CsvTable, symbols: Collection[str] | None
+) -> tuple[PricePanel, list[Problem]]:
     """Validate every row; the panel holds the valid rows only."""
     dates, problems = parse_dates(table, "date")
     problems += missing(table, "date") + missing(table, "symbol")
@@ -55,16 +61,20 @@ def parse_prices(table: CsvTable, symbols: Collection[str] | None
     adjusted, adjusted_problems = parse_numbers(table, "adj_close")
     problems += adjusted_problems + not_positive(table, "adj_close", adjusted)
     problems += duplicates(
-        table, ["date", "symbol"], "symbol",
+        table,
+        ["date", "symbol"],
+        "symbol",
         lambda key: f"duplicate price row for {key['symbol']} on {key['date']}",
     )
     valid = ~rows_with_problems(problems, len(table))
-    long = pd.DataFrame({
-        "date": dates[valid].to_numpy(),
-        "symbol": table.cells("symbol").to_numpy()[valid],
-        "close": close[valid],
-        "adj_close": np.where(np.isnan(adjusted), close, adjusted)[valid],
-    })
+    long = pd.DataFrame(
+        {
+            "date": dates[valid].to_numpy(),
+            "symbol": table.cells("symbol").to_numpy()[valid],
+            "close": close[valid],
+            "adj_close": np.where(np.isnan(adjusted), close, adjusted)[valid],
+        }
+    )
     panel = PricePanel(_wide(long, "close"), _wide(long, "adj_close"))
     return panel, problems
 

@@ -14,8 +14,9 @@ def raise_if_any(problems: list[Problem]) -> None:
         raise DataValidationError(problems)
 
 
-def rows_with_problems(problems: Iterable[Problem], size: int,
-                       columns: Collection[str] | None = None) -> np.ndarray:
+def rows_with_problems(
+    problems: Iterable[Problem], size: int, columns: Collection[str] | None = None
+) -> np.ndarray:
     """Boolean mask over 0-based frame positions of the rows some problem points at.
 
     With ``columns``, only problems in those columns count.

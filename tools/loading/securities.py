@@ -26,12 +26,14 @@ class ParsedSecurities:
 def parse_securities(table: CsvTable) -> tuple[ParsedSecurities, list[Problem]]:
     symbols = table.cells("symbol")
     problems = missing(table, "symbol")
-    problems += duplicates(table, ["symbol"], "symbol",
-                           lambda key: f"duplicate symbol '{key['symbol']}'")
+    problems += duplicates(
+        table, ["symbol"], "symbol", lambda key: f"duplicate symbol '{key['symbol']}'"
+    )
     esg, esg_problems = parse_numbers(table, "esg_score")
     problems += esg_problems + negative(table, "esg_score", esg)
-    problems += report_values(table, esg > ESG_MAX, "esg_score",
-                              "esg_score {value} is above 100 (expected 0-100)")
+    problems += report_values(
+        table, esg > ESG_MAX, "esg_score", "esg_score {value} is above 100 (expected 0-100)"
+    )
 
     valid = ~rows_with_problems(problems, len(table))
     names, sectors, industries, groups = (

@@ -18,7 +18,6 @@ import pandas as pd
 from tools.errors import Problem
 from tools.loading.bulk import date_objects, none_where, validate_records
 from tools.loading.cells import (
-    blank,
     check_choice,
     check_known,
     missing,
@@ -35,7 +34,7 @@ from tools.loading.positions_check import (
     share_moves,
 )
 from tools.loading.problems import raise_if_any, rows_with_problems
-from tools.models import ACTIONS, Account, Security, Transaction
+from tools.models import ACTIONS, CASH_ACTIONS, Account, Security, Transaction
 
 TRANSACTIONS = TableSpec(
     "transactions.csv",
@@ -51,24 +50,6 @@ POSITION_COLUMNS = ("date", "account_id", "action", "symbol", "quantity")
 
 
 @dataclass(frozen=True)
-class _Actions:
-    """The action column, with masks of the rows doing given actions."""
-
-    column: pd.Series
-
-    @property
-    def text(self) -> np.ndarray:
-        return self.column.to_numpy()
-
-    def among(self, names: Collection[str]) -> np.ndarray:
-        return self.column.isin(list(names)).to_numpy()
-
-    @property
-    def known(self) -> np.ndarray:
-        return self.among(ACTIONS)
-
-
-@dataclass(frozen=True)
 class ParsedTransactions:
     """Typed columns of transactions.csv, one row per data row in file order.
 
@@ -79,7 +60,7 @@ class ParsedTransactions:
     """
 
     frame: pd.DataFrame
-    moves: pd.DataFrame  # share-moving rows in replay order with running positions
+    moves: pd.DataFrame  # share-moving rows in date order with running positions
 
     def to_models(self) -> tuple[Transaction, ...]:
         frame = self.frame
@@ -98,51 +79,73 @@ class ParsedTransactions:
             strict=True,
         )
         records = (
-            {"row": row, "date": date, "account_id": account_id, "action": action,
-             "symbol": symbol, "quantity": quantity, "price": price, "fees": fees,
-             "lot_id": lot_id, "acquired_date": acquired_date, "cost_basis": cost_basis}
-            for (row, date, account_id, action, symbol, quantity, price, fees, lot_id,
-                 acquired_date, cost_basis) in columns
+            {
+                "row": row,
+                "date": date,
+                "account_id": account_id,
+                "action": action,
+                "symbol": symbol,
+                "quantity": quantity,
+                "price": price,
+                "fees": fees,
+                "lot_id": lot_id,
+                "acquired_date": acquired_date,
+                "cost_basis": cost_basis,
+            }
+            for (
+                row,
+                date,
+                account_id,
+                action,
+                symbol,
+                quantity,
+                price,
+                fees,
+                lot_id,
+                acquired_date,
+                cost_basis,
+            ) in columns
         )
         return validate_records(Transaction, records)
 
 
-def parse_transactions(table: CsvTable, account_ids: Collection[str] | None,
-                       symbols: Collection[str] | None
-                       ) -> tuple[ParsedTransactions, list[Problem]]:
+def parse_transactions(
+    table: CsvTable, account_ids: Collection[str] | None, symbols: Collection[str] | None
+) -> tuple[ParsedTransactions, list[Problem]]:
     """Validate every cell and cross-reference; ``None`` skips the account or symbol lookup."""
-    actions = _Actions(table.cells("action"))
     dates, problems = parse_dates(table, "date")
     problems += missing(table, "date")
     problems += missing(table, "account_id")
     problems += check_known(table, "account_id", account_ids, what="account", source="accounts.csv")
     problems += missing(table, "action") + check_choice(table, "action", ACTIONS)
-    problems += _symbol_problems(table, actions, symbols)
-    quantity, quantity_problems = _parse_quantity(table, actions)
+    problems += _symbol_problems(table, symbols)
+    quantity, quantity_problems = _parse_quantity(table)
     problems += quantity_problems
-    price, price_problems = _parse_price(table, actions)
+    price, price_problems = _parse_price(table)
     problems += price_problems
     fees, fee_problems = parse_numbers(table, "fees")
     problems += fee_problems + negative(table, "fees", fees)
-    lot_id, lot_problems = _fill_lot_ids(table, actions)
+    lot_id, lot_problems = _fill_lot_ids(table)
     problems += lot_problems
-    acquired, cost_basis, transfer_problems = _parse_transfer_cells(table, actions, dates)
+    acquired, cost_basis, transfer_problems = _parse_transfer_cells(table, dates)
     problems += transfer_problems
 
-    frame = pd.DataFrame({
-        "row": table.rows,
-        "date": dates,
-        "account_id": table.cells("account_id"),
-        "action": actions.column,
-        "symbol": table.cells("symbol"),
-        "quantity": quantity,
-        "price": price,
-        "fees": np.nan_to_num(fees, nan=0.0),
-        "lot_id": lot_id,
-        "acquired_date": acquired,
-        "cost_basis": cost_basis,
-    })
-    problems += _lot_reuse_problems(table, frame, actions, problems)
+    frame = pd.DataFrame(
+        {
+            "row": table.rows,
+            "date": dates,
+            "account_id": table.cells("account_id"),
+            "action": table.cells("action"),
+            "symbol": table.cells("symbol"),
+            "quantity": quantity,
+            "price": price,
+            "fees": np.nan_to_num(fees, nan=0.0),
+            "lot_id": lot_id,
+            "acquired_date": acquired,
+            "cost_basis": cost_basis,
+        }
+    )
+    problems += _lot_reuse_problems(table, frame, problems)
     ready = ~rows_with_problems(problems, len(table), POSITION_COLUMNS)
     moves = share_moves(frame[ready])
     problems += oversell_problems(moves, table.name, _unreplayable_pairs(frame, ready))
@@ -151,101 +154,150 @@ def parse_transactions(table: CsvTable, account_ids: Collection[str] | None,
 
 def _unreplayable_pairs(frame: pd.DataFrame, ready: np.ndarray) -> set[tuple[str, str]]:
     """(account_id, symbol) of rows that may move shares but cannot be replayed."""
-    cash = frame["action"].isin(NO_SYMBOL + ("dividend",)).to_numpy()
+    cash = frame["action"].isin(list(CASH_ACTIONS)).to_numpy()
     broken = frame.loc[~ready & ~cash, ["account_id", "symbol"]]
     return set(zip(broken["account_id"], broken["symbol"], strict=True))
 
 
-def _symbol_problems(table: CsvTable, actions: _Actions, symbols: Collection[str] | None
-                     ) -> list[Problem]:
-    names, text = actions.text, table.cells("symbol").to_numpy()
-    empty = blank(table, "symbol").to_numpy()
-    problems = report(table, empty & actions.among(NEEDS_SYMBOL), "symbol",
-                      lambda i: f"symbol is missing ({names[i]} needs one)")
-    problems += report(table, ~empty & actions.among(NO_SYMBOL), "symbol",
-                       lambda i: f"{names[i]} takes no symbol, got '{text[i]}'")
-    problems += check_known(table, "symbol", symbols, what="symbol", source="securities.csv",
-                            where=~actions.among(NO_SYMBOL))
+def _doing(table: CsvTable, actions: Collection[str]) -> np.ndarray:
+    """Mask of the rows whose action is one of ``actions``."""
+    return table.among("action", actions)
+
+
+def _symbol_problems(table: CsvTable, symbols: Collection[str] | None) -> list[Problem]:
+    names, text = table.cells("action").to_numpy(), table.cells("symbol").to_numpy()
+    empty = table.blank("symbol")
+    problems = report(
+        table,
+        empty & _doing(table, NEEDS_SYMBOL),
+        "symbol",
+        lambda i: f"symbol is missing ({names[i]} needs one)",
+    )
+    problems += report(
+        table,
+        ~empty & _doing(table, NO_SYMBOL),
+        "symbol",
+        lambda i: f"{names[i]} takes no symbol, got '{text[i]}'",
+    )
+    problems += check_known(
+        table,
+        "symbol",
+        symbols,
+        what="symbol",
+        source="securities.csv",
+        where=~_doing(table, NO_SYMBOL),
+    )
     return problems
 
 
-def _parse_quantity(table: CsvTable, actions: _Actions) -> tuple[np.ndarray, list[Problem]]:
-    names, text = actions.text, table.cells("quantity").to_numpy()
+def _parse_quantity(table: CsvTable) -> tuple[np.ndarray, list[Problem]]:
+    names, text = table.cells("action").to_numpy(), table.cells("quantity").to_numpy()
     quantity, problems = parse_numbers(table, "quantity")
     problems += missing(table, "quantity")
-    split = actions.among(("split",))
-    problems += report(table, split & (quantity <= 0), "quantity",
-                       lambda i: f"split ratio {text[i]} must be greater than zero")
-    problems += report(table, ~split & (quantity < 0), "quantity",
-                       lambda i: f"quantity {text[i]} is negative")
-    problems += report(table, actions.among(TAKES_LOT_ID) & (quantity == 0), "quantity",
-                       lambda i: f"quantity {text[i]} must be greater than zero for {names[i]}")
+    split = _doing(table, ("split",))
+    problems += report(
+        table,
+        split & (quantity <= 0),
+        "quantity",
+        lambda i: f"split ratio {text[i]} must be greater than zero",
+    )
+    problems += report(
+        table, ~split & (quantity < 0), "quantity", lambda i: f"quantity {text[i]} is negative"
+    )
+    problems += report(
+        table,
+        _doing(table, TAKES_LOT_ID) & (quantity == 0),
+        "quantity",
+        lambda i: f"quantity {text[i]} must be greater than zero for {names[i]}",
+    )
     return quantity, problems
 
 
-def _parse_price(table: CsvTable, actions: _Actions) -> tuple[np.ndarray, list[Problem]]:
-    names, text = actions.text, table.cells("price").to_numpy()
-    empty = blank(table, "price").to_numpy()
+def _parse_price(table: CsvTable) -> tuple[np.ndarray, list[Problem]]:
+    names, text = table.cells("action").to_numpy(), table.cells("price").to_numpy()
+    empty = table.blank("price")
     price, problems = parse_numbers(table, "price")
     problems += negative(table, "price", price)
-    needs_price = actions.among(NEEDS_PRICE)
-    problems += report(table, empty & needs_price, "price",
-                       lambda i: f"price is missing ({names[i]} needs one)")
-    problems += report(table, ~empty & ~needs_price & actions.known, "price",
-                       lambda i: f"{names[i]} takes no price, got '{text[i]}'")
+    needs_price = _doing(table, NEEDS_PRICE)
+    problems += report(
+        table, empty & needs_price, "price", lambda i: f"price is missing ({names[i]} needs one)"
+    )
+    problems += report(
+        table,
+        ~empty & ~needs_price & _doing(table, ACTIONS),
+        "price",
+        lambda i: f"{names[i]} takes no price, got '{text[i]}'",
+    )
     return price, problems
 
 
-def _fill_lot_ids(table: CsvTable, actions: _Actions) -> tuple[pd.Series, list[Problem]]:
+def _fill_lot_ids(table: CsvTable) -> tuple[pd.Series, list[Problem]]:
     """A blank lot_id on a lot-opening row names the lot ``row-N`` (CONTRACTS §1)."""
     lot_id = table.cells("lot_id")
-    names, text = actions.text, lot_id.to_numpy()
-    empty = (lot_id == "").to_numpy()
-    problems = report(table, ~empty & ~actions.among(TAKES_LOT_ID) & actions.known, "lot_id",
-                      lambda i: f"{names[i]} takes no lot_id, got '{text[i]}'")
-    unnamed = empty & actions.among(LOT_OPENING_ACTIONS)
+    names, text = table.cells("action").to_numpy(), lot_id.to_numpy()
+    empty = table.blank("lot_id")
+    refused = ~empty & ~_doing(table, TAKES_LOT_ID) & _doing(table, ACTIONS)
+    problems = report(
+        table, refused, "lot_id", lambda i: f"{names[i]} takes no lot_id, got '{text[i]}'"
+    )
+    unnamed = empty & _doing(table, LOT_OPENING_ACTIONS)
     filled = lot_id.copy()
     filled[unnamed] = "row-" + pd.Series(table.rows[unnamed]).astype(str).to_numpy()
     return filled, problems
 
 
-def _parse_transfer_cells(table: CsvTable, actions: _Actions, dates: pd.Series
-                          ) -> tuple[pd.Series, np.ndarray, list[Problem]]:
+def _parse_transfer_cells(
+    table: CsvTable, dates: pd.Series
+) -> tuple[pd.Series, np.ndarray, list[Problem]]:
     """acquired_date and cost_basis: required on transfer_in, meaningless elsewhere.
 
-    IRC §1223(2): a lot received with a carried-over basis keeps its holding period, so the
-    transfer must say when the lot was first acquired and what it cost in total.
+    A transferred lot keeps its original basis and holding period (for carried-over basis,
+    IRC §1223(2) counts the time it was held before), so the row must say when the lot was
+    first acquired and what it cost in total.
     """
-    names = actions.text
-    transfer = actions.among(("transfer_in",))
-    other = actions.known & ~transfer
+    names = table.cells("action").to_numpy()
+    transfer = _doing(table, ("transfer_in",))
+    other = _doing(table, ACTIONS) & ~transfer
     acquired_text = table.cells("acquired_date").to_numpy()
     acquired, problems = parse_dates(table, "acquired_date")
-    problems += missing(table, "acquired_date", transfer,
-                        "transfer_in needs the date the lot was first acquired")
-    problems += report(table, ~blank(table, "acquired_date").to_numpy() & other,
-                       "acquired_date",
-                       lambda i: f"only transfer_in takes an acquired_date, not {names[i]}")
+    problems += missing(
+        table, "acquired_date", transfer, "transfer_in needs the date the lot was first acquired"
+    )
+    problems += report(
+        table,
+        ~table.blank("acquired_date") & other,
+        "acquired_date",
+        lambda i: f"only transfer_in takes an acquired_date, not {names[i]}",
+    )
     late = (acquired > dates).to_numpy() & transfer
     date_text = table.cells("date").to_numpy()
-    problems += report(table, late, "acquired_date",
-                       lambda i: f"acquired_date {acquired_text[i]} is after the transfer "
-                                 f"date {date_text[i]}")
+    problems += report(
+        table,
+        late,
+        "acquired_date",
+        lambda i: f"acquired_date {acquired_text[i]} is after the transfer date {date_text[i]}",
+    )
     cost_basis, cost_problems = parse_numbers(table, "cost_basis")
     problems += cost_problems + negative(table, "cost_basis", cost_basis)
-    problems += missing(table, "cost_basis", transfer,
-                        "transfer_in needs the lot's total cost basis")
-    problems += report(table, ~blank(table, "cost_basis").to_numpy() & other, "cost_basis",
-                       lambda i: f"only transfer_in takes a cost_basis, not {names[i]}")
+    problems += missing(
+        table, "cost_basis", transfer, "transfer_in needs the lot's total cost basis"
+    )
+    problems += report(
+        table,
+        ~table.blank("cost_basis") & other,
+        "cost_basis",
+        lambda i: f"only transfer_in takes a cost_basis, not {names[i]}",
+    )
     return acquired, cost_basis, problems
 
 
-def _lot_reuse_problems(table: CsvTable, frame: pd.DataFrame, actions: _Actions,
-                        problems: list[Problem]) -> list[Problem]:
+def _lot_reuse_problems(
+    table: CsvTable, frame: pd.DataFrame, problems: list[Problem]
+) -> list[Problem]:
     """Rows sharing a lot_id are one purchase (CONTRACTS §1): same action, account, symbol
     and dates as the lot's first row."""
     key_columns = ["action", "account_id", "symbol", "date", "acquired_date"]
-    usable = actions.among(LOT_OPENING_ACTIONS) & ~rows_with_problems(problems, len(table))
+    usable = _doing(table, LOT_OPENING_ACTIONS) & ~rows_with_problems(problems, len(table))
     openings = frame.loc[usable, ["row", "lot_id", *key_columns]]
     openings = openings[openings["lot_id"].duplicated(keep=False)].reset_index(drop=True)
     if openings.empty:
@@ -267,8 +319,9 @@ def _lot_reuse_problems(table: CsvTable, frame: pd.DataFrame, actions: _Actions,
     return result
 
 
-def load_transactions(path: Path, accounts: dict[str, Account],
-                      securities: dict[str, Security] | None = None) -> tuple[Transaction, ...]:
+def load_transactions(
+    path: Path, accounts: dict[str, Account], securities: dict[str, Security] | None = None
+) -> tuple[Transaction, ...]:
     """Load and validate one transactions.csv against known accounts (and securities).
 
     Raises ``DataValidationError`` listing every problem of the file, oversold sells included.

@@ -43,8 +43,9 @@ def limit_slacks(compiled: CompiledProblem) -> dict[str, float]:
     return slacks
 
 
-def binding_constraints(compiled: CompiledProblem, inp: OptimizationInput,
-                        bounds: TradeBounds, solved: cp.Problem) -> list[BindingConstraint]:
+def binding_constraints(
+    compiled: CompiledProblem, inp: OptimizationInput, bounds: TradeBounds, solved: cp.Problem
+) -> list[BindingConstraint]:
     """Binding limits and bound families of ``solved``, one of ``compiled``'s problems, just
     solved (constraints it does not contain are skipped: their duals are stale)."""
     slacks = limit_slacks(compiled)
@@ -56,19 +57,30 @@ def binding_constraints(compiled: CompiledProblem, inp: OptimizationInput,
             continue
         dual = scalar_dual(constraint)
         if dual > DUAL_TOLERANCE:
-            found.append(BindingConstraint(name, dual, max(slacks.get(name, 0.0), 0.0),
-                                           _limit_detail(name, inp)))
-    found += _bound_families(compiled.constraints["buy_max"], bounds.buy_block_cause,
-                             "buy_blocked", inp.symbols)
-    found += _bound_families(compiled.constraints["sell_max"], bounds.sell_block_cause,
-                             "sell_blocked", inp.symbols)
+            found.append(
+                BindingConstraint(
+                    name, dual, max(slacks.get(name, 0.0), 0.0), _limit_detail(name, inp)
+                )
+            )
+    found += _bound_families(
+        compiled.constraints["buy_max"], bounds.buy_block_cause, "buy_blocked", inp.symbols
+    )
+    found += _bound_families(
+        compiled.constraints["sell_max"], bounds.sell_block_cause, "sell_blocked", inp.symbols
+    )
     lot_duals = _vector_dual(compiled.constraints["lot_cap"])[: inp.n_lots]
-    washed = np.flatnonzero((lot_duals > DUAL_TOLERANCE) & (compiled.structure.lot_cap[
-        : inp.n_lots] == 0))
+    washed = np.flatnonzero(
+        (lot_duals > DUAL_TOLERANCE) & (compiled.structure.lot_cap[: inp.n_lots] == 0)
+    )
     if washed.size:
-        found.append(BindingConstraint(
-            "sell_blocked:washed_loss", float(lot_duals[washed].sum()), 0.0,
-            "loss lots inside a wash-sale window: " + _listed([inp.lot_ids[i] for i in washed])))
+        found.append(
+            BindingConstraint(
+                "sell_blocked:washed_loss",
+                float(lot_duals[washed].sum()),
+                0.0,
+                "loss lots inside a wash-sale window: " + _listed([inp.lot_ids[i] for i in washed]),
+            )
+        )
     return sorted(found, key=lambda b: -b.dual)
 
 
@@ -77,16 +89,21 @@ def _vector_dual(constraint: cp.Constraint) -> np.ndarray:
     return np.zeros(constraint.shape) if value is None else np.abs(np.asarray(value, float))
 
 
-def _bound_families(constraint: cp.Constraint, causes: tuple[str, ...], prefix: str,
-                    symbols: tuple[str, ...]) -> list[BindingConstraint]:
+def _bound_families(
+    constraint: cp.Constraint, causes: tuple[str, ...], prefix: str, symbols: tuple[str, ...]
+) -> list[BindingConstraint]:
     duals = _vector_dual(constraint)
     families: dict[str, list[int]] = {}
     for index in np.flatnonzero(duals > DUAL_TOLERANCE):
         if causes[index] in RULE_CAUSES:
             families.setdefault(causes[index], []).append(int(index))
     return [
-        BindingConstraint(f"{prefix}:{cause}", float(duals[members].sum()), 0.0,
-                          _listed([symbols[i] for i in sorted(members, key=lambda i: -duals[i])]))
+        BindingConstraint(
+            f"{prefix}:{cause}",
+            float(duals[members].sum()),
+            0.0,
+            _listed([symbols[i] for i in sorted(members, key=lambda i: -duals[i])]),
+        )
         for cause, members in families.items()
     ]
 

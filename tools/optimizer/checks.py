@@ -41,9 +41,12 @@ def check_lots(inp: OptimizationInput, plan: TradePlan, _: PlanFigures) -> Check
     over = plan.lot_sold > inp.lot_quantity + SHARE_TOLERANCE
     negative = (plan.lot_sold < -SHARE_TOLERANCE).any() or (plan.bought < -SHARE_TOLERANCE).any()
     lots = [inp.lot_ids[i] for i in np.flatnonzero(over)]
-    return _outcome("lots_available", bool(over.any() or negative),
-                    f"lots oversold: {', '.join(lots[:8])}" if lots else "negative quantity",
-                    "no lot is sold beyond its open quantity")
+    return _outcome(
+        "lots_available",
+        bool(over.any() or negative),
+        f"lots oversold: {', '.join(lots[:8])}" if lots else "negative quantity",
+        "no lot is sold beyond its open quantity",
+    )
 
 
 def check_whole_shares(inp: OptimizationInput, plan: TradePlan, _: PlanFigures) -> CheckOutcome:
@@ -53,10 +56,13 @@ def check_whole_shares(inp: OptimizationInput, plan: TradePlan, _: PlanFigures) 
     closes = np.isclose(sold, inp.lot_quantity, atol=1e-9, rtol=0.0)
     bought_whole = np.isclose(plan.bought, np.round(plan.bought), atol=1e-9, rtol=0.0)
     bad_lots = ~(whole | closes)
-    return _outcome("whole_shares", bool(bad_lots.any() or not bought_whole.all()),
-                    f"fractional quantities in {int(bad_lots.sum())} lot sales and "
-                    f"{int((~bought_whole).sum())} buys",
-                    "every order is in whole shares (or closes a fractional lot)")
+    return _outcome(
+        "whole_shares",
+        bool(bad_lots.any() or not bought_whole.all()),
+        f"fractional quantities in {int(bad_lots.sum())} lot sales and "
+        f"{int((~bought_whole).sum())} buys",
+        "every order is in whole shares (or closes a fractional lot)",
+    )
 
 
 def check_restrictions(inp: OptimizationInput, plan: TradePlan, _: PlanFigures) -> CheckOutcome:
@@ -65,87 +71,131 @@ def check_restrictions(inp: OptimizationInput, plan: TradePlan, _: PlanFigures) 
     excluded_buy = bought & inp.excluded
     no_buy = bought & inp.no_buy
     no_sell = sold & inp.no_sell
-    failures = [f"{label}: {_names(inp, mask)}" for label, mask in
-                (("buys of excluded", excluded_buy), ("buys under no_buy", no_buy),
-                 ("sales under no_sell", no_sell)) if mask.any()]
-    return _outcome("restrictions", bool(failures), "; ".join(failures),
-                    "no excluded or no_buy security is bought, no no_sell security is sold")
+    failures = [
+        f"{label}: {_names(inp, mask)}"
+        for label, mask in (
+            ("buys of excluded", excluded_buy),
+            ("buys under no_buy", no_buy),
+            ("sales under no_sell", no_sell),
+        )
+        if mask.any()
+    ]
+    return _outcome(
+        "restrictions",
+        bool(failures),
+        "; ".join(failures),
+        "no excluded or no_buy security is bought, no no_sell security is sold",
+    )
 
 
-def check_wash_sale_buys(inp: OptimizationInput, plan: TradePlan, _: PlanFigures
-                         ) -> CheckOutcome:
+def check_wash_sale_buys(inp: OptimizationInput, plan: TradePlan, _: PlanFigures) -> CheckOutcome:
     """No buy may wash a loss: neither one realized in the last 30 days anywhere in the
     household (the ledger's block) nor one this plan realizes in the same identical group
     (IRC §1091(a))."""
     bought = plan.bought > 0
     blocked = bought & inp.wash_blocked
-    loss_keys = {inp.wash_keys[inp.lot_security[lot]]
-                 for lot in np.flatnonzero((plan.lot_sold > 0) & (inp.lot_gain < 0))}
+    loss_keys = {
+        inp.wash_keys[inp.lot_security[lot]]
+        for lot in np.flatnonzero((plan.lot_sold > 0) & (inp.lot_gain < 0))
+    }
     same_day = bought & np.array([key in loss_keys for key in inp.wash_keys], dtype=bool)
-    failures = [f"{label}: {_names(inp, mask)}" for label, mask in
-                (("buys blocked by a recent loss sale", blocked),
-                 ("buys of a group sold at a loss today", same_day)) if mask.any()]
-    return _outcome("wash_sale_buys", bool(failures), "; ".join(failures),
-                    "no buy falls in the wash-sale window of a loss")
+    failures = [
+        f"{label}: {_names(inp, mask)}"
+        for label, mask in (
+            ("buys blocked by a recent loss sale", blocked),
+            ("buys of a group sold at a loss today", same_day),
+        )
+        if mask.any()
+    ]
+    return _outcome(
+        "wash_sale_buys",
+        bool(failures),
+        "; ".join(failures),
+        "no buy falls in the wash-sale window of a loss",
+    )
 
 
-def check_washed_loss_sales(inp: OptimizationInput, plan: TradePlan, figures: PlanFigures
-                            ) -> CheckOutcome:
+def check_washed_loss_sales(
+    inp: OptimizationInput, plan: TradePlan, figures: PlanFigures
+) -> CheckOutcome:
     """A loss lot the ledger says would be washed is sold only when the policy allows it, and
     then its disallowed loss is charged and reported."""
     washed = (plan.lot_sold > 0) & (inp.lot_wash_disallowed > 0) & (inp.lot_gain < 0)
     lots = [inp.lot_ids[i] for i in np.flatnonzero(washed)]
     if inp.tax.allow_charged_wash:
         uncharged = washed & (figures.lot_disallowed <= 0)
-        return _outcome("washed_loss_sales", bool(uncharged.any()),
-                        "washed lots sold without charging the disallowed loss",
-                        f"{len(lots)} washed lots sold, disallowed loss "
-                        f"${figures.lot_disallowed.sum():,.2f} charged")
-    return _outcome("washed_loss_sales", bool(lots),
-                    f"loss sales the ledger says would be washed: {', '.join(lots[:8])}",
-                    "no loss lot inside a wash-sale window is sold")
+        return _outcome(
+            "washed_loss_sales",
+            bool(uncharged.any()),
+            "washed lots sold without charging the disallowed loss",
+            f"{len(lots)} washed lots sold, disallowed loss "
+            f"${figures.lot_disallowed.sum():,.2f} charged",
+        )
+    return _outcome(
+        "washed_loss_sales",
+        bool(lots),
+        f"loss sales the ledger says would be washed: {', '.join(lots[:8])}",
+        "no loss lot inside a wash-sale window is sold",
+    )
 
 
 def check_te_budget(inp: OptimizationInput, _: TradePlan, figures: PlanFigures) -> CheckOutcome:
     budget = inp.trading.te_budget
-    return _outcome("te_budget", figures.te_after > budget + FRACTION_TOLERANCE,
-                    f"TE after {figures.te_after:.4%} exceeds the budget {budget:.4%}",
-                    f"TE after {figures.te_after:.4%} within the budget {budget:.4%}")
+    return _outcome(
+        "te_budget",
+        figures.te_after > budget + FRACTION_TOLERANCE,
+        f"TE after {figures.te_after:.4%} exceeds the budget {budget:.4%}",
+        f"TE after {figures.te_after:.4%} within the budget {budget:.4%}",
+    )
 
 
 def check_cash_band(inp: OptimizationInput, _: TradePlan, figures: PlanFigures) -> CheckOutcome:
     low, high = inp.trading.cash_min_fraction, inp.trading.cash_max_fraction
     fraction = figures.cash_fraction
-    outside = (fraction < low - FRACTION_TOLERANCE or fraction > high + FRACTION_TOLERANCE
-               or figures.cash_after < -MONEY_TOLERANCE)
-    return _outcome("cash_band", outside,
-                    f"cash after {fraction:.4%} outside [{low:.2%}, {high:.2%}]",
-                    f"cash after {fraction:.4%} within [{low:.2%}, {high:.2%}]")
+    outside = (
+        fraction < low - FRACTION_TOLERANCE
+        or fraction > high + FRACTION_TOLERANCE
+        or figures.cash_after < -MONEY_TOLERANCE
+    )
+    return _outcome(
+        "cash_band",
+        outside,
+        f"cash after {fraction:.4%} outside [{low:.2%}, {high:.2%}]",
+        f"cash after {fraction:.4%} within [{low:.2%}, {high:.2%}]",
+    )
 
 
-def check_gains_budget(inp: OptimizationInput, _: TradePlan, figures: PlanFigures
-                       ) -> CheckOutcome:
+def check_gains_budget(inp: OptimizationInput, _: TradePlan, figures: PlanFigures) -> CheckOutcome:
     room = max(0.0, inp.tax.gains_room_usd)
     net = figures.realized_net
-    return _outcome("gains_budget", net > room + MONEY_TOLERANCE,
-                    f"net realized gain ${net:,.2f} exceeds the remaining budget ${room:,.2f}",
-                    f"net realized gain ${net:,.2f} within the remaining budget ${room:,.2f}")
+    return _outcome(
+        "gains_budget",
+        net > room + MONEY_TOLERANCE,
+        f"net realized gain ${net:,.2f} exceeds the remaining budget ${room:,.2f}",
+        f"net realized gain ${net:,.2f} within the remaining budget ${room:,.2f}",
+    )
 
 
 def check_turnover(inp: OptimizationInput, _: TradePlan, figures: PlanFigures) -> CheckOutcome:
     limit = inp.trading.max_turnover
-    return _outcome("turnover", figures.turnover > limit + FRACTION_TOLERANCE,
-                    f"turnover {figures.turnover:.4%} exceeds {limit:.2%}",
-                    f"turnover {figures.turnover:.4%} within {limit:.2%}")
+    return _outcome(
+        "turnover",
+        figures.turnover > limit + FRACTION_TOLERANCE,
+        f"turnover {figures.turnover:.4%} exceeds {limit:.2%}",
+        f"turnover {figures.turnover:.4%} within {limit:.2%}",
+    )
 
 
 def check_min_trade(inp: OptimizationInput, _: TradePlan, figures: PlanFigures) -> CheckOutcome:
     minimum = inp.trading.min_trade_usd
     values = np.concatenate([figures.sold_value, figures.bought_value])
     small = (values > 0) & (values < minimum - MONEY_TOLERANCE)
-    return _outcome("min_trade", bool(small.any()),
-                    f"{int(small.sum())} orders below ${minimum:,.2f}",
-                    f"every order is at least ${minimum:,.2f}")
+    return _outcome(
+        "min_trade",
+        bool(small.any()),
+        f"{int(small.sum())} orders below ${minimum:,.2f}",
+        f"every order is at least ${minimum:,.2f}",
+    )
 
 
 def check_tilts(inp: OptimizationInput, _: TradePlan, figures: PlanFigures) -> CheckOutcome:
@@ -156,8 +206,9 @@ def check_tilts(inp: OptimizationInput, _: TradePlan, figures: PlanFigures) -> C
         if t.tolerance is not None
         and abs(float(t.exposures @ active) - t.target) > t.tolerance + FRACTION_TOLERANCE
     ]
-    return _outcome("tilts", bool(failures), "; ".join(failures),
-                    "every hard tilt within its tolerance")
+    return _outcome(
+        "tilts", bool(failures), "; ".join(failures), "every hard tilt within its tolerance"
+    )
 
 
 def check_transition(inp: OptimizationInput, plan: TradePlan, _: PlanFigures) -> CheckOutcome:
@@ -166,9 +217,14 @@ def check_transition(inp: OptimizationInput, plan: TradePlan, _: PlanFigures) ->
         return CheckOutcome("transition_step", True, "no transition in this run")
     sold = float(plan.sold(inp)[step.security])
     symbol = inp.symbols[step.security]
-    return _outcome("transition_step", sold < step.min_shares - SHARE_TOLERANCE,
-                    f"{symbol}: sold {sold:g} of the {step.min_shares:g} shares scheduled",
-                    f"{symbol}: sold {sold:g} shares (scheduled at least {step.min_shares:g})")
+    outside = sold < step.min_shares - SHARE_TOLERANCE or sold > step.max_shares + SHARE_TOLERANCE
+    return _outcome(
+        "transition_step",
+        outside,
+        f"{symbol}: sold {sold:g} shares, outside the scheduled {step.min_shares:g} "
+        f"to {step.max_shares:g}",
+        f"{symbol}: sold {sold:g} shares (scheduled {step.min_shares:g} to {step.max_shares:g})",
+    )
 
 
 CHECKS: tuple[Callable[[OptimizationInput, TradePlan, PlanFigures], CheckOutcome], ...] = (

@@ -14,7 +14,7 @@ class OptimizerError(Exception):
     """Base class of every optimizer failure."""
 
 
-class InvalidOptimizationInput(OptimizerError, ValueError):
+class InvalidOptimizationInputError(OptimizerError, ValueError):
     """The arrays of an :class:`~tools.optimizer.inputs.OptimizationInput` are inconsistent."""
 
     def __init__(self, problems: list[str]) -> None:
@@ -22,7 +22,7 @@ class InvalidOptimizationInput(OptimizerError, ValueError):
         super().__init__("; ".join(self.problems))
 
 
-class SolverFailed(OptimizerError):
+class SolverFailedError(OptimizerError):
     """Every solver failed or returned a status that cannot be trusted."""
 
     def __init__(self, attempts: list[str]) -> None:
@@ -61,7 +61,7 @@ class Relaxation:
         }
 
 
-class InfeasibleTEBudget(OptimizerError):
+class InfeasibleTEBudget(OptimizerError):  # noqa: N818 - the name issue 5 specifies
     """No trade list meets the TE budget under the other rules (restrictions, gains, limits)."""
 
     def __init__(
@@ -94,7 +94,7 @@ class InfeasibleTEBudget(OptimizerError):
         }
 
 
-class InfeasibleConstraints(OptimizerError):
+class InfeasibleConstraintsError(OptimizerError):
     """Rules other than the TE budget contradict each other (e.g. cash band vs turnover)."""
 
     def __init__(self, account_id: str, violated: list[BindingConstraint]) -> None:
@@ -111,7 +111,7 @@ class InfeasibleConstraints(OptimizerError):
         }
 
 
-class RoundingRepairFailed(OptimizerError):
+class RoundingRepairError(OptimizerError):
     """Whole-share rounding could not be repaired into a trade list that passes every check."""
 
     def __init__(self, account_id: str, failed_checks: list[str]) -> None:

@@ -74,8 +74,9 @@ def tracking_error(inp: OptimizationInput, weights: np.ndarray) -> float:
 def te_gradient(inp: OptimizationInput, weights: np.ndarray) -> np.ndarray:
     """(N,) gradient of the TE variance with respect to the weights (2 Sigma a)."""
     active = weights - inp.benchmark_weights
-    return 2.0 * (inp.loadings @ (inp.factor_cov @ (inp.loadings.T @ active))
-                  + inp.specific_var * active)
+    return 2.0 * (
+        inp.loadings @ (inp.factor_cov @ (inp.loadings.T @ active)) + inp.specific_var * active
+    )
 
 
 def tax_value(inp: OptimizationInput, realized_short: float, realized_long: float) -> float:
@@ -99,8 +100,9 @@ def evaluate(inp: OptimizationInput, plan: TradePlan) -> PlanFigures:
     basis_sold = fraction * inp.lot_basis
     raw_gain = proceeds_per_lot - basis_sold
     charged = inp.tax.allow_charged_wash & (raw_gain < 0)
-    lot_disallowed = np.where(charged, np.minimum(fraction * inp.lot_wash_disallowed, -raw_gain),
-                              0.0)
+    lot_disallowed = np.where(
+        charged, np.minimum(fraction * inp.lot_wash_disallowed, -raw_gain), 0.0
+    )
     lot_gain = raw_gain + lot_disallowed
     orders = int((sold_shares > 0).sum() + (plan.bought > 0).sum())
     traded = float(sold_value.sum() + bought_value.sum())

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tools.optimizer.errors import InvalidOptimizationInput
+from tools.optimizer.errors import InvalidOptimizationInputError
 
 WEIGHT_SUM_TOLERANCE = 1e-6
 
@@ -83,6 +83,7 @@ class TransitionStep:
 
     security: int  # index into ``symbols`` of the concentrated position
     min_shares: float  # shares that must be sold today (this year's scheduled amount)
+    max_shares: float  # shares that may be sold today at most (down to the target weight)
     reward_per_dollar: float  # objective reward per dollar sold, so spare gains room is used
 
 
@@ -97,7 +98,9 @@ class OptimizationInput:
     prices: np.ndarray  # (N,) close per share, > 0
     benchmark_weights: np.ndarray  # (N,) sums to 1
     cash: float  # dollars in the account, >= 0
-    lot_ids: tuple[str, ...]  # (L,) open lots of the account
+    # (L,) open lot parts of the account; a lot the ledger holds as several parts (shares
+    # that absorbed a wash-sale loss, tacked dates) repeats its id, parts in share order.
+    lot_ids: tuple[str, ...]
     lot_security: np.ndarray  # (L,) int index into ``symbols``
     lot_quantity: np.ndarray  # (L,) shares, > 0
     lot_basis: np.ndarray  # (L,) total cost basis in dollars, incl. wash-sale adjustments
@@ -121,7 +124,7 @@ class OptimizationInput:
     def __post_init__(self) -> None:
         problems = _shape_problems(self) or _value_problems(self)
         if problems:
-            raise InvalidOptimizationInput(problems)
+            raise InvalidOptimizationInputError(problems)
 
     @property
     def n_securities(self) -> int:
@@ -188,10 +191,18 @@ def _shape_problems(inp: OptimizationInput) -> list[str]:
         "no_sell": np.shape(inp.no_sell),
         "wash_blocked": np.shape(inp.wash_blocked),
     }
-    problems = [f"{name} has shape {shape}, expected ({n},)"
-                for name, shape in expected.items() if shape != (n,)]
-    for name in ("lot_security", "lot_quantity", "lot_basis", "lot_long_term",
-                 "lot_wash_disallowed"):
+    problems = [
+        f"{name} has shape {shape}, expected ({n},)"
+        for name, shape in expected.items()
+        if shape != (n,)
+    ]
+    for name in (
+        "lot_security",
+        "lot_quantity",
+        "lot_basis",
+        "lot_long_term",
+        "lot_wash_disallowed",
+    ):
         shape = np.shape(getattr(inp, name))
         if shape != (lots,):
             problems.append(f"{name} has shape {shape}, expected ({lots},)")
@@ -203,33 +214,52 @@ def _shape_problems(inp: OptimizationInput) -> list[str]:
         problems.append(f"sectors has {len(inp.sectors)} entries, expected {n}")
     if inp.lot_acquired and len(inp.lot_acquired) != lots:
         problems.append(f"lot_acquired has {len(inp.lot_acquired)} entries, expected {lots}")
-    problems += [f"tilt {t.name} exposures have shape {np.shape(t.exposures)}, expected ({n},)"
-                 for t in inp.tilts if np.shape(t.exposures) != (n,)]
+    problems += [
+        f"tilt {t.name} exposures have shape {np.shape(t.exposures)}, expected ({n},)"
+        for t in inp.tilts
+        if np.shape(t.exposures) != (n,)
+    ]
     if len(set(inp.symbols)) != n:
         problems.append("symbols must be unique")
-    if len(set(inp.lot_ids)) != lots:
-        problems.append("lot_ids must be unique")
     return problems
 
 
 def _value_problems(inp: OptimizationInput) -> list[str]:
     problems: list[str] = []
-    numeric = {"prices": inp.prices, "benchmark_weights": inp.benchmark_weights,
-               "lot_quantity": inp.lot_quantity, "lot_basis": inp.lot_basis,
-               "lot_wash_disallowed": inp.lot_wash_disallowed, "loadings": inp.loadings,
-               "factor_cov": inp.factor_cov, "specific_var": inp.specific_var}
-    problems += [f"{name} must be finite" for name, values in numeric.items()
-                 if not np.isfinite(np.asarray(values, dtype=float)).all()]
+    numeric = {
+        "prices": inp.prices,
+        "benchmark_weights": inp.benchmark_weights,
+        "lot_quantity": inp.lot_quantity,
+        "lot_basis": inp.lot_basis,
+        "lot_wash_disallowed": inp.lot_wash_disallowed,
+        "loadings": inp.loadings,
+        "factor_cov": inp.factor_cov,
+        "specific_var": inp.specific_var,
+    }
+    problems += [
+        f"{name} must be finite"
+        for name, values in numeric.items()
+        if not np.isfinite(np.asarray(values, dtype=float)).all()
+    ]
     if problems:
         return problems
     positive = {"prices": inp.prices, "lot_quantity": inp.lot_quantity}
-    problems += [f"{name} must be positive" for name, values in positive.items()
-                 if (np.asarray(values) <= 0).any()]
-    not_negative = {"benchmark_weights": inp.benchmark_weights, "lot_basis": inp.lot_basis,
-                    "lot_wash_disallowed": inp.lot_wash_disallowed,
-                    "specific_var": inp.specific_var}
-    problems += [f"{name} must not be negative" for name, values in not_negative.items()
-                 if (np.asarray(values) < 0).any()]
+    problems += [
+        f"{name} must be positive"
+        for name, values in positive.items()
+        if (np.asarray(values) <= 0).any()
+    ]
+    not_negative = {
+        "benchmark_weights": inp.benchmark_weights,
+        "lot_basis": inp.lot_basis,
+        "lot_wash_disallowed": inp.lot_wash_disallowed,
+        "specific_var": inp.specific_var,
+    }
+    problems += [
+        f"{name} must not be negative"
+        for name, values in not_negative.items()
+        if (np.asarray(values) < 0).any()
+    ]
     if abs(float(np.sum(inp.benchmark_weights)) - 1.0) > WEIGHT_SUM_TOLERANCE:
         problems.append(f"benchmark_weights sum to {np.sum(inp.benchmark_weights):.6f}, not 1")
     if inp.lot_ids and (
@@ -238,6 +268,10 @@ def _value_problems(inp: OptimizationInput) -> list[str]:
         or inp.lot_security.max() >= len(inp.symbols)
     ):
         problems.append("lot_security must hold integer indices into symbols")
+    elif len(
+        {(lot_id, int(s)) for lot_id, s in zip(inp.lot_ids, inp.lot_security, strict=True)}
+    ) != len(set(inp.lot_ids)):
+        problems.append("parts sharing a lot_id must be parts of one security")
     if not np.isfinite(inp.cash) or inp.cash < 0:
         problems.append("cash must be a finite amount >= 0")
     if np.linalg.eigvalsh(np.asarray(inp.factor_cov, dtype=float)).min(initial=0.0) < -1e-10:
@@ -261,11 +295,15 @@ def _terms_problems(inp: OptimizationInput) -> list[str]:
         problems.append("max_turnover must be positive")
     if not 0 <= trading.cash_min_fraction <= trading.cash_max_fraction <= 1:
         problems.append("cash band must satisfy 0 <= min <= max <= 1")
-    negative = {"min_trade_usd": trading.min_trade_usd,
-                "commission_per_trade": trading.commission_per_trade,
-                "spread_bps": trading.spread_bps, "te_aversion": trading.te_aversion,
-                "exclusion_penalty": trading.exclusion_penalty,
-                "min_loss_usd": inp.harvest.min_loss_usd, "min_loss_pct": inp.harvest.min_loss_pct}
+    negative = {
+        "min_trade_usd": trading.min_trade_usd,
+        "commission_per_trade": trading.commission_per_trade,
+        "spread_bps": trading.spread_bps,
+        "te_aversion": trading.te_aversion,
+        "exclusion_penalty": trading.exclusion_penalty,
+        "min_loss_usd": inp.harvest.min_loss_usd,
+        "min_loss_pct": inp.harvest.min_loss_pct,
+    }
     problems += [f"{name} must not be negative" for name, value in negative.items() if value < 0]
     for tilt in inp.tilts:
         if tilt.tolerance is None and tilt.penalty <= 0:
@@ -273,7 +311,12 @@ def _terms_problems(inp: OptimizationInput) -> list[str]:
         if (tilt.tolerance is not None and tilt.tolerance < 0) or tilt.penalty < 0:
             problems.append(f"tilt {tilt.name}: tolerance and penalty must not be negative")
     step = inp.transition
-    if step is not None and not (0 <= step.security < len(inp.symbols)
-                                 and step.min_shares >= 0 and step.reward_per_dollar >= 0):
-        problems.append("transition step needs a valid security, min_shares >= 0, reward >= 0")
+    if step is not None and not (
+        0 <= step.security < len(inp.symbols)
+        and 0 <= step.min_shares <= step.max_shares
+        and step.reward_per_dollar >= 0
+    ):
+        problems.append(
+            "transition step needs a valid security, 0 <= min_shares <= max_shares and reward >= 0"
+        )
     return problems

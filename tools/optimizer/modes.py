@@ -46,8 +46,9 @@ def group_weights(inp: OptimizationInput, weights: np.ndarray) -> dict[str, floa
 
 def unbuyable_groups(inp: OptimizationInput) -> set[str]:
     """Groups where no member may be bought anyway."""
-    buyable = {key for key, blocked in zip(inp.wash_keys, inp.buy_forbidden, strict=True)
-               if not blocked}
+    buyable = {
+        key for key, blocked in zip(inp.wash_keys, inp.buy_forbidden, strict=True) if not blocked
+    }
     return set(inp.wash_keys) - buyable
 
 

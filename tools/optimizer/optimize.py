@@ -7,7 +7,7 @@
    re-solve with wider margins; an infeasible solve means the next choice of sides (harvest
    only where it does not block a buy the TE budget needs).
 4. If nothing is feasible, diagnose: :class:`InfeasibleTEBudget` with the lowest achievable
-   TE, what binds and which relaxations would help, or :class:`InfeasibleConstraints`.
+   TE, what binds and which relaxations would help, or :class:`InfeasibleConstraintsError`.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ import numpy as np
 from tools.optimizer.binding import binding_constraints
 from tools.optimizer.checks import CheckOutcome, failed, run_checks
 from tools.optimizer.diagnose import diagnose
-from tools.optimizer.errors import BindingConstraint, RoundingRepairFailed
+from tools.optimizer.errors import BindingConstraint, RoundingRepairError
 from tools.optimizer.evaluate import TradePlan, evaluate
 from tools.optimizer.inputs import OptimizationInput
-from tools.optimizer.modes import TradeBounds, harvest_sides, trade_bounds, tracking_sides
+from tools.optimizer.modes import TradeBounds, harvest_sides, tracking_sides, trade_bounds
 from tools.optimizer.parameters import Margins, parameter_values
 from tools.optimizer.problem import CompiledProblem, compile_problem
 from tools.optimizer.report import build_trade_list
@@ -41,8 +41,12 @@ MARGIN_GROWTH = 4.0
 def initial_margins(inp: OptimizationInput) -> Margins:
     """Room kept for rounding: half a percent of TE and turnover limits, a twentieth of a
     percent of value for cash, and half a percent of the gains room (at least $10)."""
-    return Margins(te=0.005, cash=0.0005, turnover=0.005,
-                   gains_usd=max(10.0, 0.005 * max(inp.tax.gains_room_usd, 0.0)))
+    return Margins(
+        te=0.005,
+        cash=0.0005,
+        turnover=0.005,
+        gains_usd=max(10.0, 0.005 * max(inp.tax.gains_room_usd, 0.0)),
+    )
 
 
 class ProblemCache:
@@ -91,14 +95,18 @@ class _Accepted:
     binding: list[BindingConstraint]
 
 
-def optimize(inp: OptimizationInput, *, cache: ProblemCache | None = None,
-             solvers: tuple[str, ...] = DEFAULT_SOLVERS) -> TradeList:
+def optimize(
+    inp: OptimizationInput,
+    *,
+    cache: ProblemCache | None = None,
+    solvers: tuple[str, ...] = DEFAULT_SOLVERS,
+) -> TradeList:
     """The checked, whole-share trade list for one account.
 
     Raises :class:`~tools.optimizer.errors.InfeasibleTEBudget`,
-    :class:`~tools.optimizer.errors.InfeasibleConstraints`,
-    :class:`~tools.optimizer.errors.RoundingRepairFailed` or
-    :class:`~tools.optimizer.errors.SolverFailed`; never returns a list that fails a check.
+    :class:`~tools.optimizer.errors.InfeasibleConstraintsError`,
+    :class:`~tools.optimizer.errors.RoundingRepairError` or
+    :class:`~tools.optimizer.errors.SolverFailedError`; never returns a list that fails a check.
     """
     started = time.perf_counter()
     screen = screen_harvest(inp)
@@ -111,30 +119,67 @@ def optimize(inp: OptimizationInput, *, cache: ProblemCache | None = None,
     choices = [harvest_sides(inp, screen)]
     if tracking_sides(inp) != choices[0]:
         choices.append(tracking_sides(inp))
+    accepted: _Accepted | None = None
     for number, sides in enumerate(choices):
-        bounds = trade_bounds(inp, sides)
-        accepted, failures = _solve_and_round(inp, compiled, bounds, solvers, clock)
+        accepted, failures = _solve_and_round(
+            inp, compiled, trade_bounds(inp, sides), solvers, clock
+        )
         rounding_failures = failures or rounding_failures
         if accepted is not None:
             if number:
-                clock.notes.append("harvesting in underweight groups was infeasible; "
-                                   "harvested only where no buy is needed")
-            timings = SolveTimings(
-                solver=clock.solver, solves=clock.solves, reused_problem=reused,
-                build_seconds=0.0 if reused else build_seconds,
-                compile_seconds=clock.compile_seconds, solver_seconds=clock.solver_seconds,
-                total_seconds=time.perf_counter() - started)
-            return build_trade_list(inp, accepted.plan, evaluate(inp, accepted.plan), screen,
-                                    accepted.binding, accepted.outcomes, timings, clock.notes)
-    if rounding_failures:
-        raise RoundingRepairFailed(inp.account_id,
-                                   [f"{o.name}: {o.detail}" for o in rounding_failures])
-    raise diagnose(inp, compiled, solvers)
+                clock.notes.append(
+                    "harvesting in underweight groups was infeasible; "
+                    "harvested only where no buy is needed"
+                )
+            break
+    if accepted is None and rounding_failures:
+        accepted = _standing_still(inp, rounding_failures, clock)
+    if accepted is None:
+        raise diagnose(inp, compiled, solvers)
+    timings = SolveTimings(
+        solver=clock.solver,
+        solves=clock.solves,
+        reused_problem=reused,
+        build_seconds=0.0 if reused else build_seconds,
+        compile_seconds=clock.compile_seconds,
+        solver_seconds=clock.solver_seconds,
+        total_seconds=time.perf_counter() - started,
+    )
+    return build_trade_list(
+        inp,
+        accepted.plan,
+        figures=evaluate(inp, accepted.plan),
+        screen=screen,
+        binding=accepted.binding,
+        outcomes=accepted.outcomes,
+        timings=timings,
+        notes=clock.notes,
+    )
 
 
-def _solve_and_round(inp: OptimizationInput, compiled: CompiledProblem, bounds: TradeBounds,
-                     solvers: tuple[str, ...], clock: _Clock
-                     ) -> tuple[_Accepted | None, list[CheckOutcome]]:
+def _standing_still(
+    inp: OptimizationInput, failures: list[CheckOutcome], clock: _Clock
+) -> _Accepted:
+    """No trade, when rounding cannot keep every limit but today's portfolio does."""
+    empty = TradePlan.empty(inp)
+    outcomes = run_checks(inp, empty)
+    if failed(outcomes):
+        raise RoundingRepairError(inp.account_id, [f"{o.name}: {o.detail}" for o in failures])
+    clock.notes.append(
+        "no whole-share trade list kept every limit ("
+        + ", ".join(o.name for o in failures)
+        + "); proposing no trade"
+    )
+    return _Accepted(empty, outcomes, [])
+
+
+def _solve_and_round(
+    inp: OptimizationInput,
+    compiled: CompiledProblem,
+    bounds: TradeBounds,
+    solvers: tuple[str, ...],
+    clock: _Clock,
+) -> tuple[_Accepted | None, list[CheckOutcome]]:
     """Solve, round and check with growing margins; (accepted, []) or (None, last failures).
 
     An infeasible first solve is retried once without margins before the sides are given up.
@@ -142,10 +187,12 @@ def _solve_and_round(inp: OptimizationInput, compiled: CompiledProblem, bounds: 
     margins = initial_margins(inp)
     failures: list[CheckOutcome] = []
     for attempt in range(REPAIR_ROUNDS):
-        report = _solve_with(inp, compiled, bounds, margins, solvers, clock)
+        report = _solve_with(inp, compiled, bounds, margins=margins, solvers=solvers, clock=clock)
         if report.outcome == "infeasible" and attempt == 0:
             margins = Margins()
-            report = _solve_with(inp, compiled, bounds, margins, solvers, clock)
+            report = _solve_with(
+                inp, compiled, bounds, margins=margins, solvers=solvers, clock=clock
+            )
         if report.outcome == "infeasible":
             return None, failures
         binding = binding_constraints(compiled, inp, bounds, compiled.problem)
@@ -156,15 +203,22 @@ def _solve_and_round(inp: OptimizationInput, compiled: CompiledProblem, bounds: 
         failures = failed(outcomes)
         if not failures:
             return _Accepted(plan, outcomes, binding), []
-        clock.notes.append("rounding re-solved with wider margins after: "
-                           + ", ".join(o.name for o in failures))
-        margins = (margins if margins != Margins() else initial_margins(inp)).widened(
-            MARGIN_GROWTH)
+        clock.notes.append(
+            "rounding re-solved with wider margins after: " + ", ".join(o.name for o in failures)
+        )
+        margins = (margins if margins != Margins() else initial_margins(inp)).widened(MARGIN_GROWTH)
     return None, failures
 
 
-def _solve_with(inp: OptimizationInput, compiled: CompiledProblem, bounds: TradeBounds,
-                margins: Margins, solvers: tuple[str, ...], clock: _Clock) -> SolveReport:
+def _solve_with(
+    inp: OptimizationInput,
+    compiled: CompiledProblem,
+    bounds: TradeBounds,
+    *,
+    margins: Margins,
+    solvers: tuple[str, ...],
+    clock: _Clock,
+) -> SolveReport:
     compiled.assign(parameter_values(inp, compiled.structure, bounds, margins))
     report = solve(compiled.problem, solvers)
     clock.add(report)

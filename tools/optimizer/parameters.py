@@ -28,8 +28,9 @@ class Margins:
     gains_usd: float = 0.0  # dollars kept below the remaining gains budget
 
     def widened(self, factor: float) -> Margins:
-        return Margins(self.te * factor, self.cash * factor, self.turnover * factor,
-                       self.gains_usd * factor)
+        return Margins(
+            self.te * factor, self.cash * factor, self.turnover * factor, self.gains_usd * factor
+        )
 
 
 def parameter_values(
@@ -64,11 +65,17 @@ def parameter_values(
     if inp.tilts:
         values["tilt_target"] = np.array([t.target for t in inp.tilts])
         values["tilt_tolerance"] = np.array(
-            [(t.tolerance or 0.0) * (1.0 - margins.te) for t in inp.tilts])
+            [(t.tolerance or 0.0) * (1.0 - margins.te) for t in inp.tilts]
+        )
     if structure.capped:
         values["loss_value_cap"] = (tax.loss_value_cap_usd or 0.0) / value
     if inp.transition is not None:
         step = inp.transition
+        sell_max = np.array(values["sell_max"], dtype=float)
+        sell_max[step.security] = min(
+            sell_max[step.security], step.max_shares * prices[step.security] / value
+        )
+        values["sell_max"] = sell_max
         values["transition_min_shares"] = step.min_shares
         values["transition_reward"] = step.reward_per_dollar * prices[step.security] / value
     return values

@@ -42,8 +42,15 @@ import numpy as np
 from tools.optimizer.structure import Structure
 
 # Scalar limits reported with their slack and dual when they bind.
-LIMIT_CONSTRAINTS = ("te_budget", "cash_min", "cash_max", "turnover", "gains_budget",
-                     "loss_value_cap", "transition_min")
+LIMIT_CONSTRAINTS = (
+    "te_budget",
+    "cash_min",
+    "cash_max",
+    "turnover",
+    "gains_budget",
+    "loss_value_cap",
+    "transition_min",
+)
 # Constraints the lowest-TE problem drops: the TE budget itself and the tax-value cap.
 _NOT_IN_MIN_TE = frozenset({"te_budget", "tax_value", "loss_value_cap"})
 
@@ -81,7 +88,8 @@ class CompiledProblem:
 
     def tracking_variance(self) -> cp.Expression:
         return cp.sum_squares(self.factor) + cp.sum_squares(
-            cp.multiply(self.structure.specific_vol, self.active))
+            cp.multiply(self.structure.specific_vol, self.active)
+        )
 
     def min_te_problem(self) -> cp.Problem:
         """The lowest TE under every other hard rule (used to diagnose infeasibility)."""
@@ -94,8 +102,11 @@ class CompiledProblem:
         """Every limit but the TE budget gets a slack; minimizing the slacks shows which
         limits contradict each other and by how much (a phase-one problem)."""
         if "elastic" not in self.derived:
-            kept = [c for name, c in self.constraints.items()
-                    if name not in self.limits and name not in _NOT_IN_MIN_TE]
+            kept = [
+                c
+                for name, c in self.constraints.items()
+                if name not in self.limits and name not in _NOT_IN_MIN_TE
+            ]
             for name, (value, limit) in self.limits.items():
                 if name == "te_budget":
                     continue
@@ -138,8 +149,7 @@ def _parameters(structure: Structure) -> dict[str, cp.Parameter]:
     if structure.capped:
         params["loss_value_cap"] = cp.Parameter(name="loss_value_cap", nonneg=True)
     if structure.transition_security is not None:
-        params["transition_min_shares"] = cp.Parameter(name="transition_min_shares",
-                                                       nonneg=True)
+        params["transition_min_shares"] = cp.Parameter(name="transition_min_shares", nonneg=True)
         params["transition_reward"] = cp.Parameter(name="transition_reward", nonneg=True)
     return params
 
@@ -157,9 +167,11 @@ def compile_problem(structure: Structure) -> CompiledProblem:
     active = p["active_start"] - sell + buy
 
     traded = cp.sum(sell) + cp.sum(buy)
-    cost = (p["half_spread"] * traded
-            + p["sell_commission"] * (structure.position_fraction @ sold)
-            + p["buy_commission"] * cp.sum(buy))
+    cost = (
+        p["half_spread"] * traded
+        + p["sell_commission"] * (structure.position_fraction @ sold)
+        + p["buy_commission"] * cp.sum(buy)
+    )
     cash_after = p["cash_start"] + cp.sum(sell) - cp.sum(buy) - cost
     specific = cp.multiply(structure.specific_vol, active)
 
@@ -173,12 +185,16 @@ def compile_problem(structure: Structure) -> CompiledProblem:
     constraints: dict[str, cp.Constraint] = {
         "sell_value": sell == cp.multiply(p["price_over_value"], structure.lot_shares @ sold),
         # Gain = proceeds - basis, per holding period (IRC §1001(a), §1222).
-        "realized_short": realized_short == (
+        "realized_short": realized_short
+        == (
             p["price_over_value"] @ (structure.short_lot_shares @ sold)
-            - p["inverse_value"] * (structure.short_basis @ sold)),
-        "realized_long": realized_long == (
+            - p["inverse_value"] * (structure.short_basis @ sold)
+        ),
+        "realized_long": realized_long
+        == (
             p["price_over_value"] @ (structure.long_lot_shares @ sold)
-            - p["inverse_value"] * (structure.long_basis @ sold)),
+            - p["inverse_value"] * (structure.long_basis @ sold)
+        ),
         "factor": factor == structure.factor_exposure @ active,
         "lot_cap": sold <= structure.lot_cap,
         "sell_max": sell <= p["sell_max"],
@@ -189,8 +205,7 @@ def compile_problem(structure: Structure) -> CompiledProblem:
         "gains_budget": realized_short + realized_long <= p["gains_room"],
         "te_budget": cp.SOC(p["te_budget"], cp.hstack([factor, specific])),
     }
-    tax_value: cp.Expression = -(p["short_rate"] * realized_short
-                                 + p["long_rate"] * realized_long)
+    tax_value: cp.Expression = -(p["short_rate"] * realized_short + p["long_rate"] * realized_long)
     if structure.capped:
         # Losses count until this year's usable amount is reached (gains to offset plus the
         # IRC §1211(b) ordinary-income cap); the rest carries forward (IRC §1212(b)).
@@ -215,15 +230,33 @@ def compile_problem(structure: Structure) -> CompiledProblem:
     penalized = np.flatnonzero(structure.tilt_penalties > 0)
     if penalized.size:
         terms["tilt_penalty"] = structure.tilt_penalties[penalized] @ cp.abs(
-            structure.tilt_exposures[penalized] @ active - p["tilt_target"][penalized])
+            structure.tilt_exposures[penalized] @ active - p["tilt_target"][penalized]
+        )
     if structure.transition_security is not None:
         position_sold = structure.lot_shares[[structure.transition_security]] @ sold
         limits["transition_min"] = (-cp.sum(position_sold), -p["transition_min_shares"])
         constraints["transition_min"] = position_sold >= p["transition_min_shares"]
         terms["transition_reward"] = p["transition_reward"] * cp.sum(position_sold)
-    objective = (terms["tax_value"] - terms["trading_cost"] - terms["te_penalty"]
-                 - terms["restriction_penalty"] - terms.get("tilt_penalty", 0)
-                 + terms.get("transition_reward", 0))
+    objective = (
+        terms["tax_value"]
+        - terms["trading_cost"]
+        - terms["te_penalty"]
+        - terms["restriction_penalty"]
+        - terms.get("tilt_penalty", 0)
+        + terms.get("transition_reward", 0)
+    )
     problem = cp.Problem(cp.Maximize(objective), list(constraints.values()))
-    return CompiledProblem(structure, p, sold, buy, sell, factor, realized_short, realized_long,
-                           constraints, terms, limits, problem)
+    return CompiledProblem(
+        structure,
+        p,
+        sold,
+        buy,
+        sell,
+        factor,
+        realized_short,
+        realized_long,
+        constraints,
+        terms,
+        limits,
+        problem,
+    )

@@ -30,13 +30,13 @@ def correlations(inp: OptimizationInput, rows: np.ndarray, columns: np.ndarray) 
     covariance = b_rows @ inp.factor_cov @ b_cols.T
     covariance += np.where(rows[:, None] == columns[None, :], inp.specific_var[rows][:, None], 0)
     var_rows = np.einsum("ik,kl,il->i", b_rows, inp.factor_cov, b_rows) + inp.specific_var[rows]
-    var_cols = np.einsum("ik,kl,il->i", b_cols, inp.factor_cov, b_cols) + inp.specific_var[
-        columns]
+    var_cols = np.einsum("ik,kl,il->i", b_cols, inp.factor_cov, b_cols) + inp.specific_var[columns]
     return covariance / np.sqrt(np.outer(var_rows, var_cols))
 
 
-def match_replacements(inp: OptimizationInput, harvest_value: np.ndarray,
-                       bought_value: np.ndarray) -> list[ReplacementLink]:
+def match_replacements(
+    inp: OptimizationInput, harvest_value: np.ndarray, bought_value: np.ndarray
+) -> list[ReplacementLink]:
     """Greedy matching of harvest sale value (N,) to bought value (N,), largest sale first,
     each to its most correlated buys with positive correlation."""
     harvested = np.flatnonzero(harvest_value > 0)
@@ -57,8 +57,9 @@ def match_replacements(inp: OptimizationInput, harvest_value: np.ndarray,
             if left[column] <= 0 or inp.wash_keys[buys[column]] == inp.wash_keys[security]:
                 continue
             take = min(need, left[column])
-            links.append(ReplacementLink(security, int(buys[column]), take,
-                                         float(rho[row, column])))
+            links.append(
+                ReplacementLink(security, int(buys[column]), take, float(rho[row, column]))
+            )
             left[column] -= take
             need -= take
     return links

@@ -4,8 +4,9 @@ Each order gets one reason (CONTRACTS section 3). Sells are split by why each lo
 everything sold from an excluded security is ``restriction``; from a concentrated position,
 ``transition``; loss lots of a security whose harvest candidates are sold are ``harvest``
 (the group cannot be bought back for 31 days anyway, so its smaller losses go along); other
-lots are ``cash`` when cash started below its band, else ``rebalance``. Buys matched to a harvest sale are
-``replacement``; the others are ``cash`` when cash started above its band, else ``rebalance``.
+lots are ``cash`` when cash started below its band, else ``rebalance``. Buys matched to a
+harvest sale are ``replacement``; the others are ``cash`` when cash started above its band,
+else ``rebalance``.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def sell_reason(inp: OptimizationInput, lot: int, harvested: set[int]) -> TradeR
 def build_trade_list(
     inp: OptimizationInput,
     plan: TradePlan,
+    *,
     figures: PlanFigures,
     screen: HarvestScreen,
     binding: list[BindingConstraint],
@@ -58,12 +60,12 @@ def build_trade_list(
     timings: SolveTimings,
     notes: list[str],
 ) -> TradeList:
-    harvested = {int(inp.lot_security[c.lot]) for c in screen.candidates
-                 if plan.lot_sold[c.lot] > 0}
+    harvested = {
+        int(inp.lot_security[c.lot]) for c in screen.candidates if plan.lot_sold[c.lot] > 0
+    }
     groups: dict[tuple[int, TradeReason], list[int]] = defaultdict(list)
     for lot in np.flatnonzero(plan.lot_sold > 0):
-        groups[(int(inp.lot_security[lot]), sell_reason(inp, int(lot), harvested))].append(
-            int(lot))
+        groups[(int(inp.lot_security[lot]), sell_reason(inp, int(lot), harvested))].append(int(lot))
     harvest_value = np.zeros(inp.n_securities)
     for (security, reason), lots in groups.items():
         if reason == "harvest":
@@ -75,22 +77,34 @@ def build_trade_list(
         replaced_by[link.harvested].append(inp.symbols[link.replacement])
         replaces[link.replacement].append(inp.symbols[link.harvested])
 
-    trades = [_sell(inp, plan, figures, security, reason, lots, replaced_by)
-              for (security, reason), lots in sorted(groups.items(),
-                                                     key=lambda item: (inp.symbols[item[0][0]],
-                                                                       item[0][1]))]
+    trades = [
+        _sell(
+            inp, plan, figures, security=security, reason=reason, lots=lots, replaced_by=replaced_by
+        )
+        for (security, reason), lots in sorted(
+            groups.items(), key=lambda item: (inp.symbols[item[0][0]], item[0][1])
+        )
+    ]
     above_band = inp.cash > inp.trading.cash_max_fraction * inp.account_value
-    for security in sorted((int(i) for i in np.flatnonzero(plan.bought > 0)),
-                           key=lambda i: inp.symbols[i]):
-        reason: TradeReason = ("replacement" if security in replaces
-                               else "cash" if above_band else "rebalance")
+    for security in sorted(
+        (int(i) for i in np.flatnonzero(plan.bought > 0)), key=lambda i: inp.symbols[i]
+    ):
+        reason: TradeReason = (
+            "replacement" if security in replaces else "cash" if above_band else "rebalance"
+        )
         quantity = float(plan.bought[security])
-        trades.append(Trade(
-            account_id=inp.account_id, symbol=inp.symbols[security], side="buy",
-            quantity=quantity, est_price=float(inp.prices[security]), reason=reason,
-            value=quantity * float(inp.prices[security]),
-            replaces=replaces.get(security, []),
-        ))
+        trades.append(
+            Trade(
+                account_id=inp.account_id,
+                symbol=inp.symbols[security],
+                side="buy",
+                quantity=quantity,
+                est_price=float(inp.prices[security]),
+                reason=reason,
+                value=quantity * float(inp.prices[security]),
+                replaces=replaces.get(security, []),
+            )
+        )
     sold_lots = {int(lot) for lot in np.flatnonzero(plan.lot_sold > 0)}
     return TradeList(
         account_id=inp.account_id,
@@ -98,28 +112,55 @@ def build_trade_list(
         status="trades" if trades else "no_action",
         trades=trades,
         metrics=_metrics(inp, figures),
-        binding=[BindingReport(name=b.name, dual=b.dual, slack=b.slack, detail=b.detail)
-                 for b in binding],
+        binding=[
+            BindingReport(name=b.name, dual=b.dual, slack=b.slack, detail=b.detail) for b in binding
+        ],
         checks=check_reports(outcomes),
-        candidates=[HarvestCandidateReport(
-            lot_id=c.lot_id, symbol=c.symbol, quantity=c.quantity, term=c.term, loss=c.loss,
-            tax_value=c.tax_value, harvested=c.lot in sold_lots) for c in screen.candidates],
-        skipped=[SkippedHarvest(lot_id=s.lot_id, symbol=s.symbol, loss=s.loss, reason=s.reason,
-                                detail=s.detail) for s in screen.skipped],
+        candidates=[
+            HarvestCandidateReport(
+                lot_id=c.lot_id,
+                symbol=c.symbol,
+                quantity=c.quantity,
+                term=c.term,
+                loss=c.loss,
+                tax_value=c.tax_value,
+                harvested=c.lot in sold_lots,
+            )
+            for c in screen.candidates
+        ],
+        skipped=[
+            SkippedHarvest(
+                lot_id=s.lot_id, symbol=s.symbol, loss=s.loss, reason=s.reason, detail=s.detail
+            )
+            for s in screen.skipped
+        ],
         timings=timings,
         notes=notes,
     )
 
 
-def _sell(inp: OptimizationInput, plan: TradePlan, figures: PlanFigures, security: int,
-          reason: TradeReason, lots: list[int], replaced_by: dict[int, list[str]]) -> Trade:
+def _sell(
+    inp: OptimizationInput,
+    plan: TradePlan,
+    figures: PlanFigures,
+    *,
+    security: int,
+    reason: TradeReason,
+    lots: list[int],
+    replaced_by: dict[int, list[str]],
+) -> Trade:
     quantity = float(plan.lot_sold[lots].sum())
     price = float(inp.prices[security])
     return Trade(
-        account_id=inp.account_id, symbol=inp.symbols[security], side="sell",
-        quantity=quantity, est_price=price, reason=reason,
-        lots=[LotRelief(lot_id=inp.lot_ids[lot], quantity=float(plan.lot_sold[lot]))
-              for lot in lots],
+        account_id=inp.account_id,
+        symbol=inp.symbols[security],
+        side="sell",
+        quantity=quantity,
+        est_price=price,
+        reason=reason,
+        lots=[
+            LotRelief(lot_id=inp.lot_ids[lot], quantity=float(plan.lot_sold[lot])) for lot in lots
+        ],
         value=quantity * price,
         realized_gain=float(figures.lot_gain[lots].sum()),
         disallowed_loss=float(figures.lot_disallowed[lots].sum()),

@@ -15,8 +15,17 @@ from pydantic import BaseModel, ConfigDict, Field
 
 TradeReason = Literal["harvest", "replacement", "rebalance", "transition", "restriction", "cash"]
 TRADE_CONTRACT_KEYS = ("account_id", "symbol", "side", "quantity", "est_price", "reason", "lots")
-METRIC_CONTRACT_KEYS = ("te_before", "te_after", "te_budget", "realized_short", "realized_long",
-                        "harvested_losses", "disallowed_loss", "est_tax_savings", "turnover")
+METRIC_CONTRACT_KEYS = (
+    "te_before",
+    "te_after",
+    "te_budget",
+    "realized_short",
+    "realized_long",
+    "harvested_losses",
+    "disallowed_loss",
+    "est_tax_savings",
+    "turnover",
+)
 
 
 class _Model(BaseModel):

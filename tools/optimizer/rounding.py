@@ -1,11 +1,11 @@
 """Whole shares: round the continuous solution, then repair what rounding broke.
 
 Rounding is local (each lot, each buy to the nearest share) and can push the plan across a
-limit; the repairs are greedy and small: drop orders below the minimum size, top up a
-scheduled transition sale, trim the gains that exceed the budget, and bring cash back into
-its band through the buys that help tracking most. The result is not trusted: the caller
-re-checks it with :mod:`tools.optimizer.checks` and, if a check still fails, solves again
-with wider margins.
+limit; the repairs are greedy and small: drop orders below the minimum size, keep a
+transition sale between its schedule and its target, trim the gains that exceed the budget,
+and bring cash back into its band through the buys that help tracking most. The result is
+not trusted: the caller re-checks it with :mod:`tools.optimizer.checks` and, if a check still
+fails, solves again with wider margins.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from tools.optimizer.modes import TradeBounds
 NOISE = 1e-9
 
 
-def round_to_shares(inp: OptimizationInput, sold_fraction: np.ndarray, buy_weight: np.ndarray
-                    ) -> TradePlan:
+def round_to_shares(
+    inp: OptimizationInput, sold_fraction: np.ndarray, buy_weight: np.ndarray
+) -> TradePlan:
     """Nearest whole shares. A lot sale goes to the nearest of 0, 1, ..., floor(quantity) and
     the whole quantity, so a lot holding a fraction of a share is only ever sold out."""
     quantity = inp.lot_quantity
@@ -34,10 +35,33 @@ def round_to_shares(inp: OptimizationInput, sold_fraction: np.ndarray, buy_weigh
 
 
 def repair(inp: OptimizationInput, plan: TradePlan, bounds: TradeBounds) -> TradePlan:
+    plan = follow_share_order(inp, plan)
     plan = drop_small_orders(inp, plan)
-    plan = top_up_transition(inp, plan)
+    plan = fit_transition(inp, plan)
     plan = trim_gains(inp, plan)
     return fix_cash(inp, plan, bounds)
+
+
+def follow_share_order(inp: OptimizationInput, plan: TradePlan) -> TradePlan:
+    """Relieve a lot held as several parts in the ledger's share order.
+
+    A sale names the lot, not the part, and the ledger relieves its parts in order; the plan
+    must say what the ledger will do. A part left partly sold keeps whole shares.
+    """
+    parts: dict[str, list[int]] = {}
+    for index, lot_id in enumerate(inp.lot_ids):
+        parts.setdefault(lot_id, []).append(index)
+    lot_sold = plan.lot_sold.copy()
+    for indices in parts.values():
+        if len(indices) < 2:
+            continue
+        remaining = float(lot_sold[indices].sum())
+        for index in indices:
+            quantity = float(inp.lot_quantity[index])
+            take = quantity if remaining >= quantity - NOISE else math.floor(remaining + NOISE)
+            lot_sold[index] = take
+            remaining = remaining - take if take == quantity else 0.0
+    return TradePlan(lot_sold, plan.bought)
 
 
 def drop_small_orders(inp: OptimizationInput, plan: TradePlan) -> TradePlan:
@@ -54,24 +78,31 @@ def drop_small_orders(inp: OptimizationInput, plan: TradePlan) -> TradePlan:
     return TradePlan(lot_sold, bought)
 
 
-def top_up_transition(inp: OptimizationInput, plan: TradePlan) -> TradePlan:
-    """Sell up to the scheduled shares of a transition, cheapest tax per share first."""
+def fit_transition(inp: OptimizationInput, plan: TradePlan) -> TradePlan:
+    """Keep a transition sale between its scheduled minimum and the target: add the shares
+    with the least tax first, remove those with the most tax first."""
     step = inp.transition
     if step is None:
         return plan
-    missing = step.min_shares - float(plan.sold(inp)[step.security])
-    if missing <= NOISE:
-        return plan
+    sold = float(plan.sold(inp)[step.security])
     lot_sold = plan.lot_sold.copy()
     lots = np.flatnonzero(inp.lot_security == step.security)
-    gain_per_share = inp.lot_gain[lots] / inp.lot_quantity[lots]
-    for lot in lots[np.argsort(gain_per_share * inp.lot_rate[lots], kind="stable")]:
-        room = inp.lot_quantity[lot] - lot_sold[lot]
-        extra = min(room, math.ceil(missing - NOISE))
-        lot_sold[lot] += extra
-        missing -= extra
+    tax_per_share = inp.lot_gain[lots] / inp.lot_quantity[lots] * inp.lot_rate[lots]
+    cheapest_first = lots[np.argsort(tax_per_share, kind="stable")]
+    missing = step.min_shares - sold
+    for lot in cheapest_first:
         if missing <= NOISE:
             break
+        extra = min(inp.lot_quantity[lot] - lot_sold[lot], math.ceil(missing - NOISE))
+        lot_sold[lot] += extra
+        missing -= extra
+    excess = sold - step.max_shares
+    for lot in cheapest_first[::-1]:
+        if excess <= NOISE:
+            break
+        before = lot_sold[lot]
+        lot_sold[lot] = math.floor(max(before - math.ceil(excess - NOISE), 0.0) + NOISE)
+        excess -= before - lot_sold[lot]
     return TradePlan(lot_sold, plan.bought)
 
 
@@ -113,15 +144,24 @@ def fix_cash(inp: OptimizationInput, plan: TradePlan, bounds: TradeBounds) -> Tr
                 break
         elif surplus > NOISE:
             room = figures.cash_after - low * figures.value_after
-            if not _spend_more(inp, bought, gradient, bounds, surplus, room, figures.weights_after):
+            if not _spend_more(
+                inp,
+                bought,
+                gradient,
+                bounds=bounds,
+                surplus=surplus,
+                room=room,
+                weights=figures.weights_after,
+            ):
                 break
         else:
             break
     return TradePlan(plan.lot_sold, bought)
 
 
-def _spend_less(inp: OptimizationInput, bought: np.ndarray, gradient: np.ndarray,
-                deficit: float) -> bool:
+def _spend_less(
+    inp: OptimizationInput, bought: np.ndarray, gradient: np.ndarray, deficit: float
+) -> bool:
     """Cut the buy that helps tracking least; False when there is none."""
     held = np.flatnonzero(bought > 0)
     if held.size == 0:
@@ -135,9 +175,16 @@ def _spend_less(inp: OptimizationInput, bought: np.ndarray, gradient: np.ndarray
     return True
 
 
-def _spend_more(inp: OptimizationInput, bought: np.ndarray, gradient: np.ndarray,
-                bounds: TradeBounds, surplus: float, room: float,
-                weights: np.ndarray) -> bool:
+def _spend_more(
+    inp: OptimizationInput,
+    bought: np.ndarray,
+    gradient: np.ndarray,
+    *,
+    bounds: TradeBounds,
+    surplus: float,
+    room: float,
+    weights: np.ndarray,
+) -> bool:
     """Buy more of the allowed security that helps tracking most and fits the cash room;
     False when nothing fits."""
     cost = 1.0 + inp.trading.half_spread
@@ -148,8 +195,11 @@ def _spend_more(inp: OptimizationInput, bought: np.ndarray, gradient: np.ndarray
             continue
         price = prices[security] * cost
         commission = inp.trading.commission_per_trade if bought[security] == 0 else 0.0
-        least = 1 if bought[security] > 0 else math.ceil(inp.trading.min_trade_usd / prices[
-            security] - NOISE)
+        least = (
+            1
+            if bought[security] > 0
+            else math.ceil(inp.trading.min_trade_usd / prices[security] - NOISE)
+        )
         least = max(least, 1)
         wanted = max(least, math.floor(min(surplus, underweight[security]) / price))
         affordable = math.floor((room - commission) / price)

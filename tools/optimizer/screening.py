@@ -56,14 +56,26 @@ class HarvestScreen:
     def as_dict(self) -> dict[str, object]:
         return {
             "candidates": [
-                {"lot_id": c.lot_id, "symbol": c.symbol, "quantity": c.quantity,
-                 "term": c.term, "loss": c.loss, "disallowed": c.disallowed,
-                 "cost": c.cost, "tax_value": c.tax_value}
+                {
+                    "lot_id": c.lot_id,
+                    "symbol": c.symbol,
+                    "quantity": c.quantity,
+                    "term": c.term,
+                    "loss": c.loss,
+                    "disallowed": c.disallowed,
+                    "cost": c.cost,
+                    "tax_value": c.tax_value,
+                }
                 for c in self.candidates
             ],
             "skipped": [
-                {"lot_id": s.lot_id, "symbol": s.symbol, "loss": s.loss, "reason": s.reason,
-                 "detail": s.detail}
+                {
+                    "lot_id": s.lot_id,
+                    "symbol": s.symbol,
+                    "loss": s.loss,
+                    "reason": s.reason,
+                    "detail": s.detail,
+                }
                 for s in self.skipped
             ],
         }
@@ -91,16 +103,23 @@ def screen_harvest(inp: OptimizationInput) -> HarvestScreen:
         net = usable - float(cost[lot])
         reason, detail = _skip_reason(inp, security, disallowed, net, float(inp.lot_basis[lot]))
         if reason is not None:
-            skipped.append(SkippedLot(int(lot), inp.lot_ids[lot], symbol, float(loss[lot]),
-                                      reason, detail))
+            skipped.append(
+                SkippedLot(int(lot), inp.lot_ids[lot], symbol, float(loss[lot]), reason, detail)
+            )
             continue
-        candidates.append(HarvestCandidate(
-            lot=int(lot), lot_id=inp.lot_ids[lot], symbol=symbol,
-            quantity=float(inp.lot_quantity[lot]),
-            term="long" if inp.lot_long_term[lot] else "short",
-            loss=float(loss[lot]), disallowed=disallowed, cost=float(cost[lot]),
-            tax_value=float(rate[lot]) * usable - float(cost[lot]),
-        ))
+        candidates.append(
+            HarvestCandidate(
+                lot=int(lot),
+                lot_id=inp.lot_ids[lot],
+                symbol=symbol,
+                quantity=float(inp.lot_quantity[lot]),
+                term="long" if inp.lot_long_term[lot] else "short",
+                loss=float(loss[lot]),
+                disallowed=disallowed,
+                cost=float(cost[lot]),
+                tax_value=float(rate[lot]) * usable - float(cost[lot]),
+            )
+        )
     candidates.sort(key=lambda c: (-c.tax_value, c.lot))
     return HarvestScreen(tuple(candidates), tuple(skipped))
 

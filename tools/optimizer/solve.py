@@ -2,7 +2,7 @@
 
 Only an ``optimal`` status is trusted. An infeasibility certificate is accepted from the
 interior-point solver (Clarabel); any other status, or a solver exception, moves on to the
-next solver. When every solver fails, :class:`SolverFailed` lists what each one said.
+next solver. When every solver fails, :class:`SolverFailedError` lists what each one said.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import cvxpy as cp
 
-from tools.optimizer.errors import SolverFailed
+from tools.optimizer.errors import SolverFailedError
 
 DEFAULT_SOLVERS: tuple[str, ...] = ("CLARABEL", "SCS")
 # Solvers whose infeasibility certificates are trusted without asking another solver.
@@ -40,8 +40,11 @@ class SolveReport:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "solver": self.solver, "status": self.status, "wall_seconds": self.wall_seconds,
-            "compile_seconds": self.compile_seconds, "solver_seconds": self.solver_seconds,
+            "solver": self.solver,
+            "status": self.status,
+            "wall_seconds": self.wall_seconds,
+            "compile_seconds": self.compile_seconds,
+            "solver_seconds": self.solver_seconds,
             "iterations": self.iterations,
         }
 
@@ -65,16 +68,27 @@ def solve(problem: cp.Problem, solvers: Sequence[str] = DEFAULT_SOLVERS) -> Solv
         status = str(problem.status)
         attempts.append(f"{solver}: {status}")
         if status == cp.OPTIMAL:
-            return _report("optimal", solver, status, wall, problem, attempts)
+            return _report(
+                "optimal", problem, solver=solver, status=status, wall=wall, attempts=attempts
+            )
         if status == cp.INFEASIBLE and solver in CERTIFYING_SOLVERS:
-            return _report("infeasible", solver, status, wall, problem, attempts)
+            return _report(
+                "infeasible", problem, solver=solver, status=status, wall=wall, attempts=attempts
+            )
     if not attempts:
         attempts.append(f"none of {', '.join(solvers)} is installed")
-    raise SolverFailed(attempts)
+    raise SolverFailedError(attempts)
 
 
-def _report(outcome: Outcome, solver: str, status: str, wall: float, problem: cp.Problem,
-            attempts: list[str]) -> SolveReport:
+def _report(
+    outcome: Outcome,
+    problem: cp.Problem,
+    *,
+    solver: str,
+    status: str,
+    wall: float,
+    attempts: list[str],
+) -> SolveReport:
     stats = problem.solver_stats
     return SolveReport(
         outcome=outcome,

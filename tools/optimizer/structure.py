@@ -3,7 +3,8 @@
 Everything that changes daily (prices, benchmark weights, cash, trading sides, limits, tax
 rates) enters the compiled problem as a cvxpy Parameter; what changes only when the lots, the
 ledger's wash-sale answers, the risk model, the tilts, the TE aversion or a transition change
-is a constant, listed here and hashed into the key. A problem compiled for one key serves any input with it.
+is a constant, listed here and hashed into the key. A problem compiled for one key serves
+any input with that key.
 
 Few Parameters matter: cvxpy's canonicalization of a DPP problem with a second-order cone
 costs in proportion to (variables x parameter entries), so parameters are per security, never
@@ -84,13 +85,25 @@ def structure_of(inp: OptimizationInput) -> Structure:
     capped = inp.tax.loss_value_cap_usd is not None
     transition = inp.transition.security if inp.transition is not None else None
     digest = hashlib.sha256()
-    for array in (inp.lot_security, inp.lot_quantity, basis, long_mask, lot_cap, inp.loadings,
-                  inp.factor_cov, inp.specific_var, tilt_exposures):
+    for array in (
+        inp.lot_security,
+        inp.lot_quantity,
+        basis,
+        long_mask,
+        lot_cap,
+        inp.loadings,
+        inp.factor_cov,
+        inp.specific_var,
+        tilt_exposures,
+    ):
         contiguous = np.ascontiguousarray(array)
         digest.update(str((contiguous.dtype, contiguous.shape)).encode())
         digest.update(contiguous.tobytes())
-    digest.update(repr((n, lots, hard, tuple(penalties), inp.trading.te_aversion, capped,
-                        transition)).encode())
+    digest.update(
+        repr(
+            (n, lots, hard, tuple(penalties), inp.trading.te_aversion, capped, transition)
+        ).encode()
+    )
     return Structure(
         key=digest.hexdigest(),
         n_securities=n,

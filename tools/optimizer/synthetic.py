@@ -63,8 +63,7 @@ def synthetic_input(spec: SyntheticSpec | None = None, **overrides: object) -> O
     totals = np.bincount(owner, share_of_position, minlength=n)
     lot_value = target_value[owner] * share_of_position / totals[owner]
     quantity = np.maximum(np.round(lot_value / prices[owner], 3), 0.001)
-    basis_per_share = prices[owner] * np.exp(rng.normal(-0.05, chosen.basis_spread,
-                                                        chosen.n_lots))
+    basis_per_share = prices[owner] * np.exp(rng.normal(-0.05, chosen.basis_spread, chosen.n_lots))
     held_days = rng.integers(5, 5 * 365, chosen.n_lots)
     loss = quantity * (basis_per_share - prices[owner])
     disallowed = np.zeros(chosen.n_lots)
@@ -99,14 +98,21 @@ def synthetic_input(spec: SyntheticSpec | None = None, **overrides: object) -> O
         no_sell=flags(chosen.no_sell),
         wash_blocked=flags(chosen.wash_blocked),
         tax=TaxTerms(short_rate=0.458, long_rate=0.288, gains_room_usd=50_000.0),
-        trading=TradingTerms(te_budget=chosen.te_budget, max_turnover=0.25, min_trade_usd=100.0,
-                             cash_min_fraction=0.0, cash_max_fraction=0.02, spread_bps=5.0),
+        trading=TradingTerms(
+            te_budget=chosen.te_budget,
+            max_turnover=0.25,
+            min_trade_usd=100.0,
+            cash_min_fraction=0.0,
+            cash_max_fraction=0.02,
+            spread_bps=5.0,
+        ),
         harvest=HarvestTerms(min_loss_usd=250.0, min_loss_pct=0.05),
     )
 
 
-def _risk_model(rng: np.random.Generator, n: int, k: int
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _risk_model(
+    rng: np.random.Generator, n: int, k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Market factor (16% vol) plus style factors (3-6% vol), 15-35% specific vol."""
     factor_vol = np.concatenate([[0.16], rng.uniform(0.03, 0.06, k - 1)])
     loadings = rng.normal(0.0, 1.0, (n, k))
@@ -115,11 +121,9 @@ def _risk_model(rng: np.random.Generator, n: int, k: int
     return loadings, np.diag(factor_vol**2), specific_var
 
 
-def _lot_owners(rng: np.random.Generator, benchmark: np.ndarray, n_lots: int, n: int
-                ) -> np.ndarray:
+def _lot_owners(rng: np.random.Generator, benchmark: np.ndarray, n_lots: int, n: int) -> np.ndarray:
     """Security of each lot: every security held at least once when lots allow, the rest of
     the lots spread in proportion to benchmark weight (big names have more lots)."""
     first = rng.permutation(n)[: min(n, n_lots)]
-    extra = rng.choice(n, size=n_lots - first.size, p=np.sqrt(benchmark) / np.sqrt(
-        benchmark).sum())
+    extra = rng.choice(n, size=n_lots - first.size, p=np.sqrt(benchmark) / np.sqrt(benchmark).sum())
     return np.sort(np.concatenate([first, extra])).astype(np.intp)

@@ -79,9 +79,9 @@ class AccountBook:
     # --- trades ----------------------------------------------------------------------------
 
     def buy(self, day: int, securities: np.ndarray, budget_micro: np.ndarray,
-            action: Action = Action.BUY) -> int:
-        """Buy as many 1/10,000 shares as each budget allows at the day's close; returns the
-        micro-dollars spent. Raises if the account cannot pay (generation bug, not data)."""
+            action: Action = Action.BUY) -> None:
+        """Buy as many 1/10,000 shares as each budget allows at the day's close, one new lot
+        per security. Raises if the account cannot pay (a generation bug, not bad data)."""
         prices = self.prices(day, securities)
         units = budget_micro // prices
         keep = units > 0
@@ -97,7 +97,6 @@ class AccountBook:
         lots = self.lots + 1 + np.arange(len(securities))
         self.lots += len(securities)
         self._record(day, action, securities, units, price_cents=prices, lot=lots)
-        return spent
 
     def sell(self, day: int, securities: np.ndarray, units: np.ndarray) -> None:
         """Sell ``units`` of each security at the day's close (the account's relief method

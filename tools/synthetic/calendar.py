@@ -33,25 +33,17 @@ def first_day_on_or_after(day_ordinals: np.ndarray, target: dt.date) -> int:
     return int(np.searchsorted(day_ordinals, target.toordinal(), side="left"))
 
 
-def last_day_on_or_before(day_ordinals: np.ndarray, target: dt.date) -> int:
-    """Index of the last trading day on or before ``target`` (-1 if none)."""
-    return int(np.searchsorted(day_ordinals, target.toordinal(), side="right")) - 1
-
-
-def monthly_days(day_ordinals: np.ndarray, first: dt.date, day_of_month: int = 1) -> np.ndarray:
-    """Indices of the first trading day on or after ``day_of_month`` of each month, from
-    ``first`` on (a day before ``first`` in its own month is skipped).
-
-    Months whose trading day would fall after the last price date are dropped; so are
-    repeats (a month whose target day rolls into the next month's).
-    """
+def monthly_days(day_ordinals: np.ndarray, first: dt.date) -> np.ndarray:
+    """Indices of the first trading day of each month, from ``first`` on (when ``first`` is
+    past its month's first trading day, that month is skipped). Months beyond the last
+    price date are dropped."""
     found: list[int] = []
     year, month = first.year, first.month
     earliest = first_day_on_or_after(day_ordinals, first)
     last = int(day_ordinals[-1])
     while dt.date(year, month, 1).toordinal() <= last:
-        index = first_day_on_or_after(day_ordinals, dt.date(year, month, day_of_month))
-        if earliest <= index < len(day_ordinals) and (not found or found[-1] != index):
+        index = first_day_on_or_after(day_ordinals, dt.date(year, month, 1))
+        if earliest <= index < len(day_ordinals):
             found.append(index)
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return np.array(found, dtype=np.int64)

@@ -100,6 +100,18 @@ def build_fleet_household(
     run_account(taxable, direct_index_schedule(panel.day_ordinals, open_day, contribution,
                                                harvest, TrimWinners(target, sellable)))
 
+    _play_retirement_accounts(ctx, hid, rng, ira_kind=ira_kind, ira_names=ira_names,
+                              roth_names=roth_names)
+    return HouseholdRecords(hid, tuple(restrictions), (), {"tax": _tax_profile(rng)})
+
+
+def _play_retirement_accounts(
+    ctx: BuildContext, hid: str, rng: np.random.Generator, *, ira_kind: str | None,
+    ira_names: np.ndarray, roth_names: np.ndarray,
+) -> None:
+    """The household's traditional IRA (managed, or held away reinvesting dividends) and
+    Roth IRA, when it has them."""
+    universe, panel = ctx.universe, ctx.panel
     if ira_kind == "managed":
         ira = ctx.open_account(AccountSpec(f"{hid}-ira", hid, "taxpayer", "traditional_ira",
                                            True, "fifo"))
@@ -112,8 +124,6 @@ def build_fleet_household(
         roth = ctx.open_account(AccountSpec(f"{hid}-roth", hid, "taxpayer", "roth_ira", True,
                                             "fifo"))
         run_account(roth, _retirement_schedule(panel, universe, roth_names, rng))
-
-    return HouseholdRecords(hid, tuple(restrictions), (), {"tax": _tax_profile(rng)})
 
 
 def _screened_universe(

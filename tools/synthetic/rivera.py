@@ -10,8 +10,9 @@ manager has to see.
   also holds, with dividends reinvested (IRA purchases wash losses for good, Rev. Rul. 2008-5).
 - ``rivera-roth-taxpayer`` (Roth IRA, managed): a small separate sleeve.
 - ``rivera-brokerage-spouse`` (taxable, held away): an index fund and a few stocks, plus
-  purchases in the last 30 days, and a recurring plan with its next buy pending, of names the
-  joint account holds at a loss (IRC §1091(a): both sides of the 30-day window).
+  purchases in the last 30 days and pending purchases in the next 30 days (a recurring plan,
+  and a new plan whose first buy is still pending) of names the joint account holds at a
+  loss (IRC §1091(a): both sides of the 30-day window).
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ JOINT_DIVERSIFIED_USD = 2_000_000  # with the legacy stock at 20% the account is
 LEGACY_SHARE = 0.20
 FIRST_GUESS_CONTRIBUTION_CENTS = 4_500_000
 PLAN_NAMES = 2  # recurring held-away buys: one run inside the last 30 days, the next pending
+NEW_PLAN_NAMES = 1  # a plan whose first buy is still pending: the only threat to its losses
 PLAN_CENTS = 100_000
 ONE_OFF_CENTS = 500_000
 BROKERAGE_STOCKS = 6
@@ -127,18 +129,20 @@ def build_rivera(plan: RiveraPlan, ctx: BuildContext, rng: np.random.Generator) 
                                              False, "fifo"))
     losers, others = _joint_names_at_a_loss(joint, plan, universe, protected)
     plan_names = losers[:PLAN_NAMES]
+    pending_names = losers[:PLAN_NAMES + NEW_PLAN_NAMES]
     next_plan_date = next_weekday(as_of + dt.timedelta(days=12))
     run_account(brokerage, _brokerage_schedule(
-        universe, panel, plan_names=plan_names, one_off=int(losers[PLAN_NAMES]),
+        universe, panel, plan_names=plan_names,
+        one_off=int(losers[PLAN_NAMES + NEW_PLAN_NAMES]),
         historic=np.sort(rng.choice(others, size=BROKERAGE_STOCKS, replace=False)),
         next_plan_date=next_plan_date,
     ))
 
-    plan_prices = panel.close_cents[panel.last_day, plan_names]
+    pending_prices = panel.close_cents[panel.last_day, pending_names]
     pending = tuple(
         PendingSpec(next_plan_date.toordinal(), BROKERAGE, "buy", int(security),
                     int(PLAN_CENTS * SHARE_UNITS // price))
-        for security, price in zip(plan_names, plan_prices, strict=True)
+        for security, price in zip(pending_names, pending_prices, strict=True)
     )
     restrictions = (
         RestrictionSpec("household", HOUSEHOLD_ID, "no_buy", "symbol",
@@ -223,17 +227,21 @@ def _brokerage_schedule(
 def _joint_names_at_a_loss(
     joint: AccountBook, plan: RiveraPlan, universe: Universe, protected: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Joint-account names never sold and not bought elsewhere in the household, split into
-    those holding a lot below its purchase price at as-of (deepest loss first) and the rest."""
+    """Joint-account names never sold, not bought elsewhere in the household and not bought
+    by the joint account itself in the last 30 days (so the traps are the only threat to
+    their losses), split into those holding a lot below its purchase price at as-of (deepest
+    loss first) and the rest."""
     names = plan.joint.securities
+    last = joint.panel.last_day
     candidates = names[
         (joint.units[names] > 0) & ~joint.ever_sold[names]
-        & ~np.isin(universe.group[names], protected)
+        & ~np.isin(universe.group[names], protected) & ~joint.bought_recently(last, names)
     ]
-    price = joint.panel.close_cents[joint.panel.last_day, candidates] / 100.0
+    price = joint.panel.close_cents[last, candidates] / 100.0
     ratio = price / joint.max_price_paid[candidates]
     at_loss = ratio < 1.0
     losers = candidates[at_loss][np.argsort(ratio[at_loss], kind="stable")]
-    if len(losers) <= PLAN_NAMES or np.count_nonzero(~at_loss) < BROKERAGE_STOCKS:
+    if (len(losers) <= PLAN_NAMES + NEW_PLAN_NAMES
+            or np.count_nonzero(~at_loss) < BROKERAGE_STOCKS):
         raise RuntimeError("the joint account's names cannot supply the wash-sale traps")
     return losers, candidates[~at_loss]

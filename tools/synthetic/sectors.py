@@ -95,6 +95,3 @@ SECTORS: tuple[Sector, ...] = (
 FUND_SECTOR = "Funds"
 FUND_INDUSTRY = "Large Blend Index"
 
-
-def sector_names() -> tuple[str, ...]:
-    return tuple(sector.name for sector in SECTORS)

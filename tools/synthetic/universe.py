@@ -58,9 +58,6 @@ class Universe:
         counts = np.bincount(self.company[self.company >= 0], minlength=COMPANIES)
         return (self.company >= 0) & (counts[np.maximum(self.company, 0)] > 1)
 
-    def index_of(self, symbol: str) -> int:
-        return self.symbols.index(symbol)
-
 
 def build_universe(rng: np.random.Generator) -> Universe:
     """Draw the 500 companies, their share classes and the index-fund pair."""

@@ -24,6 +24,8 @@ from tools.synthetic.benchmark import format_weight
 from tools.synthetic.build import SyntheticDataset
 from tools.synthetic.rows import ACTION_NAMES, CASH_ACTIONS, NONE, SHARE_UNITS, Action
 
+CASH_ACTION_CODES = frozenset(int(action) for action in CASH_ACTIONS)
+
 OUTPUT_FILES: tuple[str, ...] = (
     "securities.csv", "prices.csv", "benchmark.csv", "accounts.csv", "transactions.csv",
     "restrictions.csv", "pending.csv", "policy.yaml",
@@ -88,12 +90,25 @@ def _lines(header: Sequence[str], columns: Sequence[Sequence[str]]) -> str:
     return ",".join(header) + "\n" + (body + "\n" if body else "")
 
 
-def _cents(values: np.ndarray) -> list[str]:
-    return [f"{v // 100}.{v % 100:02d}" for v in values.tolist()]
+def _cents(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}"
 
 
-def _units(values: np.ndarray) -> list[str]:
-    return [f"{v // SHARE_UNITS}.{v % SHARE_UNITS:04d}" for v in values.tolist()]
+def _shares(units: int) -> str:
+    return f"{units // SHARE_UNITS}.{units % SHARE_UNITS:04d}"
+
+
+def _quantity(action: int, value: int) -> str:
+    """Dollars for cash rows, the ratio for a split, shares (4 decimals) otherwise."""
+    if action in CASH_ACTION_CODES:
+        return _cents(value)
+    if action == Action.SPLIT:
+        return str(value)
+    return _shares(value)
+
+
+def _optional_cents(cents: int) -> str:
+    return "" if cents == NONE else _cents(cents)
 
 
 def _securities(dataset: SyntheticDataset) -> str:
@@ -113,7 +128,7 @@ def _prices(dataset: SyntheticDataset) -> str:
     return _lines(
         ("date", "symbol", "close", "adj_close"),
         (np.repeat(dates, n_securities).tolist(), list(symbols) * n_days,
-         _cents(panel.close_cents.ravel()), adj),
+         [_cents(c) for c in panel.close_cents.ravel().tolist()], adj),
     )
 
 
@@ -141,28 +156,23 @@ def _transactions(dataset: SyntheticDataset) -> str:
     dates = [d.isoformat() for d in dataset.panel.dates.date]
     account_ids = [a.account_id for a in dataset.accounts]
     symbols = dataset.universe.symbols
-    cash = np.isin(table.action, [int(a) for a in CASH_ACTIONS])
-    split = table.action == int(Action.SPLIT)
-    quantity = np.where(cash, _as_array(_cents(table.quantity)),
-                        np.where(split, table.quantity.astype(str),
-                                 _as_array(_units(table.quantity))))
-    has_price = table.price_cents != NONE
-    has_basis = table.cost_basis_cents != NONE
+    actions = table.action.tolist()
+    accounts = table.account.tolist()
     return _lines(
         ("date", "account_id", "action", "symbol", "quantity", "price", "lot_id",
          "acquired_date", "cost_basis"),
         (
             [dates[d] for d in table.day.tolist()],
-            [account_ids[a] for a in table.account.tolist()],
-            [ACTION_NAMES[a] for a in table.action.tolist()],
+            [account_ids[a] for a in accounts],
+            [ACTION_NAMES[a] for a in actions],
             ["" if s == NONE else symbols[s] for s in table.security.tolist()],
-            quantity.tolist(),
-            np.where(has_price, _as_array(_cents(table.price_cents)), "").tolist(),
+            [_quantity(a, q) for a, q in zip(actions, table.quantity.tolist(), strict=True)],
+            [_optional_cents(p) for p in table.price_cents.tolist()],
             ["" if lot == NONE else f"{account_ids[a]}-{lot:05d}"
-             for a, lot in zip(table.account.tolist(), table.lot.tolist(), strict=True)],
+             for a, lot in zip(accounts, table.lot.tolist(), strict=True)],
             ["" if o == NONE else dt.date.fromordinal(o).isoformat()
              for o in table.acquired_ordinal.tolist()],
-            np.where(has_basis, _as_array(_cents(table.cost_basis_cents)), "").tolist(),
+            [_optional_cents(c) for c in table.cost_basis_cents.tolist()],
         ),
     )
 
@@ -180,7 +190,7 @@ def _pending(dataset: SyntheticDataset) -> str:
     return _csv(
         ("date", "account_id", "action", "symbol", "quantity"),
         ((dt.date.fromordinal(p.ordinal).isoformat(), p.account_id, p.action,
-          symbols[p.security], _units(np.array([p.units]))[0])
+          symbols[p.security], _shares(p.units))
          for household in dataset.households for p in household.pending),
     )
 
@@ -189,6 +199,3 @@ def _policy(dataset: SyntheticDataset) -> str:
     overrides = {"households": {h.household_id: h.policy for h in dataset.households}}
     return POLICY_HEADER + yaml.safe_dump(overrides, sort_keys=False, default_flow_style=False)
 
-
-def _as_array(cells: list[str]) -> np.ndarray:
-    return np.array(cells, dtype=object)

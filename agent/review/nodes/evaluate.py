@@ -40,6 +40,7 @@ def evaluate(state: ReviewState, runtime: Runtime[ReviewContext]) -> ReviewState
 
     proposed: list[ProposedTrade] = []
     flags: list[str] = []
+    realized_so_far = 0.0
     optimizer = runtime.context.optimizer
     for account_id in dict.fromkeys(step.account_id for step in plan.steps):
         account = snapshot.data.accounts.get(account_id)
@@ -50,7 +51,8 @@ def evaluate(state: ReviewState, runtime: Runtime[ReviewContext]) -> ReviewState
             continue
         try:
             result = optimizer.optimize(AccountRequest(
-                snapshot=snapshot, account=account, policy=policy, actions=frozenset(actions)))
+                snapshot=snapshot, account=account, policy=policy, actions=frozenset(actions),
+                realized_elsewhere_usd=realized_so_far))
         except OptimizerError as error:
             flags.append(f"{account_id}: the optimizer produced no trades ({error})")
             services.record_once(run_id, "evaluate", "error", inputs,
@@ -61,6 +63,8 @@ def evaluate(state: ReviewState, runtime: Runtime[ReviewContext]) -> ReviewState
                              {"trades": [t.model_dump() for t in result.trades],
                               "details": result.details}, policy_version=version)
         proposed += result.trades
+        flags += result.flags
+        realized_so_far += result.realized_gain
 
     def record(round_number: int, outcome: CheckOutcome, checked: Sequence[ProposedTrade]) -> int:
         return services.record_once(

@@ -42,7 +42,9 @@ def perceive(state: ReviewState, runtime: Runtime[ReviewContext]) -> ReviewState
                           "as_of_prices_digest": _prices_digest(snapshot)},
                          policy_version=version)
     accounts = [a for a in data.accounts_of(household_id) if a.managed]
-    observations = [_observe(snapshot, account, policy) for account in accounts]
+    losses = _safe_losses(snapshot, household_id, policy)
+    observations = [_observe(snapshot, account, policy, losses.get(account.account_id, []))
+                    for account in accounts]
     AlertStore.in_state_dir(runtime.context.state_dir).record(
         Alert(account_id=o.account_id, date=data.as_of, te=o.te, budget=o.te_budget,
               status=o.te_status) for o in observations)
@@ -62,7 +64,9 @@ def perceive(state: ReviewState, runtime: Runtime[ReviewContext]) -> ReviewState
             "observation": observation.model_dump()}
 
 
-def _observe(snapshot: Snapshot, account: Account, policy: Policy) -> AccountObservation:
+def _observe(
+    snapshot: Snapshot, account: Account, policy: Policy, candidates: list[float]
+) -> AccountObservation:
     holdings = account_holdings(snapshot, account.account_id)
     budget = te_budget_of(account, policy)
     te = tracking_error(snapshot, holdings)
@@ -73,7 +77,6 @@ def _observe(snapshot: Snapshot, account: Account, policy: Policy) -> AccountObs
         symbol for symbol in holdings.shares.index
         if any(r.kind == "exclude" and r.applies_to_account(account)
                and r.matches(securities[symbol]) for r in snapshot.data.restrictions))
-    candidates = _harvest_candidates(snapshot, account, policy)
     cash_fraction = holdings.cash / total if total > 0 else 0.0
     return AccountObservation(
         account_id=account.account_id, market_value=total, cash=holdings.cash, te=te,
@@ -88,22 +91,23 @@ def _observe(snapshot: Snapshot, account: Account, policy: Policy) -> AccountObs
     )
 
 
-def _harvest_candidates(snapshot: Snapshot, account: Account, policy: Policy) -> list[float]:
-    """Losses of the lot parts past both harvest thresholds whose sale today keeps the loss.
+def _safe_losses(snapshot: Snapshot, household_id: str, policy: Policy) -> dict[str, list[float]]:
+    """Losses of the lot parts past both harvest thresholds whose sale today keeps the loss,
+    by account (taxable accounts only: IRA-type accounts recognize no losses).
 
     IRC §1091(a): a sale is unsafe when replacement shares were acquired in the 30 days
     before it or will be (pending purchases) in the 30 days after.
     """
-    if account.is_ira_type:
-        return []  # losses inside IRA-type accounts are never recognized
     statuses = loss_sale_check(
-        snapshot.ledger, account.household_id, snapshot.as_of, _counted_pending(snapshot, policy),
+        snapshot.ledger, household_id, snapshot.as_of, _counted_pending(snapshot, policy),
         snapshot.data.prices_on().dropna().to_dict())
     thresholds = policy.harvest
-    return [status.loss for status in statuses
-            if status.account_id == account.account_id and status.safe
-            and status.loss > thresholds.min_loss_usd
-            and status.loss > thresholds.min_loss_pct * status.cost_basis]
+    found: dict[str, list[float]] = {}
+    for status in statuses:
+        if (status.safe and status.loss > thresholds.min_loss_usd
+                and status.loss > thresholds.min_loss_pct * status.cost_basis):
+            found.setdefault(status.account_id, []).append(status.loss)
+    return found
 
 
 def _counted_pending(snapshot: Snapshot, policy: Policy) -> tuple[PendingPurchase, ...]:
