@@ -100,10 +100,12 @@ def history(n_rows: int, seed: int = SEED) -> list[Transaction]:
             key = (account_id, symbol_index)
             draw = rng.random()
             if draw < 0.40 and held[key] > 0.0:
-                if account_id == "A6":
+                if account_id == "A6":  # a named lot: all of it, or a part
                     lots = specific_lots[symbol_index]
                     lot_id = rng.choice(list(lots))
-                    quantity = min(lots[lot_id], float(rng.randint(1, 30)))
+                    quantity = lots[lot_id]
+                    if rng.random() < 0.4:
+                        quantity = max(1.0, round(quantity * rng.uniform(0.1, 0.9)))
                     lots[lot_id] -= quantity
                     if lots[lot_id] <= 0.0:
                         del lots[lot_id]

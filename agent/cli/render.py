@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Console, Group
+from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
 
@@ -36,8 +36,9 @@ def proposal_view(proposal: dict[str, Any]) -> Group:
         trades.add_column(column, justify="right" if column in {"#", "quantity", "est. price",
                                                                  "value"} else "left")
     for number, trade in enumerate(proposal["trades"], 1):
+        shares = f"{trade['quantity']:,.4f}".rstrip("0").rstrip(".")
         trades.add_row(str(number), trade["account_id"], trade["side"], trade["symbol"],
-                       f"{trade['quantity']:,.4g}", f"${trade['est_price']:,.2f}",
+                       shares, f"${trade['est_price']:,.2f}",
                        f"${trade['quantity'] * trade['est_price']:,.2f}", trade["reason"])
 
     checks = Table(title="Checks")
@@ -49,6 +50,8 @@ def proposal_view(proposal: dict[str, Any]) -> Group:
     parts: list[Any] = [header, numbers, trades, checks]
     if proposal["impact_reasons"]:
         parts.append(Panel("\n".join(proposal["impact_reasons"]), title="Why a person decides"))
+    if proposal.get("status_reason"):
+        parts.append(Panel(proposal["status_reason"], title=f"Status: {proposal['status']}"))
     if proposal.get("rationale"):
         parts.append(Panel(proposal["rationale"], title="Rationale"))
     return Group(*parts)
@@ -64,7 +67,3 @@ def runs_table(runs: list[RunRecord], title: str = "Runs") -> Table:
                       proposal.get("impact", "-"), str(len(proposal.get("trades", []))),
                       run.requested_by)
     return table
-
-
-def show(console: Console, renderable: Any) -> None:
-    console.print(renderable)

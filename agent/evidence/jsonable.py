@@ -43,6 +43,17 @@ _SCALARS = (str, bool, type(None))
 
 def to_jsonable(value: Any) -> JsonValue:
     """The JSON value that represents ``value`` in evidence; raises TypeError if unsupported."""
+    kind = type(value)  # exact built-in types first: they are nearly all of it, and cheap
+    if kind is str or kind is bool or value is None:
+        return value
+    if kind is dict:
+        return _mapping(value)
+    if kind is list:
+        return [to_jsonable(item) for item in value]
+    return _general(value)
+
+
+def _general(value: Any) -> JsonValue:
     if isinstance(value, _SCALARS):
         return value
     if isinstance(value, float | np.floating):

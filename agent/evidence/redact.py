@@ -71,12 +71,16 @@ _TRIGGERS = (
 
 
 def redact(value: Any) -> Any:
-    """A copy of the JSON value ``value`` with every credential replaced by ``[REDACTED]``."""
-    if isinstance(value, str):
+    """A copy of the JSON value ``value`` with every credential replaced by ``[REDACTED]``.
+
+    ``value`` is what ``to_jsonable`` returns: only exact ``str``, ``dict`` and ``list`` occur.
+    """
+    kind = type(value)
+    if kind is str:
         return redact_text(value)
-    if isinstance(value, dict):
+    if kind is dict:
         return {key: _redact_member(key, item) for key, item in value.items()}
-    if isinstance(value, list):
+    if kind is list:
         return [redact(item) for item in value]
     return value
 

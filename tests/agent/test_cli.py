@@ -62,6 +62,24 @@ def test_review_approve_and_runs_with_the_optimizer(data_dir: Path) -> None:
                for t in data.transactions)
 
 
+def test_four_eyes_refuses_the_requester_as_approver(data_dir: Path) -> None:
+    reviewed = json.loads(_run("review", "--data", data_dir, "--household", "hh-a", "--by",
+                               "alice", "--format", "json").stdout)
+    assert reviewed["impact"] == "high"
+
+    refused = _run("approve", reviewed["run_id"], "--data", data_dir, "--by", "alice",
+                   "--format", "json")
+
+    assert refused.exit_code == 1 and refused.stdout == ""
+    assert "second person" in refused.stderr
+    waiting = json.loads(_run("approvals", "--data", data_dir, "--format", "json").stdout)
+    assert [p["run_id"] for p in waiting] == [reviewed["run_id"]]
+    assert not any(row["order_id"] for row in read_transactions(data_dir))
+    rejected = _run("reject", reviewed["run_id"], "--data", data_dir, "--by", "alice",
+                    "--reason", "not now", "--format", "json")
+    assert rejected.exit_code == 0 and json.loads(rejected.stdout)["status"] == "rejected"
+
+
 def test_daily_json_summary_is_written_and_stable(data_dir: Path) -> None:
     first = _run("daily", "--data", data_dir, "--format", "json")
     assert first.exit_code == 0, first.output

@@ -36,26 +36,6 @@ def test_approval_from_a_new_process_resumes_the_waiting_run(
     assert [o["order_id"] for o in orders] == [f"{run.run_id}-{n}" for n in range(1, 7)]
 
 
-def test_four_eyes_refuses_the_requester_as_approver(
-    make_runner: MakeRunner, data_dir: Path
-) -> None:
-    runner = make_runner()
-    run = runner.review("hh-a", requested_by="alice")
-
-    refused = run_cli("approve", run.run_id, "--data", str(data_dir), "--by", "alice",
-                      "--format", "json")
-
-    assert refused.returncode == 1
-    assert refused.stdout == ""
-    assert "second person" in refused.stderr
-    stored = runner.services.runs.get(run.run_id)
-    assert stored is not None and stored.status == "pending_approval"
-    assert _order_rows(data_dir) == []
-    refusals = [r for r in runner.services.evidence.find(run.run_id, kind="approval")
-                if "refused" in r.outputs]
-    assert len(refusals) == 1
-
-
 def test_same_review_twice_returns_the_same_run_and_no_new_orders(
     make_runner: MakeRunner, data_dir: Path
 ) -> None:

@@ -65,8 +65,9 @@ def make_input(
         account_id="ACC",
         as_of=AS_OF,
         symbols=tuple(f"S{i}" for i in range(n)),
-        wash_keys=tuple(wash_keys) if wash_keys is not None else tuple(
-            f"symbol:S{i}" for i in range(n)),
+        wash_keys=tuple(wash_keys)
+        if wash_keys is not None
+        else tuple(f"symbol:S{i}" for i in range(n)),
         prices=np.asarray(prices, dtype=float),
         benchmark_weights=np.asarray(benchmark, dtype=float),
         cash=cash,
@@ -84,9 +85,15 @@ def make_input(
         no_sell=mask(no_sell),
         wash_blocked=mask(wash_blocked),
         tax=tax or TaxTerms(short_rate=SHORT_RATE, long_rate=LONG_RATE, gains_room_usd=50_000.0),
-        trading=trading or TradingTerms(te_budget=0.05, max_turnover=0.5, min_trade_usd=0.0,
-                                        cash_min_fraction=0.0, cash_max_fraction=0.02,
-                                        spread_bps=5.0),
+        trading=trading
+        or TradingTerms(
+            te_budget=0.05,
+            max_turnover=0.5,
+            min_trade_usd=0.0,
+            cash_min_fraction=0.0,
+            cash_max_fraction=0.02,
+            spread_bps=5.0,
+        ),
         harvest=harvest or HarvestTerms(min_loss_usd=0.0, min_loss_pct=0.0),
     )
 

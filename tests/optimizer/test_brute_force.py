@@ -42,8 +42,9 @@ def solve_continuous(inp: OptimizationInput) -> tuple[np.ndarray, np.ndarray, fl
     return sold, bought, float(compiled.problem.value), bounds
 
 
-def brute_objective(inp: OptimizationInput, bounds: TradeBounds, sold: np.ndarray,
-                    bought: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def brute_objective(
+    inp: OptimizationInput, bounds: TradeBounds, sold: np.ndarray, bought: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Objective and feasibility of P candidate trades: sold (P, L) lot fractions, bought
     (P, N) weights. Written from the model's definitions, independently of the solver."""
     value = inp.account_value
@@ -60,19 +61,27 @@ def brute_objective(inp: OptimizationInput, bounds: TradeBounds, sold: np.ndarra
     traded = sell.sum(1) + bought.sum(1)
     position_fraction = inp.lot_quantity / inp.position_shares[inp.lot_security]
     largest_buy = min(1.0, 2 * trading.max_turnover)
-    cost = (trading.half_spread * traded
-            + trading.commission_per_trade / value * (sold @ position_fraction)
-            + trading.commission_per_trade / (value * largest_buy) * bought.sum(1))
+    cost = (
+        trading.half_spread * traded
+        + trading.commission_per_trade / value * (sold @ position_fraction)
+        + trading.commission_per_trade / (value * largest_buy) * bought.sum(1)
+    )
     cash = inp.cash / value + sell.sum(1) - bought.sum(1) - cost
     active = inp.weights - inp.benchmark_weights - sell + bought
     exposure = active @ inp.loadings
     variance = np.einsum("pk,kl,pl->p", exposure, inp.factor_cov, exposure) + (
-        active**2 @ inp.specific_var)
-    objective = (tax - cost - trading.te_aversion * variance
-                 - trading.exclusion_penalty * ((bought - sell) @ inp.excluded.astype(float)))
+        active**2 @ inp.specific_var
+    )
+    objective = (
+        tax
+        - cost
+        - trading.te_aversion * variance
+        - trading.exclusion_penalty * ((bought - sell) @ inp.excluded.astype(float))
+    )
     tol = FEASIBILITY_TOLERANCE
     feasible = (
-        (cash >= trading.cash_min_fraction - tol) & (cash <= trading.cash_max_fraction + tol)
+        (cash >= trading.cash_min_fraction - tol)
+        & (cash <= trading.cash_max_fraction + tol)
         & (traded / 2 <= trading.max_turnover + tol)
         & (realized_short + realized_long <= max(inp.tax.gains_room_usd, 0) / value + tol)
         & (np.sqrt(variance) <= trading.te_budget + tol)
@@ -83,8 +92,9 @@ def brute_objective(inp: OptimizationInput, bounds: TradeBounds, sold: np.ndarra
     return objective, feasible
 
 
-def pinned_cash_buys(inp: OptimizationInput, sold: np.ndarray, split: np.ndarray,
-                     buyable: np.ndarray) -> np.ndarray:
+def pinned_cash_buys(
+    inp: OptimizationInput, sold: np.ndarray, split: np.ndarray, buyable: np.ndarray
+) -> np.ndarray:
     """(P, N) buys that bring cash exactly to its (pinned) band, split among ``buyable``
     names by ``split`` (P, B) rows summing to one. Cash after = c0 + sells(1 - h) - buys(1 + h)
     - commissions, solved for the total bought."""
@@ -96,8 +106,9 @@ def pinned_cash_buys(inp: OptimizationInput, sold: np.ndarray, split: np.ndarray
     sells = sold @ lot_value / value
     sell_commission = trading.commission_per_trade / value * (sold @ position_fraction)
     per_buy = 1 + h + trading.commission_per_trade / (value * largest_buy)
-    total = (inp.cash / value + sells * (1 - h) - sell_commission
-             - trading.cash_min_fraction) / per_buy
+    total = (
+        inp.cash / value + sells * (1 - h) - sell_commission - trading.cash_min_fraction
+    ) / per_buy
     bought = np.zeros((sold.shape[0], inp.n_securities))
     bought[:, buyable] = total[:, None] * split
     return bought
@@ -114,8 +125,9 @@ def splits(buyable: int, steps: int) -> np.ndarray:
     return np.column_stack([share, 1 - share])
 
 
-def best_on_grid(inp: OptimizationInput, bounds: TradeBounds, lot_levels: np.ndarray,
-                 split_steps: int) -> tuple[float, np.ndarray]:
+def best_on_grid(
+    inp: OptimizationInput, bounds: TradeBounds, lot_levels: np.ndarray, split_steps: int
+) -> tuple[float, np.ndarray]:
     buyable = np.flatnonzero(bounds.buy_allowed)
     lots = grid(lot_levels, inp.n_lots)
     split = splits(buyable.size, split_steps)
@@ -136,16 +148,28 @@ def random_linear_instance(seed: int) -> OptimizationInput:
     n_lots = int(rng.integers(3, 7))
     prices = rng.uniform(20, 200, n)
     owners = np.concatenate([np.arange(n - 1), rng.integers(0, n - 1, n_lots - (n - 1))])
-    lots = [LotSpec(int(s), float(rng.integers(50, 400)),
-                    float(prices[s] * rng.uniform(0.6, 1.5)), bool(rng.random() < 0.5))
-            for s in owners[:n_lots]]
+    lots = [
+        LotSpec(
+            int(s),
+            float(rng.integers(50, 400)),
+            float(prices[s] * rng.uniform(0.6, 1.5)),
+            bool(rng.random() < 0.5),
+        )
+        for s in owners[:n_lots]
+    ]
     held = np.bincount(owners[:n_lots], [lot.quantity for lot in lots], minlength=n) * prices
     cash = 0.1 * held.sum()
     benchmark = np.append(np.full(n - 1, 0.5 / (n - 1)), 0.5)  # the last name is underweight
     inp = make_input(prices=prices, benchmark=benchmark, lots=lots, cash=cash)
-    return with_trading(inp, te_budget=1.0, te_aversion=0.0, max_turnover=1.0,
-                        cash_min_fraction=0.02, cash_max_fraction=0.02,
-                        commission_per_trade=float(rng.choice([0.0, 4.95])))
+    return with_trading(
+        inp,
+        te_budget=1.0,
+        te_aversion=0.0,
+        max_turnover=1.0,
+        cash_min_fraction=0.02,
+        cash_max_fraction=0.02,
+        commission_per_trade=float(rng.choice([0.0, 4.95])),
+    )
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -162,10 +186,21 @@ def test_linear_optimum_equals_the_best_trade_on_the_grid(seed: int) -> None:
 def excluded_position_instance() -> OptimizationInput:
     """S0 is excluded: its gain lot must go, but only half of that gain fits the budget."""
     lots = [LotSpec(0, 100, 50.0), LotSpec(1, 400, 45.0, long_term=False), LotSpec(2, 500, 30.0)]
-    inp = make_input(prices=[100.0, 50.0, 40.0], benchmark=[0.3, 0.3, 0.4], lots=lots,
-                     cash=30_000.0, excluded=[0])
-    inp = with_trading(inp, te_budget=1.0, te_aversion=0.0, max_turnover=1.0,
-                       cash_min_fraction=0.02, cash_max_fraction=0.02)
+    inp = make_input(
+        prices=[100.0, 50.0, 40.0],
+        benchmark=[0.3, 0.3, 0.4],
+        lots=lots,
+        cash=30_000.0,
+        excluded=[0],
+    )
+    inp = with_trading(
+        inp,
+        te_budget=1.0,
+        te_aversion=0.0,
+        max_turnover=1.0,
+        cash_min_fraction=0.02,
+        cash_max_fraction=0.02,
+    )
     return with_tax(inp, gains_room_usd=2_500.0)  # the whole gain lot would realize 5,000
 
 
@@ -193,14 +228,30 @@ def test_capped_loss_value_stops_the_harvest_where_the_cap_is_reached() -> None:
 
 def quadratic_instance(n_lots: int) -> OptimizationInput:
     """TE penalty and a binding TE budget; two underweight names share the redeployed cash."""
-    specs = [LotSpec(0, 300, 120.0), LotSpec(0, 100, 80.0, long_term=False),
-             LotSpec(1, 200, 60.0, long_term=False), LotSpec(1, 150, 45.0),
-             LotSpec(2, 50, 30.0), LotSpec(3, 40, 25.0)][:n_lots]
-    inp = make_input(prices=[100.0, 50.0, 40.0, 30.0], benchmark=[0.25, 0.15, 0.3, 0.3],
-                     lots=specs, cash=20_000.0, betas=[1.2, 0.8, 1.0, 0.9],
-                     specific_vol=[0.3, 0.2, 0.25, 0.22])
-    return with_trading(inp, te_budget=0.105, te_aversion=0.5, max_turnover=1.0,
-                        cash_min_fraction=0.01, cash_max_fraction=0.01)
+    specs = [
+        LotSpec(0, 300, 120.0),
+        LotSpec(0, 100, 80.0, long_term=False),
+        LotSpec(1, 200, 60.0, long_term=False),
+        LotSpec(1, 150, 45.0),
+        LotSpec(2, 50, 30.0),
+        LotSpec(3, 40, 25.0),
+    ][:n_lots]
+    inp = make_input(
+        prices=[100.0, 50.0, 40.0, 30.0],
+        benchmark=[0.25, 0.15, 0.3, 0.3],
+        lots=specs,
+        cash=20_000.0,
+        betas=[1.2, 0.8, 1.0, 0.9],
+        specific_vol=[0.3, 0.2, 0.25, 0.22],
+    )
+    return with_trading(
+        inp,
+        te_budget=0.105,
+        te_aversion=0.5,
+        max_turnover=1.0,
+        cash_min_fraction=0.01,
+        cash_max_fraction=0.01,
+    )
 
 
 def refined_best(inp: OptimizationInput, bounds: TradeBounds) -> float:

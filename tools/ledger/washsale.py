@@ -177,18 +177,18 @@ class WashSaleMatcher:
             loss.remaining = 0.0
         loss.disposal.wash_sale_disallowed += disallowed
         self.wash_sales.append(
-            WashSale(
-                loss_account_id=loss.account_id,
-                loss_symbol=loss.symbol,
-                loss_lot_id=loss.lot_id,
-                loss_seq=loss.disposal.seq,
-                sell_date=dt.date.fromordinal(loss.sell_day),
-                replacement_account_id=absorbing.account_id,
-                replacement_symbol=absorbing.symbol,
-                replacement_lot_id=absorbing.lot_id,
-                replacement_date=dt.date.fromordinal(absorbing.purchase_day),
-                quantity=quantity,
-                disallowed=disallowed,
-                permanent=permanent,
+            WashSale(  # positional: the hot path of the replay (field order)
+                loss.account_id,
+                loss.symbol,
+                loss.lot_id,
+                loss.disposal.seq,
+                dt.date.fromordinal(loss.sell_day),
+                absorbing.account_id,
+                absorbing.symbol,
+                absorbing.lot_id,
+                dt.date.fromordinal(absorbing.purchase_day),
+                quantity,
+                disallowed,
+                permanent,
             )
         )

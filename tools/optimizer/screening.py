@@ -1,8 +1,9 @@
 """Harvest screening: which loss lots are worth selling today, and why the others are not.
 
 A lot is a candidate when its usable loss, net of the round-trip cost of selling it and
-buying a replacement, exceeds both policy thresholds (dollars and fraction of basis) and the
-ledger does not say the sale would be washed (IRC §1091(a)). Candidates are ranked by the
+buying a replacement, exceeds both policy thresholds (dollars and fraction of basis), its tax
+value is positive (never in a tax-deferred account) and the ledger does not say the sale
+would be washed (IRC §1091(a)). Candidates are ranked by the
 tax value they would realize.
 """
 
@@ -101,7 +102,15 @@ def screen_harvest(inp: OptimizationInput) -> HarvestScreen:
         disallowed = float(min(inp.lot_wash_disallowed[lot], loss[lot]))
         usable = float(loss[lot]) - disallowed
         net = usable - float(cost[lot])
-        reason, detail = _skip_reason(inp, security, disallowed, net, float(inp.lot_basis[lot]))
+        tax_value = float(rate[lot]) * usable - float(cost[lot])
+        reason, detail = _skip_reason(
+            inp,
+            security,
+            disallowed=disallowed,
+            net_loss=net,
+            basis=float(inp.lot_basis[lot]),
+            tax_value=tax_value,
+        )
         if reason is not None:
             skipped.append(
                 SkippedLot(int(lot), inp.lot_ids[lot], symbol, float(loss[lot]), reason, detail)
@@ -117,7 +126,7 @@ def screen_harvest(inp: OptimizationInput) -> HarvestScreen:
                 loss=float(loss[lot]),
                 disallowed=disallowed,
                 cost=float(cost[lot]),
-                tax_value=float(rate[lot]) * usable - float(cost[lot]),
+                tax_value=tax_value,
             )
         )
     candidates.sort(key=lambda c: (-c.tax_value, c.lot))
@@ -125,7 +134,13 @@ def screen_harvest(inp: OptimizationInput) -> HarvestScreen:
 
 
 def _skip_reason(
-    inp: OptimizationInput, security: int, disallowed: float, net_loss: float, basis: float
+    inp: OptimizationInput,
+    security: int,
+    *,
+    disallowed: float,
+    net_loss: float,
+    basis: float,
+    tax_value: float,
 ) -> tuple[SkipReason | None, str]:
     if inp.no_sell[security]:
         return "restriction", "no_sell restriction on the security"
@@ -133,6 +148,10 @@ def _skip_reason(
         return "wash_sale_window", (
             f"a purchase within 30 days would disallow ${disallowed:,.2f} of the loss "
             "(IRC §1091(a))"
+        )
+    if tax_value <= 0:
+        return "below_threshold", (
+            f"the loss is worth ${tax_value:,.2f} after costs at this account's tax rates"
         )
     thresholds = inp.harvest
     pct = net_loss / basis if basis > 0 else 0.0
