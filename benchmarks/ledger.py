@@ -3,11 +3,13 @@
 Run with ``python -m benchmarks.ledger``. Each size gets its own synthetic history (fixed
 seed) over 10 accounts in 2 households (taxable accounts on fifo, hifo, min_tax and
 specific relief, a held-away account, traditional and Roth IRAs), 500 symbols of which 100
-sit in 50 identical groups, and prices on a random walk so sales land at gains and at
-losses. The mix is about 44% buys, 5% reinvestments, 40% sells (5-50% of the position, or a
+sit in 50 identical groups, and prices wandering around a base level (mean-reverting, so
+the mix of gains and losses is the same early and late) so sales land at gains and at
+losses. The mix is about 50% buys, 8% reinvestments, 30% sells (5-50% of the position, or a
 named lot in the specific-identification account; loss sales within 30 days of purchases
-are common, so the wash-sale books are busy), dividends, deposits and a few splits, about
-400 rows a day. Half the rows trade 60 "hot" symbols, whose positions hold the most lots.
+are common, so the wash-sale books are busy), 8% dividends, deposits and a few splits,
+about 400 rows a day. A quarter of the rows trade 50 "hot" symbols, whose positions hold
+the most lots.
 
 Rows are built as ``Transaction`` objects before the clock starts: the figure is the replay
 alone (loading is measured by ``benchmarks.load``). Each size runs in a fresh process, which
@@ -18,6 +20,7 @@ part of it). Target: 1,000,000 rows in at most 10 s.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 import resource
 import time
@@ -34,6 +37,16 @@ N_SYMBOLS = 500
 N_GROUPED = 100  # symbols S000..S099 form 50 identical pairs
 SEED = 20240611
 TARGET_SECONDS_1M = 10.0
+# The row mix, as cumulative probabilities of one draw: sell, buy, reinvest, dividend,
+# deposit, split.
+SELL_UNTIL = 0.30
+BUY_UNTIL = 0.80
+REINVEST_UNTIL = 0.88
+DIVIDEND_UNTIL = 0.96
+DEPOSIT_UNTIL = 0.9998
+HOT_SYMBOLS = 50  # a quarter of the rows trade these, so their positions hold many lots
+HOT_SHARE = 0.25
+SPECIFIC_LOTS_KEPT = 8  # the specific-identification account sells once it holds more lots
 START = dt.date(2015, 1, 2)
 ACCOUNT_SPECS = (  # account_id, household, tax_type, relief, managed
     ("A0", "H0", "taxable", "fifo", True),
@@ -81,7 +94,9 @@ def history(n_rows: int, seed: int = SEED) -> list[Transaction]:
     """``n_rows`` valid rows in date order: sells never oversell, specific sells name lots."""
     rng = random.Random(seed)
     build = Transaction.model_construct
-    prices = [rng.uniform(20.0, 200.0) for _ in range(N_SYMBOLS)]
+    base = [rng.uniform(20.0, 200.0) for _ in range(N_SYMBOLS)]
+    drift = [0.0] * N_SYMBOLS  # log price around the base, mean-reverting: a stationary mix
+    prices = list(base)
     held: dict[tuple[str, int], float] = defaultdict(float)
     specific_lots: dict[int, dict[str, float]] = defaultdict(dict)  # A6: lot -> shares
     account_ids = [spec[0] for spec in ACCOUNT_SPECS]
@@ -89,17 +104,21 @@ def history(n_rows: int, seed: int = SEED) -> list[Transaction]:
     day = START
     while len(rows) < n_rows:
         day += dt.timedelta(days=1)
-        for index in range(N_SYMBOLS):  # one random-walk step a day
-            prices[index] *= 1.0 + rng.gauss(0.0, 0.02)
+        for index in range(N_SYMBOLS):  # one step a day
+            drift[index] = 0.98 * drift[index] + rng.gauss(0.0, 0.03)
+            prices[index] = base[index] * math.exp(drift[index])
         for _ in range(min(ROWS_PER_DAY, n_rows - len(rows))):
             row = len(rows) + 1
             account_id = rng.choice(account_ids)
-            symbol_index = rng.randrange(N_SYMBOLS) if rng.random() < 0.5 else rng.randrange(60)
+            hot = rng.random() < HOT_SHARE
+            symbol_index = rng.randrange(HOT_SYMBOLS if hot else N_SYMBOLS)
             symbol = f"S{symbol_index:03d}"
             price = round(prices[symbol_index], 2)
             key = (account_id, symbol_index)
             draw = rng.random()
-            if draw < 0.40 and held[key] > 0.0:
+            if account_id == "A6" and len(specific_lots[symbol_index]) > SPECIFIC_LOTS_KEPT:
+                draw = 0.0  # this account trims its oldest ideas: sell a named lot
+            if draw < SELL_UNTIL and held[key] > 0.0:
                 if account_id == "A6":  # a named lot: all of it, or a part
                     lots = specific_lots[symbol_index]
                     lot_id = rng.choice(list(lots))
@@ -116,8 +135,8 @@ def history(n_rows: int, seed: int = SEED) -> list[Transaction]:
                 rows.append(build(row=row, date=day, account_id=account_id, action="sell",
                                   symbol=symbol, quantity=quantity, price=price, fees=0.0,
                                   lot_id=lot_id))
-            elif draw < 0.94:
-                action = "reinvest" if draw > 0.89 else "buy"
+            elif draw < REINVEST_UNTIL:
+                action = "reinvest" if draw > BUY_UNTIL else "buy"
                 quantity = float(rng.randint(1, 30))
                 held[key] += quantity
                 lot_id = f"row-{row}"
@@ -126,11 +145,11 @@ def history(n_rows: int, seed: int = SEED) -> list[Transaction]:
                 rows.append(build(row=row, date=day, account_id=account_id, action=action,
                                   symbol=symbol, quantity=quantity, price=price, fees=0.0,
                                   lot_id=lot_id))
-            elif draw < 0.97:
+            elif draw < DIVIDEND_UNTIL:
                 rows.append(build(row=row, date=day, account_id=account_id, action="dividend",
                                   symbol=symbol, quantity=round(rng.uniform(1, 50), 2),
                                   price=None, fees=0.0, lot_id=None))
-            elif draw < 0.9998:
+            elif draw < DEPOSIT_UNTIL:
                 rows.append(build(row=row, date=day, account_id=account_id, action="deposit",
                                   symbol=None, quantity=1000.0, price=None, fees=0.0,
                                   lot_id=None))

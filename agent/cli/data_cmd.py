@@ -12,7 +12,7 @@ from tools.loading import load_data_dir
 
 data_app = typer.Typer(
     name="data",
-    help="Check (and describe) a portfolio data directory.",
+    help="Generate, check and describe a portfolio data directory.",
     no_args_is_help=True,
 )
 
@@ -21,8 +21,7 @@ data_app = typer.Typer(
 def validate(data: DataDir, as_of: AsOf = None, output: Format = "table") -> None:
     """Check every file of a data directory and list all problems found.
 
-    Exits 0 with a short summary when the directory is valid, 2 when it is not (problems go to
-    stderr, one per line: file, row, column and message).
+    Exits 0 with a short summary when valid; exits 2 listing every problem on stderr.
     """
     if output not in ("table", "json"):
         raise typer.BadParameter("expected table or json", param_hint="--format")

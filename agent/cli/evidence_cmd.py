@@ -6,6 +6,7 @@ store, unknown run, wrong options).
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +16,7 @@ from rich.table import Table
 from agent.cli.common import DataDir, Format, bad_input_exits, print_json, stderr, stdout
 from agent.evidence.export import export_run
 from agent.evidence.store import EvidenceStore, evidence_path, unknown_run
-from agent.evidence.timeline import SHORT_HASH, render_timeline
+from agent.evidence.timeline import SHORT_HASH, display_time, render_timeline
 from agent.evidence.verify import VerificationResult, verify_all, verify_run
 from agent.paths import state_dir_for
 from tools.errors import DataValidationError
@@ -114,19 +115,7 @@ def runs(data: DataDir, fmt: Format = "table", state_dir: StateDir = None) -> No
     with bad_input_exits(), EvidenceStore(_existing_store(data, state_dir)) as store:
         summaries = store.run_summaries()
     if fmt == "json":
-        print_json(
-            {
-                "runs": [
-                    {
-                        "run_id": s.run_id,
-                        "records": s.records,
-                        "head": s.head,
-                        "last_timestamp": s.last_timestamp,
-                    }
-                    for s in summaries
-                ]
-            }
-        )
+        print_json({"runs": [dataclasses.asdict(summary) for summary in summaries]})
         return
     table = Table(title=f"{len(summaries)} runs", title_justify="left")
     for column in ("run", "records", "head", "last record (UTC)"):
@@ -136,7 +125,7 @@ def runs(data: DataDir, fmt: Format = "table", state_dir: StateDir = None) -> No
             summary.run_id,
             str(summary.records),
             summary.head[:SHORT_HASH],
-            (summary.last_timestamp or "?").replace("T", " ")[:19],
+            " ".join(display_time(summary.last_timestamp)) if summary.last_timestamp else "?",
         )
     stdout.print(table)
 
@@ -172,8 +161,8 @@ def export(
 
 def _verdict(result: VerificationResult) -> list[str]:
     if result.ok:
-        runs = f" in {result.runs} runs" if result.scope == "all" else ""
-        return [f"verified {result.records} records{runs}, head {result.head}"]
+        across = f" in {result.runs} runs" if result.scope == "all" else ""
+        return [f"verified {result.records} records{across}, head {result.head}"]
     if not result.breaks:
         return [
             f"FAILED: run {result.scope}: anchor {result.anchor} is not in its chain "

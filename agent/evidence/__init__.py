@@ -14,7 +14,7 @@ from agent.evidence.records import (
     LLMCall,
 )
 from agent.evidence.redact import REDACTED, redact
-from agent.evidence.store import EvidenceStore, RunSummary, evidence_path
+from agent.evidence.store import EvidenceStore, RunSummary, evidence_path, inputs_digest
 from agent.evidence.verify import ChainBreak, VerificationResult, verify_all, verify_run
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "canonical_json",
     "digest",
     "evidence_path",
+    "inputs_digest",
     "redact",
     "to_jsonable",
     "verify_all",

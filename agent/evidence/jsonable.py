@@ -38,8 +38,6 @@ NAN_TEXT = "NaN"
 POSITIVE_INFINITY_TEXT = "Infinity"
 NEGATIVE_INFINITY_TEXT = "-Infinity"
 
-_SCALARS = (str, bool, type(None))
-
 
 def to_jsonable(value: Any) -> JsonValue:
     """The JSON value that represents ``value`` in evidence; raises TypeError if unsupported."""
@@ -54,13 +52,16 @@ def to_jsonable(value: Any) -> JsonValue:
 
 
 def _general(value: Any) -> JsonValue:
-    if isinstance(value, _SCALARS):
-        return value
+    """Everything else, converted to exact built-in types (redaction relies on it)."""
+    if isinstance(value, enum.Enum):
+        return to_jsonable(value.value)
+    if isinstance(value, str):
+        return str.__str__(value)
     if isinstance(value, float | np.floating):
         return _float(float(value))
     if isinstance(value, int | np.integer):
         return _integer(int(value))
-    if isinstance(value, dict | Mapping):  # the dict check first: it is much faster
+    if isinstance(value, Mapping):
         return _mapping(value)
     if isinstance(value, list | tuple):
         return [to_jsonable(item) for item in value]
@@ -101,7 +102,7 @@ def _mapping(mapping: Mapping[Any, Any]) -> dict[str, Any]:
 
 def _key(key: Any) -> str:
     if isinstance(key, str):
-        return key
+        return str.__str__(key)
     converted = to_jsonable(key)
     return converted if isinstance(converted, str) else json.dumps(converted)
 
@@ -123,8 +124,6 @@ def _other(value: Any) -> JsonValue:
         return _float(value.total_seconds())
     if isinstance(value, Decimal):
         return _decimal(value)
-    if isinstance(value, enum.Enum):
-        return to_jsonable(value.value)
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, PurePath):

@@ -298,11 +298,15 @@ class EvidenceStore:
             ) from error
 
 
+def inputs_digest(inputs: Any) -> str:
+    """The ``inputs_digest`` a record of these inputs gets (to find an earlier record of them)."""
+    return digest(redact(to_jsonable(inputs)))
+
+
 def _prepare(entry: EvidenceEntry) -> _Prepared:
-    inputs = redact(to_jsonable(entry.inputs))
     return _Prepared(
         entry=entry,
-        inputs_digest=digest(inputs),
+        inputs_digest=inputs_digest(entry.inputs),
         outputs=redact(to_jsonable(entry.outputs)),
         llm=redact(to_jsonable(entry.llm)) if entry.llm is not None else None,
     )

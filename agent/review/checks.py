@@ -34,7 +34,7 @@ from tools.ledger import wash_key_of
 from tools.ledger.forward import ProposedTrade as ForwardTrade
 from tools.ledger.forward import blocked_buys, disallowed_for_trades
 from tools.ledger.lots import QUANTITY_EPSILON
-from tools.models import Account
+from tools.models import Account, Lot
 
 CASH_TOLERANCE = 0.005  # half a cent: rounding dust, not an overdraft
 TE_TOLERANCE = 1e-9
@@ -89,6 +89,7 @@ def lot_availability(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> 
     """Every sale relieves shares that are held, from lots that exist, no lot twice over."""
     failing: dict[int, str] = {}
     taken: dict[tuple[str, str], float] = {}
+    lots_by_account: dict[str, dict[str, list[Lot]]] = {}
     for index, trade in enumerate(trades):
         if subject.account(trade.account_id) is None:
             failing[index] = f"account {trade.account_id} is not in {subject.household_id}"
@@ -98,7 +99,10 @@ def lot_availability(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> 
             continue
         if trade.side == "buy":
             continue
-        problem = _sale_problem(subject, trade, taken)
+        if trade.account_id not in lots_by_account:
+            lots_by_account[trade.account_id] = open_lots_by_id(subject.snapshot,
+                                                                trade.account_id)
+        problem = _sale_problem(lots_by_account[trade.account_id], trade, taken)
         if problem:
             failing[index] = problem
     return _trade_level("lot_availability", failing, len(trades),
@@ -106,9 +110,8 @@ def lot_availability(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> 
 
 
 def _sale_problem(
-    subject: CheckSubject, trade: ProposedTrade, taken: dict[tuple[str, str], float]
+    lots: dict[str, list[Lot]], trade: ProposedTrade, taken: dict[tuple[str, str], float]
 ) -> str:
-    lots = open_lots_by_id(subject.snapshot, trade.account_id)
     if not trade.lots:
         return "a sale must name the lots it relieves"
     named = sum(lot.quantity for lot in trade.lots)

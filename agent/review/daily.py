@@ -62,13 +62,12 @@ def run_daily(
             summary.households += 1
             summary.runs.append(run.run_id)
             summary.by_status[run.status] += 1
-            if run.proposal is not None:
-                metrics = run.proposal["metrics"]
-                summary.harvested_losses += metrics["harvested_losses"]
-                summary.est_tax_savings += metrics["est_tax_savings"]
-                summary.alerts.update({account: status for account, status
-                                       in run.proposal.get("alerts", {}).items()
-                                       if status != "ok"})
+            proposal = run.proposal or {}
+            summary.alerts.update({account: status for account, status
+                                   in proposal.get("alerts", {}).items() if status != "ok"})
+            if proposal and run.status != "rejected":  # rejected trades realize nothing
+                summary.harvested_losses += proposal["metrics"]["harvested_losses"]
+                summary.est_tax_savings += proposal["metrics"]["est_tax_savings"]
         if on_household is not None:
             on_household(household_id)
     return summary

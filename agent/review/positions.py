@@ -24,7 +24,7 @@ def te_budget_of(account: Account, policy: Policy) -> float:
 
 def account_holdings(snapshot: Snapshot, account_id: str) -> Holdings:
     return holdings_of(
-        snapshot.ledger.open_lots(account_id), snapshot.ledger.cash, snapshot.data.prices_on(),
+        snapshot.open_lots(account_id), snapshot.ledger.cash, snapshot.data.prices_on(),
         [account_id], as_of_label=snapshot.as_of.isoformat())
 
 
@@ -50,6 +50,6 @@ def tracking_error(snapshot: Snapshot, holdings: Holdings) -> float:
 def open_lots_by_id(snapshot: Snapshot, account_id: str) -> dict[str, list[Lot]]:
     """The account's open lot parts grouped by lot id (a lot may be split in parts)."""
     found: dict[str, list[Lot]] = {}
-    for lot in snapshot.ledger.open_lots(account_id):
+    for lot in snapshot.open_lots(account_id):
         found.setdefault(lot.lot_id, []).append(lot)
     return found

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from tools.dataset import PortfolioData
 from tools.household_policy import household_policy
 from tools.ledger import Ledger, replay_ledger
 from tools.loading import load_data_dir
+from tools.models import Lot
 from tools.risk.model import FactorModel
 from tools.risk.pca import estimate_pca_model
 from tools.risk.returns import daily_returns
@@ -30,6 +31,7 @@ _cache: dict[tuple[object, ...], Snapshot] = {}
 class Snapshot:
     data: PortfolioData
     hash: str  # sha256 over sorted (file, digest) pairs and the as-of date
+    _lots: dict[str, tuple[Lot, ...]] = field(default_factory=dict, repr=False)
 
     @cached_property
     def ledger(self) -> Ledger:
@@ -50,6 +52,13 @@ class Snapshot:
     @property
     def as_of(self) -> dt.date:
         return self.data.as_of
+
+    def open_lots(self, account_id: str) -> tuple[Lot, ...]:
+        """The account's open lot parts (read once per snapshot: several nodes need them)."""
+        found = self._lots.get(account_id)
+        if found is None:
+            found = self._lots[account_id] = tuple(self.ledger.open_lots(account_id))
+        return found
 
 
 def load_snapshot(data_dir: Path, as_of: str | None = None) -> Snapshot:

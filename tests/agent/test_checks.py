@@ -6,9 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from agent.review.checks import CheckSubject, run_checks
 from agent.review.proposal import LotRelief, ProposedTrade
 from agent.review.runner import ReviewRunner
+from agent.review.screen import screen_trades
 from agent.review.snapshot import load_snapshot
 from tests.agent.datadir import (
     AS_OF,
@@ -142,3 +147,34 @@ def test_pending_purchase_blocks_the_harvest_of_an_identical_name(tmp_path: Path
 
     assert set(outcome.failing) == {0}
     assert outcome.numbers["pending_counted"] == 1
+
+
+def _pool(root: Path) -> list[ProposedTrade]:
+    """Good trades (the harvest) mixed with bad ones of every kind."""
+    harvest = harvest_trades(root)
+    oversold = harvest[2].model_copy(update={"quantity": 5_000.0, "lots": [
+        LotRelief(lot_id=harvest[2].lots[0].lot_id, quantity=5_000.0)]})
+    return [*harvest, _buy(root, "TAB", 25), oversold, _buy(root, "HCC", 5, account=IRA),
+            _buy(root, "TDD", 2_000)]
+
+
+@pytest.fixture(scope="module")
+def pool_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One data directory for every example of the property test (the checks never write)."""
+    return write_data_dir(tmp_path_factory.mktemp("pool") / "data")
+
+
+@settings(max_examples=15, deadline=None, derandomize=True)
+@given(choice=st.lists(st.integers(min_value=0, max_value=9), min_size=1, max_size=10,
+                       unique=True))
+def test_screened_list_passes_every_trade_check(pool_dir: Path, choice: list[int]) -> None:
+    pool = _pool(pool_dir)
+    trades = [pool[i] for i in choice]
+
+    result = screen_trades(_subject(pool_dir), trades, lambda *_: 0)
+
+    assert len(result.kept) + len(result.removed) == len(trades)
+    assert all(trade in trades for trade in result.kept)
+    again = run_checks(_subject(pool_dir), result.kept)
+    assert not any(outcome.failing for outcome in again)
+    assert {r.trade.symbol for r in result.removed if r.check == "wash_sale"} <= {"TAB"}

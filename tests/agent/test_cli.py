@@ -74,7 +74,7 @@ def test_four_eyes_refuses_the_requester_as_approver(data_dir: Path) -> None:
     assert "second person" in refused.stderr
     waiting = json.loads(_run("approvals", "--data", data_dir, "--format", "json").stdout)
     assert [p["run_id"] for p in waiting] == [reviewed["run_id"]]
-    assert not any(row["order_id"] for row in read_transactions(data_dir))
+    assert not any(row.get("order_id") for row in read_transactions(data_dir))
     rejected = _run("reject", reviewed["run_id"], "--data", data_dir, "--by", "alice",
                     "--reason", "not now", "--format", "json")
     assert rejected.exit_code == 0 and json.loads(rejected.stdout)["status"] == "rejected"

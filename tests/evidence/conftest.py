@@ -13,7 +13,7 @@ import typer
 from typer.testing import CliRunner
 
 from agent.cli import evidence_cmd
-from agent.evidence import EvidenceRecord, EvidenceStore, LLMCall
+from agent.evidence import EvidenceRecord, EvidenceStore, LLMCall, parallel, verify
 from agent.evidence.schema import GUARDS
 
 START = dt.datetime(2025, 1, 2, 14, 30, tzinfo=dt.UTC)
@@ -111,8 +111,7 @@ def stored_body(path: Path, run_id: str, seq: int) -> str:
 
 
 def run_cli(*args: str) -> tuple[int, str, str]:
-    """``lotwise evidence ARGS``: exit code, stdout, and stderr unwrapped (off a terminal,
-    rich wraps it at 80 columns)."""
+    """``lotwise evidence ARGS``: exit code, stdout and stderr."""
     app = typer.Typer()
     evidence_cmd.register(app)
 
@@ -121,4 +120,21 @@ def run_cli(*args: str) -> tuple[int, str, str]:
         """Stands in for the lotwise root command."""
 
     result = CliRunner().invoke(app, ["evidence", *args])
-    return result.exit_code, result.stdout, result.stderr.replace("\n", "")
+    return result.exit_code, result.stdout, result.stderr
+
+
+def mentions(text: str, phrase: str) -> bool:
+    """``phrase`` occurs in ``text``, ignoring whitespace (rich wraps stderr at 80 columns
+    off a terminal, breaking lines inside long paths or at spaces)."""
+    return "".join(phrase.split()) in "".join(text.split())
+
+
+SPLIT_RANGES = 3
+
+
+def force_split(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make verification take the large-store path on small stores: split into
+    ``SPLIT_RANGES`` ranges, checked in this process (no worker processes)."""
+    monkeypatch.setattr(verify, "worth_splitting", lambda records, workers: True)
+    monkeypatch.setattr(verify, "default_workers", lambda: 1)
+    monkeypatch.setattr(parallel, "RANGES_PER_WORKER", SPLIT_RANGES)

@@ -6,6 +6,7 @@ import datetime as dt
 import enum
 import math
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePosixPath
@@ -15,7 +16,7 @@ import pandas as pd
 import pytest
 from pydantic import BaseModel
 
-from agent.evidence import canonical_json, to_jsonable
+from agent.evidence import canonical_json, redact, to_jsonable
 
 
 class Side(enum.Enum):
@@ -126,6 +127,20 @@ def test_unsupported_values_are_refused_by_name() -> None:
 
     with pytest.raises(TypeError, match=r"cannot record .*Opaque"):
         to_jsonable({"nested": [Opaque()]})
+
+
+def test_subclasses_become_exact_builtins_so_redaction_sees_them() -> None:
+    class Secretish(enum.StrEnum):
+        KEY = "api_key=abc123"
+
+    class Note(str):
+        pass
+
+    converted = to_jsonable(OrderedDict(a=Secretish.KEY, b=Note("x"), c=Side.BUY))
+    assert converted == {"a": "api_key=abc123", "b": "x", "c": "buy"}
+    assert [type(item) for item in converted.values()] == [str, str, str]
+    assert type(converted) is dict
+    assert redact(converted)["a"] == "api_key=[REDACTED]"
 
 
 def test_every_converted_value_canonicalizes() -> None:

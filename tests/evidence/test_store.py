@@ -18,6 +18,7 @@ from agent.evidence import (
     EvidenceEntry,
     EvidenceStore,
     LLMCall,
+    inputs_digest,
     verify_all,
     verify_run,
 )
@@ -75,6 +76,16 @@ def test_record_fields(store: EvidenceStore) -> None:
     assert record.llm is None
     assert record.outputs == {"passed": True, "te": 0.0123}
     assert record.inputs_digest == hashlib.sha256(b'{"a":1,"b":2}').hexdigest()
+    assert record.inputs_digest == inputs_digest({"a": 1, "b": 2})
+
+
+def test_inputs_digest_is_taken_after_redaction(store: EvidenceStore) -> None:
+    """Secrets never influence stored data, and callers can recompute the digest."""
+    inputs = {"prompt": f"use {SECRET}", "api_key": SECRET}
+    record = store.append("run-a", "reason", "llm_call", inputs, None)
+    assert record.inputs_digest == inputs_digest(inputs)
+    redacted = b'{"api_key":"[REDACTED]","prompt":"use [REDACTED]"}'
+    assert record.inputs_digest == hashlib.sha256(redacted).hexdigest()
 
 
 def test_timestamps_come_from_the_injected_clock_in_utc(store_path: Path) -> None:

@@ -597,3 +597,18 @@ def test_policy_that_is_not_a_mapping(data_dir):
     assert where(problem) == ("policy.yaml", None, None)
     assert "must be a mapping" in problem.message
     assert "not a list" in problem.message
+
+
+def test_policy_not_utf8_names_the_line(data_dir):
+    data_dir.write_raw("policy.yaml", b"harvest:\n  note: caf\xe9\n")
+    problem = data_dir.single_problem()
+    assert where(problem) == ("policy.yaml", None, None)
+    assert "not UTF-8" in problem.message
+    assert "(in line 2)" in problem.message
+
+
+def test_data_path_that_is_a_file(data_dir):
+    problems = validate_data_dir(data_dir.write() / "accounts.csv")
+    assert [(p.file, p.row, p.column, p.message) for p in problems] == [
+        ("accounts.csv", None, None, "is not a data directory")
+    ]

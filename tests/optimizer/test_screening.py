@@ -37,8 +37,8 @@ def three_losses(**overrides: object) -> OptimizationInput:
 
 def test_candidates_are_ranked_by_tax_value_and_small_losses_are_skipped() -> None:
     screen = screen_harvest(three_losses())
-    assert [c.lot_id for c in screen.candidates] == ["L1", "L0"]
-    short, long = screen.candidates
+    assert [c.lot_id for c in screen.candidates] == ["L0", "L1"]
+    long, short = screen.candidates
     cost = 2 * 2.5e-4 * 5_000.0
     assert short.tax_value == pytest.approx(SHORT_RATE * 1_000.0 - cost)
     assert long.tax_value == pytest.approx(LONG_RATE * 2_000.0 - 2 * 2.5e-4 * 10_000.0)
@@ -58,7 +58,7 @@ def test_thresholds_apply_to_the_loss_net_of_round_trip_costs() -> None:
 
 def test_a_washed_lot_is_skipped_unless_the_policy_charges_it() -> None:
     lots = [
-        LotSpec(0, 100, 120.0, disallowed=1_500.0),
+        LotSpec(0, 100, 120.0, disallowed=1_000.0),
         LotSpec(1, 100, 60.0, long_term=False),
         LotSpec(2, 100, 41.0),
         LotSpec(2, 50, 20.0),
@@ -66,11 +66,11 @@ def test_a_washed_lot_is_skipped_unless_the_policy_charges_it() -> None:
     inp = three_losses(lots=lots)
     skipped = {s.lot_id: s for s in screen_harvest(inp).skipped}
     assert skipped["L0"].reason == "wash_sale_window"
-    assert "1,500.00" in skipped["L0"].detail
+    assert "1,000.00" in skipped["L0"].detail
     charged = screen_harvest(with_tax(inp, allow_charged_wash=True))
     candidate = next(c for c in charged.candidates if c.lot_id == "L0")
-    assert candidate.disallowed == pytest.approx(1_500.0)
-    assert candidate.tax_value == pytest.approx(LONG_RATE * 500.0 - 2 * 2.5e-4 * 10_000.0)
+    assert candidate.disallowed == pytest.approx(1_000.0)
+    assert candidate.tax_value == pytest.approx(LONG_RATE * 1_000.0 - 2 * 2.5e-4 * 10_000.0)
 
 
 def test_a_no_sell_restriction_skips_the_lot_first() -> None:

@@ -17,6 +17,17 @@ _DAYS_IN_COMMON_YEAR = 365
 _DAYS_IN_LEAP_YEAR = 366
 
 
+_DATES: dict[int, dt.date] = {}  # ordinal -> date: a few thousand distinct days at most
+
+
+def date_of(day: int) -> dt.date:
+    """The date of an ordinal, one shared object per day (results hold millions of dates)."""
+    date = _DATES.get(day)
+    if date is None:
+        date = _DATES[day] = dt.date.fromordinal(day)
+    return date
+
+
 def anniversary(acquired: dt.date) -> dt.date:
     """The same calendar day one year later (28 February for shares acquired on 29 February).
 
@@ -40,7 +51,7 @@ def term_of(acquired_day: int, sell_day: int) -> Term:
         return "short"
     if held > _DAYS_IN_LEAP_YEAR:
         return "long"
-    limit = anniversary(dt.date.fromordinal(acquired_day)).toordinal()
+    limit = anniversary(date_of(acquired_day)).toordinal()
     return "long" if sell_day > limit else "short"
 
 

@@ -10,10 +10,10 @@ the order the lots arrived), and inside a lot the shares that absorbed a loss co
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import operator
 from collections.abc import Iterator
 
+from tools.ledger.holding import date_of
 from tools.models import Lot
 
 # Quantities closer than this are equal: float share counts pick up rounding dust when
@@ -66,7 +66,9 @@ class LotPart:
         self.purchase_day = purchase_day  # real trade date (ordinal)
         self.acquired_day = acquired_day  # holding-period start after tacking (ordinal)
         self.seq = seq  # arrival order of the lot, breaks purchase-date ties
-        self.order = (purchase_day, seq)  # share order across lots: first in, first out
+        # Share order: first in, first out by purchase date, then arrival; the last number
+        # orders the pieces split off one part (earlier pieces first), so it is unique.
+        self.order = (purchase_day, seq, 0)
         self.replaceable = replaceable
 
     @property
@@ -74,7 +76,10 @@ class LotPart:
         return self.cost_basis / self.quantity
 
     def take_front(self, quantity: float) -> LotPart:
-        """Detach the first ``quantity`` shares as a new part (basis split pro rata)."""
+        """Detach the first ``quantity`` shares as a new part (basis split pro rata).
+
+        The new part takes this part's place in share order; this part moves just after it.
+        """
         share = quantity / self.quantity
         basis = self.cost_basis * share
         adjustment = self.adjustment * share
@@ -83,6 +88,8 @@ class LotPart:
             purchase_day=self.purchase_day, acquired_day=self.acquired_day, seq=self.seq,
             replaceable=self.replaceable, adjustment=adjustment,
         )
+        purchase_day, seq, piece = front.order = self.order
+        self.order = (purchase_day, seq, piece + 1)
         self.quantity -= quantity
         self.cost_basis -= basis
         self.adjustment -= adjustment
@@ -94,8 +101,8 @@ class LotPart:
             symbol=self.symbol,
             lot_id=self.lot_id,
             quantity=self.quantity,
-            purchase_date=dt.date.fromordinal(self.purchase_day),
-            acquired_date=dt.date.fromordinal(self.acquired_day),
+            purchase_date=date_of(self.purchase_day),
+            acquired_date=date_of(self.acquired_day),
             cost_basis=self.cost_basis,
             wash_sale_adjustment=self.adjustment,
         )
@@ -117,14 +124,17 @@ class Position:
 
     def add(self, part: LotPart) -> None:
         _insert_in_order(self.parts, part)
-        _insert_in_order(self.by_lot.setdefault(part.lot_id, []), part)
+        lot = self.by_lot.get(part.lot_id)
+        if lot is None:
+            self.by_lot[part.lot_id] = [part]
+        else:
+            _insert_in_order(lot, part)
         self.quantity += part.quantity
 
-    def insert_before(self, anchor: LotPart, part: LotPart) -> None:
-        parts = self.parts
-        parts.insert(_index_of(parts, anchor), part)
-        lot = self.by_lot[anchor.lot_id]
-        lot.insert(lot.index(anchor), part)
+    def insert_front_piece(self, piece: LotPart) -> None:
+        """Place a piece split off the front of a part (``take_front``) just before it."""
+        _insert_in_order(self.parts, piece)
+        _insert_in_order(self.by_lot[piece.lot_id], piece)
 
     def lot_parts(self, lot_id: str) -> list[LotPart]:
         return self.by_lot.get(lot_id, [])
@@ -159,18 +169,15 @@ _order_of = operator.attrgetter("order")
 
 
 def _insert_in_order(parts: list[LotPart], part: LotPart) -> None:
-    if not parts or parts[-1].order <= part.order:
+    if not parts or parts[-1].order < part.order:
         parts.append(part)
-    else:  # a transferred-in lot bought long ago
-        parts.insert(bisect.bisect_right(parts, part.order, key=_order_of), part)
+    else:  # a transferred-in lot bought long ago, or a piece split off a part
+        parts.insert(bisect.bisect_left(parts, part.order, key=_order_of), part)
 
 
 def _index_of(parts: list[LotPart], part: LotPart) -> int:
-    """Position of ``part`` in a list sorted by ``order``: bisect, then the few ties."""
-    index = bisect.bisect_left(parts, part.order, key=_order_of)
-    while parts[index] is not part:
-        index += 1
-    return index
+    """Position of ``part`` in a list sorted by ``order`` (orders are unique)."""
+    return bisect.bisect_left(parts, part.order, key=_order_of)
 
 
 class OpenLotStore:
@@ -197,8 +204,7 @@ class OpenLotStore:
     def split_front(self, part: LotPart, quantity: float) -> LotPart:
         """Split the first ``quantity`` shares off ``part``, keeping share order."""
         front = part.take_front(quantity)
-        position = self._positions[(part.account_id, part.symbol)]
-        position.insert_before(part, front)
+        self._positions[(part.account_id, part.symbol)].insert_front_piece(front)
         return front
 
     def parts(self, account_id: str | None = None) -> Iterator[LotPart]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tools.ledger.holding import term_of
-from tools.ledger.lots import QUANTITY_EPSILON, LotPart
+from tools.ledger.lots import LotPart
 from tools.models import ReliefMethod
 
 _SHORT_LOSS, _LONG_LOSS, _GAIN = 0, 1, 2
@@ -50,20 +50,3 @@ def _tax_rank(
         return (_LONG_LOSS if long_term else _SHORT_LOSS, gain_per_share)
     rate = long_rate if long_term else short_rate
     return (_GAIN, gain_per_share * rate)
-
-
-def allocate(ordered: Sequence[LotPart], quantity: float) -> list[tuple[LotPart, float]]:
-    """Take ``quantity`` shares from ``ordered`` parts, front to back.
-
-    The caller has checked that the parts hold enough shares; a part left with only rounding
-    dust is taken whole so no empty part survives.
-    """
-    taken: list[tuple[LotPart, float]] = []
-    remaining = quantity
-    for part in ordered:
-        if remaining <= QUANTITY_EPSILON:
-            break
-        take = part.quantity if part.quantity - remaining <= QUANTITY_EPSILON else remaining
-        taken.append((part, take))
-        remaining -= take
-    return taken

@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NoReturn
 
 from tools.errors import DataValidationError
-from tools.ledger.holding import term_of
+from tools.ledger.holding import date_of, term_of
 from tools.ledger.lots import QUANTITY_EPSILON, LotPart, OpenLotStore, Position
-from tools.ledger.relief import allocate, relief_order
+from tools.ledger.relief import relief_order
 from tools.ledger.results import Disposal, Ledger
 from tools.ledger.washsale import KeyBook, PendingLoss, WashSaleMatcher
 from tools.models import Account, Lot, Security, Transaction
@@ -169,7 +169,8 @@ class LedgerEngine:
                        acquired_day=day, seq=self._next_seq, replaceable=True)
         self.lots.add(part)
         self.cash[account_id] -= cost
-        self.matcher.on_acquisition(self._book(account_id, symbol), part)
+        book = self._books.get((account_id, symbol)) or self._book(account_id, symbol)
+        self.matcher.on_acquisition(book, part)
         return part
 
     def _transfer_in(self, txn: Transaction, source: str) -> LotPart:
@@ -226,41 +227,50 @@ class LedgerEngine:
             short_rate, long_rate = self._rates[txn.account_id]
             ordered = relief_order(candidates, method, price, self.last_day,
                                    short_rate=short_rate, long_rate=long_rate)
-        closed = self._relieve(txn, account, symbol, allocate(ordered, quantity), price)
+        closed = self._relieve(txn, account, symbol, ordered, price)
         position.relieved(quantity, closed, from_front=ordered is position.parts)
         self.cash[txn.account_id] += quantity * price - txn.fees
 
     def _relieve(self, txn: Transaction, account: Account, symbol: str,
-                 taken: list[tuple[LotPart, float]], price: float) -> list[LotPart]:
-        """Close the shares (all of them first), then match the losses in disposal order.
+                 ordered: list[LotPart], price: float) -> list[LotPart]:
+        """Close ``txn.quantity`` shares taken from ``ordered`` front to back (a part left with
+        only rounding dust goes whole), then match the losses in disposal order.
 
         Returns the parts the sale closed.
         """
         day = self.last_day
         sell_date = txn.date
-        fee_per_share = txn.fees / txn.quantity
+        remaining = txn.quantity
+        fee_per_share = txn.fees / remaining
         taxable = not account.is_ira_type
+        disposals = self.disposals
         sold: list[tuple[Disposal, int]] = []
         closed: list[LotPart] = []
-        for part, take in taken:
-            if take >= part.quantity:
+        for part in ordered:
+            if remaining <= QUANTITY_EPSILON:
+                break
+            held = part.quantity
+            if held - remaining <= QUANTITY_EPSILON:
+                take = held
                 basis = part.cost_basis
                 part.quantity = 0.0  # closed: dropped from the position and wash-sale books
                 closed.append(part)
             else:
-                share = take / part.quantity
+                take = remaining
+                share = take / held
                 basis = part.cost_basis * share
                 part.cost_basis -= basis
                 part.adjustment -= part.adjustment * share
-                part.quantity -= take
+                part.quantity = held - take
+            remaining -= take
             self._disposal_count += 1
             disposal = Disposal(  # positional: the hot path of the replay (field order)
                 part.account_id,
                 part.symbol,
                 part.lot_id,
                 take,
-                dt.date.fromordinal(part.purchase_day),
-                dt.date.fromordinal(part.acquired_day),
+                date_of(part.purchase_day),
+                date_of(part.acquired_day),
                 sell_date,
                 take * (price - fee_per_share),  # proceeds
                 basis,
@@ -269,15 +279,16 @@ class LedgerEngine:
                 taxable,
                 self._disposal_count,
             )
-            self.disposals.append(disposal)
-            sold.append((disposal, part.acquired_day))
-        if not taxable:
-            # Gains and losses inside an IRA-type account are not recognized, so there is no
-            # loss for IRC §1091 to disallow and nothing to match.
-            return closed
-        book = self._book(account.account_id, symbol)
-        for disposal, acquired_day in sold:
-            if disposal.cost_basis > disposal.proceeds:
+            disposals.append(disposal)
+            if basis > disposal.proceeds:
+                sold.append((disposal, part.acquired_day))
+        if sold and taxable:
+            # Only here: gains and losses inside an IRA-type account are not recognized, so
+            # there is no loss for IRC §1091 to disallow and nothing to match.
+            book = self._books.get((account.account_id, symbol)) or self._book(
+                account.account_id, symbol
+            )
+            for disposal, acquired_day in sold:
                 self.matcher.on_loss(book, PendingLoss(disposal, day, acquired_day))
         return closed
 

@@ -17,12 +17,11 @@ replacement shares in the order of acquisition, each replacement share absorbing
 from __future__ import annotations
 
 import copy
-import datetime as dt
 from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
-from tools.ledger.holding import tacked_start
+from tools.ledger.holding import date_of, tacked_start
 from tools.ledger.lots import QUANTITY_EPSILON, LotPart, OpenLotStore
 from tools.ledger.results import Disposal, WashSale
 
@@ -51,11 +50,7 @@ class PendingLoss:
         self.sell_day = sell_day
         self.sold_acquired_day = sold_acquired_day
         self.remaining = disposal.quantity
-        self.loss_per_share = disposal.loss / disposal.quantity
-
-    def same_purchase(self, part: LotPart) -> bool:
-        """Shares of the purchase the loss shares came from never replace them."""
-        return part.lot_id == self.lot_id and part.account_id == self.account_id
+        self.loss_per_share = (disposal.cost_basis - disposal.proceeds) / disposal.quantity
 
 
 class KeyBook:
@@ -66,6 +61,19 @@ class KeyBook:
     def __init__(self) -> None:
         self.acquisitions: deque[LotPart] = deque()  # replaceable parts, by acquisition
         self.losses: deque[PendingLoss] = deque()  # unmatched losses, by disposal
+
+
+def _drop_spent(acquisitions: deque[LotPart], first_day: int) -> None:
+    """Forget leading acquisitions bought before ``first_day`` or no longer replaceable.
+
+    Replacement shares are taken oldest first and fifo sales close the oldest lots, so the
+    spent entries gather at the front; the ones left in the middle are skipped when read.
+    """
+    while acquisitions:
+        first = acquisitions[0]
+        if first.purchase_day >= first_day and first.replaceable and first.quantity > 0.0:
+            return
+        acquisitions.popleft()
 
 
 class WashSaleMatcher:
@@ -97,17 +105,20 @@ class WashSaleMatcher:
         """A purchase (``buy``/``reinvest``) washes losses sold up to 30 days before it."""
         day = part.purchase_day
         acquisitions = book.acquisitions
-        while acquisitions and acquisitions[0].purchase_day < day - WINDOW_DAYS:
-            acquisitions.popleft()
+        _drop_spent(acquisitions, day - WINDOW_DAYS)
         losses = book.losses
         while losses and (
             losses[0].sell_day < day - WINDOW_DAYS or losses[0].remaining <= QUANTITY_EPSILON
         ):
             losses.popleft()
+        lot_id, account_id = part.lot_id, part.account_id
         for loss in losses:
             if not part.replaceable:
                 break
-            if loss.remaining > QUANTITY_EPSILON and not loss.same_purchase(part):
+            # Shares of the purchase the loss shares came from never replace them.
+            if loss.remaining > QUANTITY_EPSILON and (
+                loss.lot_id != lot_id or loss.account_id != account_id
+            ):
                 self._match(loss, part)
         if part.replaceable:
             acquisitions.append(part)
@@ -119,12 +130,15 @@ class WashSaleMatcher:
         replace each other.
         """
         acquisitions = book.acquisitions
-        while acquisitions and acquisitions[0].purchase_day < loss.sell_day - WINDOW_DAYS:
-            acquisitions.popleft()
+        _drop_spent(acquisitions, loss.sell_day - WINDOW_DAYS)
+        lot_id, account_id = loss.lot_id, loss.account_id
         for part in acquisitions:
             if loss.remaining <= QUANTITY_EPSILON:
                 break
-            if part.replaceable and part.quantity > 0.0 and not loss.same_purchase(part):
+            # Shares of the purchase the loss shares came from never replace them.
+            if part.replaceable and part.quantity > 0.0 and (
+                part.lot_id != lot_id or part.account_id != account_id
+            ):
                 self._match(loss, part)
         if loss.remaining > QUANTITY_EPSILON:
             book.losses.append(loss)
@@ -182,11 +196,11 @@ class WashSaleMatcher:
                 loss.symbol,
                 loss.lot_id,
                 loss.disposal.seq,
-                dt.date.fromordinal(loss.sell_day),
+                date_of(loss.sell_day),
                 absorbing.account_id,
                 absorbing.symbol,
                 absorbing.lot_id,
-                dt.date.fromordinal(absorbing.purchase_day),
+                date_of(absorbing.purchase_day),
                 quantity,
                 disallowed,
                 permanent,

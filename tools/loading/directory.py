@@ -109,9 +109,8 @@ class _Contents:
 def _read_directory(root: Path, as_of: dt.date | None) -> _Contents:
     contents = _Contents()
     if not root.is_dir():
-        contents.problems.append(
-            Problem(root.name or str(root), None, None, "data directory does not exist")
-        )
+        why = "is not a data directory" if root.exists() else "data directory does not exist"
+        contents.problems.append(Problem(root.name or str(root), None, None, why))
         return contents
     _read_files(root, contents)
     _check_as_of(contents, as_of)

@@ -40,7 +40,7 @@ def read_policy(
     path: Path, *, required: bool
 ) -> tuple[dict[str, Any], SourceFile | None, list[Problem]]:
     """The overrides (empty when the file is absent), the file read, and its problems."""
-    source, problems = read_source_file(path, required=required)
+    source, problems = read_source_file(path, required=required, tabular=False)
     if source is None or problems:
         return {}, source, problems
     overrides, problems = parse_policy(source)

@@ -115,10 +115,12 @@ def _replay_position(part: pd.DataFrame, file_name: str) -> list[Problem]:
 
 
 def _lot_problems(moves: pd.DataFrame, file_name: str, flagged: set[int | None]) -> list[Problem]:
-    action = moves["action"]
-    named = moves[(moves["lot_id"] != "") & (action.isin(LOT_OPENING_ACTIONS) | (action == "sell"))]
-    if named.empty:
+    """Specific-lot sells against the lots they name (only lots some sell names are tracked)."""
+    action, lot_id = moves["action"], moves["lot_id"]
+    sold_lots = lot_id[(action == "sell") & (lot_id != "")].unique()
+    if len(sold_lots) == 0:
         return []
+    named = moves[lot_id.isin(sold_lots) & (action.isin(LOT_OPENING_ACTIONS) | (action == "sell"))]
     lot = named.groupby(["group", "lot_id"], sort=False).ngroup().to_numpy()
     quantity = named["quantity"].to_numpy(dtype=float)
     cum_ratio = named["cum_ratio"].to_numpy()

@@ -24,10 +24,13 @@ class SourceFile:
         return not self.data.removeprefix(codecs.BOM_UTF8).strip()
 
 
-def read_source_file(path: Path, *, required: bool) -> tuple[SourceFile | None, list[Problem]]:
+def read_source_file(
+    path: Path, *, required: bool, tabular: bool = True
+) -> tuple[SourceFile | None, list[Problem]]:
     """Return the file (``None`` when absent or unreadable) and the problems found reading it.
 
-    An absent optional file is not a problem; an absent required one is.
+    An absent optional file is not a problem; an absent required one is. ``tabular`` files
+    (CSV) locate an encoding error by data row, others by line.
     """
     name = path.name
     if not path.exists():
@@ -41,20 +44,24 @@ def read_source_file(path: Path, *, required: bool) -> tuple[SourceFile | None, 
     except OSError as error:
         return None, [Problem(name, None, None, f"cannot be read: {error.strerror}")]
     source = SourceFile(name, raw, hashlib.sha256(raw).hexdigest())
-    return source, utf8_problems(source)
+    return source, utf8_problems(source, tabular=tabular)
 
 
-def utf8_problems(source: SourceFile) -> list[Problem]:
-    """Report the first byte that is not valid UTF-8, with its offset and data row."""
+def utf8_problems(source: SourceFile, *, tabular: bool) -> list[Problem]:
+    """Report the first byte that is not valid UTF-8, with its byte offset and row or line."""
     try:
         source.data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line_index = source.data.count(b"\n", 0, error.start)  # 0 is the header line
-        bad_byte = source.data[error.start]
-        where = f"in data row {line_index}" if line_index else "in the header"
+        line_index = source.data.count(b"\n", 0, error.start)  # 0-based; 0 is a CSV's header
+        if not tabular:
+            row, where = None, f"line {line_index + 1}"
+        elif line_index:
+            row, where = line_index, f"data row {line_index}"
+        else:
+            row, where = None, "the header"
         message = (
-            f"file is not UTF-8: byte 0x{bad_byte:02x} at byte offset {error.start} ({where}) "
-            "is not valid UTF-8; save the file as UTF-8"
+            f"file is not UTF-8: byte 0x{source.data[error.start]:02x} at byte offset "
+            f"{error.start} (in {where}) is not valid UTF-8; save the file as UTF-8"
         )
-        return [Problem(source.name, line_index or None, None, message)]
+        return [Problem(source.name, row, None, message)]
     return []

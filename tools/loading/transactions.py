@@ -298,7 +298,8 @@ def _lot_reuse_problems(
     and dates as the lot's first row."""
     key_columns = ["action", "account_id", "symbol", "date", "acquired_date"]
     usable = _doing(table, LOT_OPENING_ACTIONS) & ~rows_with_problems(problems, len(table))
-    openings = frame.loc[usable, ["row", "lot_id", *key_columns]]
+    reused = frame["lot_id"].duplicated(keep=False).to_numpy()  # cheap first cut
+    openings = frame.loc[usable & reused, ["row", "lot_id", *key_columns]]
     openings = openings[openings["lot_id"].duplicated(keep=False)].reset_index(drop=True)
     if openings.empty:
         return []

@@ -3,13 +3,16 @@
 When no trade list meets the TE budget, the lowest achievable TE under every other rule is
 found by solving the lowest-TE problem (same compiled variables and constraints, objective
 TE variance, trading sides chosen for tracking). Its binding constraints say what holds the TE
-up; re-solving with each binding rule relaxed in turn says how far that relaxation alone would
-go. When even that problem is infeasible, the other limits contradict each other, and a
-phase-one problem with a slack on each limit names them.
+up; re-solving with each binding rule relaxed in turn (a changed input, so the trading sides
+follow the relaxed rule) says how far that relaxation alone would go. When even that problem
+is infeasible, the other limits contradict each other, and a phase-one problem with a slack
+on each limit names them.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import math
 from collections.abc import Callable
 
@@ -26,13 +29,21 @@ from tools.optimizer.errors import (
 )
 from tools.optimizer.inputs import OptimizationInput
 from tools.optimizer.modes import TradeBounds, tracking_sides, trade_bounds
-from tools.optimizer.parameters import Margins, ParameterValues, parameter_values
+from tools.optimizer.parameters import Margins, parameter_values
 from tools.optimizer.problem import CompiledProblem
 from tools.optimizer.solve import DEFAULT_SOLVERS, solve
 
 SLACK_TOLERANCE = 1e-7
+# Input masks that carry each rule whose bounds can bind.
+RULE_MASKS = {
+    "excluded": "excluded",
+    "no_buy": "no_buy",
+    "wash_sale": "wash_blocked",
+    "no_sell": "no_sell",
+}
 
-Edit = Callable[[ParameterValues], None]
+
+Relax = Callable[[OptimizationInput], OptimizationInput]
 
 
 def diagnose(
@@ -40,65 +51,43 @@ def diagnose(
 ) -> OptimizerError:
     """The typed error that explains why ``inp`` has no feasible trade list."""
     bounds = trade_bounds(inp, tracking_sides(inp))
-    values = parameter_values(inp, compiled.structure, bounds, Margins())
-    compiled.assign(values)
+    compiled.assign(parameter_values(inp, compiled.structure, bounds, Margins()))
     min_te = compiled.min_te_problem()
     if solve(min_te, solvers).outcome == "infeasible":
         return _conflicting_limits(inp, compiled, solvers)
     lowest = math.sqrt(max(float(min_te.value), 0.0))
     binding = binding_constraints(compiled, inp, bounds, min_te)
-    relaxations = _relaxations(inp, compiled, bounds, values=values, lowest=lowest, solvers=solvers)
-    return InfeasibleTEBudget(inp.account_id, inp.trading.te_budget, lowest, binding, relaxations)
-
-
-def _relaxations(
-    inp: OptimizationInput,
-    compiled: CompiledProblem,
-    bounds: TradeBounds,
-    *,
-    values: ParameterValues,
-    lowest: float,
-    solvers: tuple[str, ...],
-) -> list[Relaxation]:
+    edits = _candidate_edits(inp, compiled, bounds)
     budget = inp.trading.te_budget
-    proposals: list[Relaxation] = [
+    relaxations = [
         Relaxation(
             "te_budget", f"raise the TE budget to {math.ceil(lowest * 1e4) / 1e4:.2%}", lowest, True
         )
     ]
-    edits = _candidate_edits(inp, compiled, bounds)
-    for name, (change, edit) in edits.items():
-        te = _min_te_with(compiled, values, [edit], solvers)
+    for name, (change, relax) in edits.items():
+        relaxed = relax(inp)
+        te = _lowest_te(relaxed, compiled, solvers)
         if te is not None:
-            proposals.append(
-                Relaxation(name, change + _needed(name, inp, compiled), te, te <= budget)
+            relaxations.append(
+                Relaxation(name, change + _needed(name, relaxed, compiled), te, te <= budget)
             )
     if len(edits) > 1:
-        te = _min_te_with(compiled, values, [edit for _, edit in edits.values()], solvers)
+        everything = functools.reduce(
+            lambda current, relax: relax(current), [relax for _, relax in edits.values()], inp
+        )
+        te = _lowest_te(everything, compiled, solvers)
         if te is not None:
-            proposals.append(
+            relaxations.append(
                 Relaxation("all", "all of the changes above together", te, te <= budget)
             )
-    compiled.assign(values)
-    return proposals
-
-
-def _needed(name: str, inp: OptimizationInput, compiled: CompiledProblem) -> str:
-    """How much of a relaxed limit the lowest-TE solution uses."""
-    if name == "gains_budget":
-        realized = float(compiled.realized_short.value + compiled.realized_long.value)
-        return f" (the lowest TE realizes ${realized * inp.account_value:,.0f})"
-    if name == "turnover":
-        return f" (the lowest TE needs {float(compiled.limits['turnover'][0].value):.2%})"
-    return ""
+    return InfeasibleTEBudget(inp.account_id, budget, lowest, binding, relaxations)
 
 
 def _candidate_edits(
     inp: OptimizationInput, compiled: CompiledProblem, bounds: TradeBounds
-) -> dict[str, tuple[str, Edit]]:
+) -> dict[str, tuple[str, Relax]]:
     """One relaxation per binding rule of the lowest-TE solution."""
     constraints = compiled.constraints
-    edits: dict[str, tuple[str, Edit]] = {}
 
     def binds(name: str) -> bool:
         constraint = constraints.get(name)
@@ -106,78 +95,81 @@ def _candidate_edits(
             return False
         return float(np.abs(np.asarray(constraint.dual_value, float)).sum()) > DUAL_TOLERANCE
 
+    edits: dict[str, tuple[str, Relax]] = {}
     if binds("gains_budget"):
-        total_gain = float(np.clip(inp.lot_gain, 0.0, None).sum())
+        room = float(np.clip(inp.lot_gain, 0.0, None).sum()) + 1.0
         edits["gains_budget"] = (
-            f"raise this year's remaining net gain budget above "
+            "raise this year's remaining net gain budget above "
             f"${max(inp.tax.gains_room_usd, 0):,.0f}",
-            lambda v: v.__setitem__("gains_room", total_gain / inp.account_value + 1.0),
+            lambda x: dataclasses.replace(x, tax=dataclasses.replace(x.tax, gains_room_usd=room)),
         )
     if binds("turnover"):
         edits["turnover"] = (
             f"raise max turnover above {inp.trading.max_turnover:.0%}",
-            lambda v: v.__setitem__("turnover_max", 2.0),
+            lambda x: _trading(x, max_turnover=2.0),
         )
     if binds("cash_min") or binds("cash_max"):
-
-        def widen_cash(v: ParameterValues) -> None:
-            v["cash_min"], v["cash_max"] = 0.0, 1.0
-
-        edits["cash_band"] = ("widen the cash band", widen_cash)
+        edits["cash_band"] = (
+            "widen the cash band to [0%, 100%]",
+            lambda x: _trading(x, cash_min_fraction=0.0, cash_max_fraction=1.0),
+        )
     if binds("tilt_upper") or binds("tilt_lower"):
         edits["tilts"] = (
             "loosen the tilt tolerances",
-            lambda v: v.__setitem__("tilt_tolerance", np.full(len(inp.tilts), 1e3)),
+            lambda x: dataclasses.replace(
+                x,
+                tilts=tuple(
+                    dataclasses.replace(t, tolerance=None if t.tolerance is None else 1e3)
+                    for t in x.tilts
+                ),
+            ),
         )
-    if binds("transition_min"):
+    if binds("transition_min") and inp.transition is not None:
         edits["transition_min"] = (
             "sell less of the concentrated position today",
-            lambda v: v.__setitem__("transition_min_shares", 0.0),
+            lambda x: dataclasses.replace(
+                x, transition=dataclasses.replace(x.transition, min_shares=0.0)
+            ),
         )
-    buy_duals = np.abs(np.asarray(constraints["buy_max"].dual_value, float))
-    sell_duals = np.abs(np.asarray(constraints["sell_max"].dual_value, float))
-    for cause in sorted(RULE_CAUSES):
-        buys = [
-            i
-            for i in range(inp.n_securities)
-            if bounds.buy_block_cause[i] == cause and buy_duals[i] > DUAL_TOLERANCE
-        ]
-        sells = [
-            i
-            for i in range(inp.n_securities)
-            if bounds.sell_block_cause[i] == cause and sell_duals[i] > DUAL_TOLERANCE
-        ]
-        if buys:
-            names = ", ".join(inp.symbols[i] for i in buys[:8])
-            edits[f"buy_blocked:{cause}"] = (
-                f"allow buying {names} ({cause})",
-                _open("buy_max", buys, 1.0),
-            )
-        if sells:
-            names = ", ".join(inp.symbols[i] for i in sells[:8])
-            edits[f"sell_blocked:{cause}"] = (
-                f"allow selling {names} ({cause})",
-                _open("sell_max", sells, inp.weights[sells]),
-            )
+    duals = {
+        "buy": np.abs(np.asarray(constraints["buy_max"].dual_value, float)),
+        "sell": np.abs(np.asarray(constraints["sell_max"].dual_value, float)),
+    }
+    causes = {"buy": bounds.buy_block_cause, "sell": bounds.sell_block_cause}
+    for side in ("buy", "sell"):
+        for cause in sorted(RULE_CAUSES):
+            members = [
+                i
+                for i in range(inp.n_securities)
+                if causes[side][i] == cause and duals[side][i] > DUAL_TOLERANCE
+            ]
+            if members:
+                names = ", ".join(inp.symbols[i] for i in members[:8])
+                edits[f"{side}_blocked:{cause}"] = (
+                    f"allow {side}ing {names} ({cause})",
+                    _lift(RULE_MASKS[cause], members),
+                )
     return edits
 
 
-def _open(name: str, indices: list[int], limit: float | np.ndarray) -> Edit:
-    def edit(v: ParameterValues) -> None:
-        opened = np.array(v[name], dtype=float, copy=True)
-        opened[indices] = limit
-        v[name] = opened
-
-    return edit
+def _trading(inp: OptimizationInput, **changes: float) -> OptimizationInput:
+    return dataclasses.replace(inp, trading=dataclasses.replace(inp.trading, **changes))
 
 
-def _min_te_with(
-    compiled: CompiledProblem, values: ParameterValues, edits: list[Edit], solvers: tuple[str, ...]
+def _lift(mask_name: str, members: list[int]) -> Relax:
+    def relax(inp: OptimizationInput) -> OptimizationInput:
+        mask = np.array(getattr(inp, mask_name), dtype=bool, copy=True)
+        mask[members] = False
+        return dataclasses.replace(inp, **{mask_name: mask})
+
+    return relax
+
+
+def _lowest_te(
+    relaxed: OptimizationInput, compiled: CompiledProblem, solvers: tuple[str, ...]
 ) -> float | None:
-    changed = dict(values)
-    for edit in edits:
-        edit(changed)
-    compiled.assign(changed)
+    bounds = trade_bounds(relaxed, tracking_sides(relaxed))
+    compiled.assign(parameter_values(relaxed, compiled.structure, bounds, Margins()))
     problem = compiled.min_te_problem()
     try:
         report = solve(problem, solvers)
@@ -186,6 +178,16 @@ def _min_te_with(
     if report.outcome != "optimal":
         return None
     return math.sqrt(max(float(problem.value), 0.0))
+
+
+def _needed(name: str, relaxed: OptimizationInput, compiled: CompiledProblem) -> str:
+    """How much of a relaxed limit the lowest-TE solution just found uses."""
+    if name == "gains_budget":
+        realized = float(compiled.realized_short.value + compiled.realized_long.value)
+        return f" (the lowest TE realizes ${realized * relaxed.account_value:,.0f})"
+    if name == "turnover":
+        return f" (the lowest TE needs {float(compiled.limits['turnover'][0].value):.2%})"
+    return ""
 
 
 def _conflicting_limits(

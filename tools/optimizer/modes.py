@@ -9,9 +9,10 @@ identical group gets one side:
 
 Selling and buying one group on the same day has no economic use (a round trip that either
 washes a loss or realizes a gain for nothing), so nothing of value is lost. A group goes to
-the sell side when it holds a harvest candidate, cannot be bought anyway, or is overweight;
-underweight groups go to the buy side. The rule-imposed bounds (restrictions, the ledger's
-wash-sale answers) come on top, each with its cause, so binding bounds can be named.
+the sell side when it holds a harvest candidate, cannot be bought anyway, or is above its
+target weight (the benchmark without excluded names, net of cash); the others go to the buy
+side. The rule-imposed bounds (restrictions, the ledger's wash-sale answers) come on top,
+each with its cause, so binding bounds can be named.
 """
 
 from __future__ import annotations
@@ -52,10 +53,21 @@ def unbuyable_groups(inp: OptimizationInput) -> set[str]:
     return set(inp.wash_keys) - buyable
 
 
+def target_weights(inp: OptimizationInput) -> np.ndarray:
+    """(N,) weights the account can aim at: the benchmark without its excluded names, scaled
+    to the invested fraction the cash band allows (excluded weight is spread pro rata)."""
+    allowed = np.where(inp.excluded, 0.0, inp.benchmark_weights)
+    if allowed.sum() <= 0:
+        return allowed
+    cash = float(np.clip(inp.cash / inp.account_value, inp.trading.cash_min_fraction,
+                         inp.trading.cash_max_fraction))
+    return allowed / allowed.sum() * (1.0 - cash)
+
+
 def tracking_sides(inp: OptimizationInput) -> frozenset[str]:
-    """Sell what is overweight (or unbuyable), buy what is underweight."""
+    """Sell what is above its target weight (or cannot be bought), buy what is below it."""
     held = group_weights(inp, inp.weights)
-    target = group_weights(inp, inp.benchmark_weights)
+    target = group_weights(inp, target_weights(inp))
     overweight = {key for key in held if held[key] > target[key]}
     return frozenset(overweight | unbuyable_groups(inp))
 

@@ -134,7 +134,7 @@ def fix_cash(inp: OptimizationInput, plan: TradePlan, bounds: TradeBounds) -> Tr
     bought = plan.bought.copy()
     low, high = inp.trading.cash_min_fraction, inp.trading.cash_max_fraction
     cost_per_dollar = 1.0 + inp.trading.half_spread
-    for _ in range(inp.n_securities + 1):
+    for _ in range(2 * inp.n_securities + 2):
         figures = evaluate(inp, TradePlan(plan.lot_sold, bought))
         gradient = te_gradient(inp, figures.weights_after)
         deficit = low * figures.value_after - figures.cash_after
@@ -185,13 +185,14 @@ def _spend_more(
     room: float,
     weights: np.ndarray,
 ) -> bool:
-    """Buy more of the allowed security that helps tracking most and fits the cash room;
-    False when nothing fits."""
+    """Buy more of the allowed security that helps tracking most (up to its benchmark weight
+    while it helps; the band is a rule, so past that, the one that hurts least) and fits the
+    cash room; False when nothing fits."""
     cost = 1.0 + inp.trading.half_spread
     prices = inp.prices
     underweight = np.maximum(inp.benchmark_weights - weights, 0.0) * inp.account_value
     for security in np.argsort(gradient, kind="stable"):
-        if not bounds.buy_allowed[security] or gradient[security] >= 0:
+        if not bounds.buy_allowed[security]:
             continue
         price = prices[security] * cost
         commission = inp.trading.commission_per_trade if bought[security] == 0 else 0.0
@@ -201,7 +202,10 @@ def _spend_more(
             else math.ceil(inp.trading.min_trade_usd / prices[security] - NOISE)
         )
         least = max(least, 1)
-        wanted = max(least, math.floor(min(surplus, underweight[security]) / price))
+        helpful = gradient[security] < 0 and underweight[security] >= price
+        wanted = max(
+            least, math.floor(min(surplus, underweight[security] if helpful else surplus) / price)
+        )
         affordable = math.floor((room - commission) / price)
         shares = min(wanted, affordable)
         if shares >= least:

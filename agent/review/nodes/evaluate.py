@@ -22,7 +22,7 @@ from agent.review.metrics import proposal_metrics
 from agent.review.optimize import AccountRequest
 from agent.review.proposal import ProposedTrade
 from agent.review.screen import screen_trades
-from agent.review.services import review_services
+from agent.review.services import ReviewServices, review_services
 from agent.review.state import ReviewState
 from tools.household_policy import household_policy
 from tools.optimizer.errors import OptimizerError
@@ -38,33 +38,7 @@ def evaluate(state: ReviewState, runtime: Runtime[ReviewContext]) -> ReviewState
     plan = Plan.model_validate(state["plan"])
     observation = Observation.model_validate(state["observation"])
 
-    proposed: list[ProposedTrade] = []
-    flags: list[str] = []
-    realized_so_far = 0.0
-    optimizer = runtime.context.optimizer
-    for account_id in dict.fromkeys(step.account_id for step in plan.steps):
-        account = snapshot.data.accounts.get(account_id)
-        actions = sorted(plan.actions_for(account_id))
-        inputs = {"tool": optimizer.name, "account_id": account_id, "actions": actions}
-        if account is None or account.household_id != household_id or not account.managed:
-            flags.append(f"the plan names {account_id}, not a managed account of the household")
-            continue
-        try:
-            result = optimizer.optimize(AccountRequest(
-                snapshot=snapshot, account=account, policy=policy, actions=frozenset(actions),
-                realized_elsewhere_usd=realized_so_far))
-        except OptimizerError as error:
-            flags.append(f"{account_id}: the optimizer produced no trades ({error})")
-            services.record_once(run_id, "evaluate", "error", inputs,
-                                 {"error": type(error).__name__, "message": str(error)},
-                                 policy_version=version)
-            continue
-        services.record_once(run_id, "evaluate", "tool_call", inputs,
-                             {"trades": [t.model_dump() for t in result.trades],
-                              "details": result.details}, policy_version=version)
-        proposed += result.trades
-        flags += result.flags
-        realized_so_far += result.realized_gain
+    proposed, flags = _optimize_planned_accounts(services, runtime.context, state, plan)
 
     def record(round_number: int, outcome: CheckOutcome, checked: Sequence[ProposedTrade]) -> int:
         return services.record_once(
@@ -96,6 +70,48 @@ def evaluate(state: ReviewState, runtime: Runtime[ReviewContext]) -> ReviewState
     )
     services.runs.save_evaluation(run_id, evaluation.model_dump(mode="json"))
     return {"checks_passed": evaluation.passed}
+
+
+def _optimize_planned_accounts(
+    services: ReviewServices, context: ReviewContext, state: ReviewState, plan: Plan
+) -> tuple[list[ProposedTrade], list[str]]:
+    """The optimizer's trades for every account the plan names, and the flags it raised.
+
+    Net gains of accounts already optimized count against the household's gains budget in
+    the next ones.
+    """
+    run_id, household_id = state["run_id"], state["household_id"]
+    version = state.get("policy_version")
+    snapshot = services.snapshot(state["as_of"])
+    policy = household_policy(snapshot.data, household_id)
+    optimizer = context.optimizer
+    proposed: list[ProposedTrade] = []
+    flags: list[str] = []
+    realized_so_far = 0.0
+    for account_id in dict.fromkeys(step.account_id for step in plan.steps):
+        account = snapshot.data.accounts.get(account_id)
+        actions = sorted(plan.actions_for(account_id))
+        inputs = {"tool": optimizer.name, "account_id": account_id, "actions": actions}
+        if account is None or account.household_id != household_id or not account.managed:
+            flags.append(f"the plan names {account_id}, not a managed account of the household")
+            continue
+        try:
+            result = optimizer.optimize(AccountRequest(
+                snapshot=snapshot, account=account, policy=policy, actions=frozenset(actions),
+                realized_elsewhere_usd=realized_so_far))
+        except OptimizerError as error:
+            flags.append(f"{account_id}: the optimizer produced no trades ({error})")
+            services.record_once(run_id, "evaluate", "error", inputs,
+                                 {"error": type(error).__name__, "message": str(error)},
+                                 policy_version=version)
+            continue
+        services.record_once(run_id, "evaluate", "tool_call", inputs,
+                             {"trades": [t.model_dump() for t in result.trades],
+                              "details": result.details}, policy_version=version)
+        proposed += result.trades
+        flags += result.flags
+        realized_so_far += result.realized_gain
+    return proposed, flags
 
 
 def _tracking(
