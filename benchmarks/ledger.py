@@ -91,7 +91,11 @@ def securities() -> dict[str, Security]:
 
 
 def history(n_rows: int, seed: int = SEED) -> list[Transaction]:
-    """``n_rows`` valid rows in date order: sells never oversell, specific sells name lots."""
+    """``n_rows`` valid rows in date order: sells never oversell, specific sells name lots.
+
+    Accounts trade at random, blind to the wash-sale rule, so most loss sales meet a
+    replacement: a stress test of the wash-sale books.
+    """
     rng = random.Random(seed)
     build = Transaction.model_construct
     base = [rng.uniform(20.0, 200.0) for _ in range(N_SYMBOLS)]
@@ -199,7 +203,8 @@ def main() -> None:
         previous = result
     largest = results[-1]
     verdict = "meets" if largest.seconds <= TARGET_SECONDS_1M else "MISSES"
-    print(f"1M-row replay {largest.seconds:.2f} s {verdict} the {TARGET_SECONDS_1M:.0f} s target")
+    print(f"1M-row replay {largest.seconds:.2f} s (cpu {largest.cpu_seconds:.2f} s) {verdict} "
+          f"the {TARGET_SECONDS_1M:.0f} s target")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from tools.errors import DataValidationError
 
@@ -47,7 +48,8 @@ def bad_input_exits() -> Iterator[None]:
         yield
     except DataValidationError as error:
         for problem in error.problems:
-            stderr.print(f"[red]error:[/red] {problem}", markup=True, highlight=False)
+            stderr.print(f"[red]error:[/red] {escape(str(problem))}", markup=True, highlight=False,
+                         soft_wrap=True)
         raise typer.Exit(BAD_INPUT_EXIT) from error
 
 

@@ -1,4 +1,5 @@
-"""The ``lotwise data`` command group: checking a portfolio data directory."""
+"""The ``lotwise data`` command group: ``validate`` here, ``generate`` and ``describe`` from
+``data_generate_cmd``."""
 
 from __future__ import annotations
 
@@ -6,9 +7,8 @@ import typer
 
 from agent.cli.common import BAD_INPUT_EXIT, AsOf, DataDir, Format, as_date, print_json
 from agent.cli.data_generate_cmd import register_describe, register_generate
-from tools.dataset import PortfolioData
-from tools.errors import DataValidationError, Problem
-from tools.loading import load_data_dir
+from tools.errors import Problem
+from tools.loading import DataDirSummary, check_data_dir
 
 data_app = typer.Typer(
     name="data",
@@ -25,15 +25,14 @@ def validate(data: DataDir, as_of: AsOf = None, output: Format = "table") -> Non
     """
     if output not in ("table", "json"):
         raise typer.BadParameter("expected table or json", param_hint="--format")
-    try:
-        portfolio = load_data_dir(data, as_date(as_of))
-    except DataValidationError as error:
-        _report_invalid(error.problems, output)
-        raise typer.Exit(BAD_INPUT_EXIT) from error
+    problems, summary = check_data_dir(data, as_date(as_of))
+    if summary is None:
+        _report_invalid(problems, output)
+        raise typer.Exit(BAD_INPUT_EXIT)
     if output == "json":
         print_json({"valid": True, "problems": []})
     else:
-        typer.echo(_summary(portfolio))
+        typer.echo(_summary_text(summary))
 
 
 def _report_invalid(problems: list[Problem], output: str) -> None:
@@ -52,18 +51,18 @@ def _report_invalid(problems: list[Problem], output: str) -> None:
         typer.echo(str(problem), err=True)
 
 
-def _summary(portfolio: PortfolioData) -> str:
-    dates = portfolio.close.index
+def _summary_text(summary: DataDirSummary) -> str:
     return "\n".join(
         [
             "OK: the data directory is valid",
-            f"files:        {len(portfolio.file_digests)} ({', '.join(portfolio.file_digests)})",
-            f"accounts:     {len(portfolio.accounts)}",
-            f"households:   {len(portfolio.households)}",
-            f"transactions: {len(portfolio.transactions)}",
-            f"symbols:      {len(portfolio.securities)}",
-            f"price dates:  {len(dates)} ({dates[0]:%Y-%m-%d} to {dates[-1]:%Y-%m-%d})",
-            f"as-of:        {portfolio.as_of.isoformat()}",
+            f"files:        {len(summary.files)} ({', '.join(summary.files)})",
+            f"accounts:     {summary.accounts}",
+            f"households:   {summary.households}",
+            f"transactions: {summary.transactions}",
+            f"symbols:      {summary.symbols}",
+            f"price dates:  {summary.price_dates} ({summary.first_price_date.isoformat()} to "
+            f"{summary.last_price_date.isoformat()})",
+            f"as-of:        {summary.as_of.isoformat()}",
         ]
     )
 

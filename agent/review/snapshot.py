@@ -13,6 +13,7 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from tools.dataset import PortfolioData
 from tools.household_policy import household_policy
@@ -24,7 +25,9 @@ from tools.risk.pca import estimate_pca_model
 from tools.risk.returns import daily_returns
 
 _CACHE_LIMIT = 4
+PRICES_FILE = "prices.csv"
 _cache: dict[tuple[object, ...], Snapshot] = {}
+_risk_models: dict[tuple[object, ...], FactorModel] = {}
 
 
 @dataclass(eq=False)
@@ -47,7 +50,14 @@ class Snapshot:
 
     @cached_property
     def risk_model(self) -> FactorModel:
-        return estimate_pca_model(daily_returns(self.data.adj_close, self.data.as_of))
+        """Estimated once per prices file and as-of date: a new transaction (a paper fill)
+        reloads the snapshot but leaves the market, and so the model, as it was."""
+        key = (self.data.file_digests.get(PRICES_FILE, ""), self.data.as_of.isoformat())
+        model = _risk_models.get(key)
+        if model is None:
+            model = estimate_pca_model(daily_returns(self.data.adj_close, self.data.as_of))
+            _remember(_risk_models, key, model)
+        return model
 
     @property
     def as_of(self) -> dt.date:
@@ -62,21 +72,29 @@ class Snapshot:
 
 
 def load_snapshot(data_dir: Path, as_of: str | None = None) -> Snapshot:
-    key = (str(data_dir.resolve()), as_of, _fingerprint(data_dir))
-    found = _cache.get(key)
+    """The snapshot of ``data_dir`` on ``as_of`` (default: the last price date)."""
+    where = (str(data_dir.resolve()), _fingerprint(data_dir))
+    found = _cache.get((*where, as_of))
     if found is not None:
         return found
     data = load_data_dir(data_dir, dt.date.fromisoformat(as_of) if as_of else None)
     snapshot = Snapshot(data=data, hash=snapshot_hash(data))
-    if len(_cache) >= _CACHE_LIMIT:
-        _cache.pop(next(iter(_cache)))
-    _cache[key] = snapshot
+    _remember(_cache, (*where, as_of), snapshot)
+    _remember(_cache, (*where, data.as_of.isoformat()), snapshot)  # the same, by its date
     return snapshot
 
 
+def _remember(cache: dict[tuple[object, ...], Any], key: tuple[object, ...], value: Any) -> None:
+    if key not in cache and len(cache) >= _CACHE_LIMIT:
+        cache.pop(next(iter(cache)))
+    cache[key] = value
+
+
 def clear_snapshot_cache() -> None:
-    """Forget loaded snapshots (benchmarks measure a cold load, as a new process sees it)."""
+    """Forget loaded snapshots and models (benchmarks measure a cold start, as a new process
+    sees it)."""
     _cache.clear()
+    _risk_models.clear()
 
 
 def snapshot_hash(data: PortfolioData) -> str:

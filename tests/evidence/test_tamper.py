@@ -243,6 +243,15 @@ def test_record_moved_to_another_run_is_detected_in_both(filled: EvidenceStore) 
     assert {(b.run_id, b.seq) for b in everything.breaks} >= {(RUN, 2), (OTHER, 4)}
 
 
+def test_renamed_run_is_detected(filled: EvidenceStore) -> None:
+    """Every hash still chains; only the hashed run_id tells the rows were relabelled."""
+    tamper(filled.path, ("UPDATE evidence SET run_id = 'renamed' WHERE run_id = ?", (RUN,)))
+    result = verify_run(filled.path, "renamed")
+    assert result.first_bad_seq == 1
+    assert f"record moved: it was written as seq 1 of run {RUN!r}" in result.breaks[0].problem
+    assert verify_all(filled.path).first_bad_seq == 1
+
+
 def test_truncated_run_needs_the_store_sequence_or_an_anchor(filled: EvidenceStore) -> None:
     """A run cut short still chains; the store-wide sequence and anchors expose it."""
     cited_head = filled.head(RUN)

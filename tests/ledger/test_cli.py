@@ -182,3 +182,47 @@ def test_washsale_json_blocks_calendar_and_unsafe_sales(tmp_path: Path) -> None:
 def test_washsale_unknown_household_exits_2(data: Path) -> None:
     code, out, _ = _run("washsale", "--data", data, "--household", "nobody")
     assert (code, out) == (2, "")
+
+
+MIN_TAX_TRANSACTIONS = """date,account_id,action,symbol,quantity,price,fees,lot_id,acquired_date,cost_basis
+2022-01-03,T1,buy,CCC,10,79.5,0,long-gain,,
+2024-05-01,T1,buy,CCC,10,79.0,0,short-gain,,
+2024-06-14,T1,sell,CCC,10,80,0,,,
+"""
+
+
+@pytest.mark.parametrize(
+    ("policy", "first_lot"),
+    [
+        # default rates: short 45.8% x $1 = $0.458 a share > long 28.8% x $0.50 = $0.144
+        ("", "long-gain"),
+        # short 10%, long 37%: short $0.10 a share < long $0.185 a share
+        ("tax:\n  federal_short: 0.10\n  federal_long: 0.37\n  state: 0.0\n  niit: 0.0\n",
+         "short-gain"),
+    ],
+)
+def test_min_tax_relief_uses_the_household_policy_rates(tmp_path: Path, policy: str,
+                                                        first_lot: str) -> None:
+    data = write_data_dir(tmp_path / "data", transactions=MIN_TAX_TRANSACTIONS)
+    path = data / "accounts.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "T1,smith,taxpayer,taxable,true,fifo", "T1,smith,taxpayer,taxable,true,min_tax"),
+        encoding="utf-8")
+    if policy:
+        (data / "policy.yaml").write_text(policy, encoding="utf-8")
+    code, out, err = _run("ledger", "--data", data, "--format", "json")
+    assert code == 0, err
+    assert [row["lot_id"] for row in json.loads(out)["disposals"]] == [first_lot]
+    if policy:
+        code, out, _ = _run("ledger", "--transactions", data / "transactions.csv",
+                            "--accounts", data / "accounts.csv", "--policy",
+                            data / "policy.yaml", "--format", "json")
+        assert code == 0
+        assert [row["lot_id"] for row in json.loads(out)["disposals"]] == [first_lot]
+
+
+def test_bad_policy_exits_2_naming_the_key(data: Path) -> None:
+    (data / "policy.yaml").write_text("tax:\n  federal_short: 2.0\n", encoding="utf-8")
+    code, out, err = _run("ledger", "--data", data, "--format", "json")
+    assert (code, out) == (2, "")
+    assert "policy.yaml" in err

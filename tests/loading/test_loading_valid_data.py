@@ -8,7 +8,7 @@ import hashlib
 import pandas as pd
 import pytest
 
-from tools.loading import load_data_dir
+from tools.loading import check_data_dir, load_data_dir
 
 
 def test_fixture_is_valid(data_dir):
@@ -292,3 +292,37 @@ def test_spaces_after_commas_crlf_and_quoted_commas(data_dir):
     data = load_data_dir(root)
     assert data.securities["AAA"].name == "Alpha, Corp"
     assert data.accounts["T1"].tax_type == "taxable"
+
+
+def test_check_data_dir_summarizes_a_valid_directory(data_dir):
+    problems, summary = check_data_dir(data_dir.write(), dt.date(2024, 1, 5))
+    assert problems == []
+    assert summary is not None
+    assert summary.files == (
+        "securities.csv",
+        "accounts.csv",
+        "prices.csv",
+        "benchmark.csv",
+        "transactions.csv",
+        "restrictions.csv",
+        "pending.csv",
+        "policy.yaml",
+    )
+    assert (summary.accounts, summary.households, summary.transactions, summary.symbols) == (
+        4,
+        2,
+        14,
+        5,
+    )
+    assert (summary.price_dates, summary.first_price_date, summary.last_price_date) == (
+        5,
+        dt.date(2024, 1, 2),
+        dt.date(2024, 1, 8),
+    )
+    assert summary.as_of == dt.date(2024, 1, 5)
+
+
+def test_check_data_dir_returns_problems_without_summary(data_dir):
+    problems, summary = check_data_dir(data_dir.set("accounts.csv", 1, "managed", "").write())
+    assert summary is None
+    assert [(p.file, p.row, p.column) for p in problems] == [("accounts.csv", 1, "managed")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -15,7 +16,13 @@ from tools.errors import DataValidationError
 from tools.household_policy import household_policy
 from tools.ledger import Ledger, replay_ledger
 from tools.loading import load_data_dir
-from tools.optimizer.build import build_input, loss_value_cap, realized_this_year
+from tools.optimizer.build import (
+    build_input,
+    esg_tilt,
+    loss_value_cap,
+    realized_this_year,
+    universe_of,
+)
 from tools.optimizer.inputs import OptimizationInput
 from tools.optimizer.optimize import optimize
 from tools.risk.model import FactorModel
@@ -30,7 +37,7 @@ class Loaded:
     model: FactorModel
 
     def build(
-        self, account_id: str, policy: Policy | None = None, **options: float
+        self, account_id: str, policy: Policy | None = None, **options: Any
     ) -> OptimizationInput:
         return build_input(
             self.data,
@@ -171,3 +178,14 @@ def test_bad_accounts_and_missing_history_name_the_file_and_column(
     problem = history.value.problems[0]
     assert (problem.file, problem.column) == ("prices.csv", "adj_close")
     assert "S9" in problem.message
+
+
+def test_an_esg_tilt_built_from_the_scores_is_kept(loaded: Loaded) -> None:
+    symbols = universe_of(loaded.data, loaded.ledger, "TX")
+    tilt = esg_tilt(loaded.data, symbols, target_points=1.0, tolerance=0.5)
+    benchmark = loaded.data.benchmark_weights(loaded.data.as_of).reindex(symbols).to_numpy()
+    assert tilt.exposures @ benchmark == pytest.approx(0.0, abs=1e-9)
+    inp = loaded.build("TX", tilts=(tilt,))
+    assert inp.symbols == tuple(symbols) and inp.tilts == (tilt,)
+    result = optimize(inp)
+    assert next(c for c in result.checks if c.name == "tilts").passed

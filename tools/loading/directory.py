@@ -29,6 +29,7 @@ from tools.loading.transactions import TRANSACTIONS, ParsedTransactions, parse_t
 from tools.models import PendingPurchase, Restriction
 
 POLICY_FILE = "policy.yaml"
+_NOT_LOADED = "the directory has problems: it was not fully loaded"
 FILE_ORDER = [
     spec.name
     for spec in (SECURITIES, ACCOUNTS, PRICES, BENCHMARK, TRANSACTIONS, RESTRICTIONS, PENDING)
@@ -48,6 +49,34 @@ def load_data_dir(root: Path, as_of: dt.date | None = None) -> PortfolioData:
 def validate_data_dir(root: Path, as_of: dt.date | None = None) -> list[Problem]:
     """Every problem ``load_data_dir`` would raise, in reading order (empty when valid)."""
     return _read_directory(root, as_of).problems
+
+
+@dataclass(frozen=True)
+class DataDirSummary:
+    """Counts describing a valid directory (what ``lotwise data validate`` prints)."""
+
+    files: tuple[str, ...]  # files read, in reading order
+    accounts: int
+    households: int
+    transactions: int  # data rows of transactions.csv
+    symbols: int  # securities
+    price_dates: int
+    first_price_date: dt.date
+    last_price_date: dt.date
+    as_of: dt.date
+
+
+def check_data_dir(
+    root: Path, as_of: dt.date | None = None
+) -> tuple[list[Problem], DataDirSummary | None]:
+    """The checks of ``validate_data_dir`` plus, when there are no problems, a summary.
+
+    Nothing is built beyond what the checks need, so this is the fast path for validation.
+    """
+    contents = _read_directory(root, as_of)
+    if contents.problems:
+        return contents.problems, None
+    return [], contents.summary()
 
 
 @dataclass
@@ -75,6 +104,27 @@ class _Contents:
             self.digests[spec.name] = table.digest
         return table
 
+    def summary(self) -> DataDirSummary:
+        """Counts of a directory read without problems."""
+        securities, accounts, prices = self.securities, self.accounts, self.prices
+        transactions, as_of = self.transactions, self.as_of
+        if securities is None or accounts is None or prices is None or transactions is None:
+            raise ValueError(_NOT_LOADED)
+        dates = prices.close.index
+        if as_of is None or dates.empty:
+            raise ValueError(_NOT_LOADED)
+        return DataDirSummary(
+            files=tuple(self.digests),
+            accounts=len(accounts.accounts),
+            households=len(households_of(accounts.accounts)),
+            transactions=len(transactions.frame),
+            symbols=len(securities.securities),
+            price_dates=len(dates),
+            first_price_date=dates[0].date(),
+            last_price_date=dates[-1].date(),
+            as_of=as_of,
+        )
+
     def to_portfolio_data(self, root: Path) -> PortfolioData:
         """Assemble the loaded data; only meaningful once ``problems`` is empty."""
         securities, accounts, prices = self.securities, self.accounts, self.prices
@@ -87,7 +137,7 @@ class _Contents:
             or transactions is None
             or as_of is None
         ):
-            raise ValueError("a directory with problems cannot be assembled")
+            raise ValueError(_NOT_LOADED)
         panel = prices.with_symbols(securities.securities)
         return PortfolioData(
             root=root,

@@ -66,7 +66,7 @@ def parse_restrictions(
     threshold, _ = parse_numbers(table, "target")
     problems += report_values(
         table,
-        esg_rows & np.isnan(threshold) & (table.cells("target") != ""),
+        esg_rows & np.isnan(threshold) & ~table.blank("target"),
         "target",
         "esg_below target '{value}' is not a number",
     )

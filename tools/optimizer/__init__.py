@@ -1,6 +1,12 @@
 """Tax-aware portfolio optimizer: harvest losses within a tracking-error budget.
 
-Public entry points: :func:`optimize` (one account's checked trade list), :func:`screen_harvest`
-(harvest candidates with skip reasons), :func:`plan_transition` (multi-year schedule for a
-concentrated position) and :func:`build_input` (adapter from a data directory's objects).
+Entry points, by module (kept out of this package's namespace so that importing the typed
+errors does not import cvxpy):
+
+- ``tools.optimizer.optimize.optimize``: one account's checked, whole-share trade list;
+- ``tools.optimizer.build.build_input``: the input from a data directory, ledger, risk model
+  and policy;
+- ``tools.optimizer.screening.screen_harvest``: harvest candidates, with why others are not;
+- ``tools.optimizer.transition.plan_transition``: the multi-year schedule for a concentrated
+  position (``step_input`` turns this year's step into an optimizer input).
 """

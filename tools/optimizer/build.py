@@ -25,6 +25,7 @@ from tools.optimizer.inputs import (
     HarvestTerms,
     OptimizationInput,
     TaxTerms,
+    Tilt,
     TradingTerms,
 )
 from tools.risk.model import FactorModel, RiskInputError
@@ -42,11 +43,13 @@ def build_input(
     model: FactorModel,
     policy: Policy,
     realized_elsewhere_usd: float = 0.0,
+    tilts: tuple[Tilt, ...] = (),
 ) -> OptimizationInput:
     """The optimizer's input for ``account_id`` on ``data.as_of``.
 
     ``ledger`` must be replayed to ``data.as_of``; ``realized_elsewhere_usd`` adds net gains
-    already proposed today in the household's other accounts to the year's realized total.
+    already proposed today in the household's other accounts to the year's realized total;
+    ``tilts`` (over the universe :func:`universe_of` returns) are passed through.
     """
     account = managed_account(data, account_id)
     as_of = data.as_of
@@ -104,6 +107,48 @@ def build_input(
         ),
         sectors=tuple(s.sector for s in securities),
         lot_acquired=tuple(lot.acquired_date for lot in lots),
+        tilts=tilts,
+    )
+
+
+def universe_of(data: PortfolioData, ledger: Ledger, account_id: str) -> list[str]:
+    """The symbols of the account's input, in order: benchmark names, then other holdings."""
+    return _universe(data, [lot for lot in ledger.open_lots(account_id) if lot.quantity > 0])
+
+
+def esg_tilt(
+    data: PortfolioData,
+    symbols: list[str],
+    *,
+    target_points: float,
+    tolerance: float | None = None,
+    penalty: float = 0.0,
+) -> Tilt:
+    """An ESG tilt: the account scoring ``target_points`` above the benchmark.
+
+    Exposures are each ``esg_score`` less the benchmark's weighted average score, so the
+    exposure of the active weights is how many points the account's holdings score above the
+    benchmark (scaled by the invested fraction); a name without a score counts as average.
+    """
+    weights = data.benchmark_weights(data.as_of).reindex(symbols).fillna(0.0).to_numpy(float)
+    scores = np.array(
+        [
+            np.nan if data.securities[s].esg_score is None else data.securities[s].esg_score
+            for s in symbols
+        ],
+        dtype=float,
+    )
+    scored = ~np.isnan(scores)
+    if weights[scored].sum() > 0:
+        average = float(np.average(scores[scored], weights=weights[scored]))
+    else:
+        average = float(scores[scored].mean()) if scored.any() else 0.0
+    return Tilt(
+        name="esg",
+        exposures=np.where(scored, scores - average, 0.0),
+        target=target_points,
+        tolerance=tolerance,
+        penalty=penalty,
     )
 
 

@@ -59,8 +59,13 @@ def target_weights(inp: OptimizationInput) -> np.ndarray:
     allowed = np.where(inp.excluded, 0.0, inp.benchmark_weights)
     if allowed.sum() <= 0:
         return allowed
-    cash = float(np.clip(inp.cash / inp.account_value, inp.trading.cash_min_fraction,
-                         inp.trading.cash_max_fraction))
+    cash = float(
+        np.clip(
+            inp.cash / inp.account_value,
+            inp.trading.cash_min_fraction,
+            inp.trading.cash_max_fraction,
+        )
+    )
     return allowed / allowed.sum() * (1.0 - cash)
 
 

@@ -6,8 +6,10 @@
 3. Round to whole shares, repair, and run the independent checks. A failed check means a
    re-solve with wider margins; an infeasible solve means the next choice of sides (harvest
    only where it does not block a buy the TE budget needs).
-4. If nothing is feasible, diagnose: :class:`InfeasibleTEBudget` with the lowest achievable
-   TE, what binds and which relaxations would help, or :class:`InfeasibleConstraintsError`.
+4. If rounding never passes the checks but today's portfolio does, propose no trade (with a
+   note). If nothing is feasible, diagnose: :class:`InfeasibleTEBudget` with the lowest
+   achievable TE, what binds and which relaxations would help, or
+   :class:`InfeasibleConstraintsError`.
 """
 
 from __future__ import annotations

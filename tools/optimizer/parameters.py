@@ -48,7 +48,6 @@ def parameter_values(
         "active_start": weights - inp.benchmark_weights,
         "sell_max": np.where(bounds.sell_allowed, weights, 0.0),
         "buy_max": bounds.buy_allowed.astype(float),
-        "exclusion_penalty": trading.exclusion_penalty * inp.excluded.astype(float),
         "inverse_value": 1.0 / value,
         "short_rate": tax.short_rate,
         "long_rate": tax.long_rate,

@@ -70,6 +70,7 @@ class CompiledProblem:
     constraints: dict[str, cp.Constraint]
     objective_terms: dict[str, cp.Expression]
     limits: dict[str, tuple[cp.Expression, cp.Expression]]  # name: (value, limit), value <= limit
+    variance: cp.Expression  # annualized TE variance of the post-trade weights
     problem: cp.Problem
     derived: dict[str, cp.Problem] = field(default_factory=dict)
     elastic_slacks: dict[str, cp.Variable] = field(default_factory=dict)
@@ -82,20 +83,11 @@ class CompiledProblem:
         for name, param in self.params.items():
             param.value = values[name]
 
-    @property
-    def active(self) -> cp.Expression:
-        return self.params["active_start"] - self.sell + self.buy
-
-    def tracking_variance(self) -> cp.Expression:
-        return cp.sum_squares(self.factor) + cp.sum_squares(
-            cp.multiply(self.structure.specific_vol, self.active)
-        )
-
     def min_te_problem(self) -> cp.Problem:
         """The lowest TE under every other hard rule (used to diagnose infeasibility)."""
         if "min_te" not in self.derived:
             kept = [c for name, c in self.constraints.items() if name not in _NOT_IN_MIN_TE]
-            self.derived["min_te"] = cp.Problem(cp.Minimize(self.tracking_variance()), kept)
+            self.derived["min_te"] = cp.Problem(cp.Minimize(self.variance), kept)
         return self.derived["min_te"]
 
     def elastic_problem(self) -> cp.Problem:
@@ -125,7 +117,6 @@ def _parameters(structure: Structure) -> dict[str, cp.Parameter]:
         "active_start": False,  # (N,) w0 - w_benchmark
         "sell_max": True,  # (N,) w0 where selling is allowed, else 0
         "buy_max": True,  # (N,) 1 where buying is allowed, else 0
-        "exclusion_penalty": True,  # (N,) penalty per unit weight held, excluded names only
     }
     scalars = {
         "inverse_value": True,  # 1 / V
@@ -174,6 +165,7 @@ def compile_problem(structure: Structure) -> CompiledProblem:
     )
     cash_after = p["cash_start"] + cp.sum(sell) - cp.sum(buy) - cost
     specific = cp.multiply(structure.specific_vol, active)
+    variance = cp.sum_squares(factor) + cp.sum_squares(specific)  # TE^2 in factor form
 
     limits: dict[str, tuple[cp.Expression, cp.Expression]] = {
         "cash_min": (-cash_after, -p["cash_min"]),
@@ -223,9 +215,9 @@ def compile_problem(structure: Structure) -> CompiledProblem:
     terms: dict[str, cp.Expression] = {
         "tax_value": tax_value,
         "trading_cost": cost,
-        "te_penalty": structure.te_aversion * (cp.sum_squares(factor) + cp.sum_squares(specific)),
+        "te_penalty": structure.te_aversion * variance,
         # Held weight of excluded names, up to a constant: w0 - sell + buy.
-        "restriction_penalty": p["exclusion_penalty"] @ (buy - sell),
+        "restriction_penalty": structure.exclusion_penalty @ (buy - sell),
     }
     penalized = np.flatnonzero(structure.tilt_penalties > 0)
     if penalized.size:
@@ -247,16 +239,17 @@ def compile_problem(structure: Structure) -> CompiledProblem:
     )
     problem = cp.Problem(cp.Maximize(objective), list(constraints.values()))
     return CompiledProblem(
-        structure,
-        p,
-        sold,
-        buy,
-        sell,
-        factor,
-        realized_short,
-        realized_long,
-        constraints,
-        terms,
-        limits,
-        problem,
+        structure=structure,
+        params=p,
+        sold=sold,
+        buy=buy,
+        sell=sell,
+        factor=factor,
+        realized_short=realized_short,
+        realized_long=realized_long,
+        constraints=constraints,
+        objective_terms=terms,
+        limits=limits,
+        variance=variance,
+        problem=problem,
     )

@@ -2,9 +2,9 @@
 
 Everything that changes daily (prices, benchmark weights, cash, trading sides, limits, tax
 rates) enters the compiled problem as a cvxpy Parameter; what changes only when the lots, the
-ledger's wash-sale answers, the risk model, the tilts, the TE aversion or a transition change
-is a constant, listed here and hashed into the key. A problem compiled for one key serves
-any input with that key.
+ledger's wash-sale answers, the risk model, the tilts, the exclusions, the TE aversion or a
+transition change is a constant, listed here and hashed into the key. A problem compiled for
+one key serves any input with that key.
 
 Few Parameters matter: cvxpy's canonicalization of a DPP problem with a second-order cone
 costs in proportion to (variables x parameter entries), so parameters are per security, never
@@ -44,6 +44,7 @@ class Structure:
     hard_tilts: tuple[bool, ...]  # (T,) tilt has a tolerance
     tilt_penalties: np.ndarray  # (T,) objective penalty per unit of |exposure - target|
     te_aversion: float  # objective penalty per unit of TE variance
+    exclusion_penalty: np.ndarray  # (N,) penalty per unit weight held, excluded names only
     capped: bool  # loss value capped this year (IRC §1211(b) mode)
     transition_security: int | None  # index of a concentrated position being sold down
 
@@ -85,7 +86,9 @@ def structure_of(inp: OptimizationInput) -> Structure:
     capped = inp.tax.loss_value_cap_usd is not None
     transition = inp.transition.security if inp.transition is not None else None
     digest = hashlib.sha256()
+    exclusion = inp.trading.exclusion_penalty * inp.excluded.astype(float)
     for array in (
+        exclusion,
         inp.lot_security,
         inp.lot_quantity,
         basis,
@@ -124,6 +127,7 @@ def structure_of(inp: OptimizationInput) -> Structure:
         hard_tilts=hard,
         tilt_penalties=penalties,
         te_aversion=inp.trading.te_aversion,
+        exclusion_penalty=exclusion,
         capped=capped,
         transition_security=transition,
     )

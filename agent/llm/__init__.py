@@ -1,0 +1,1 @@
+"""Language-model wiring: the LLM chooses what to look at and explains; tools compute."""
