@@ -75,17 +75,27 @@ class Result:
 
 def accounts() -> dict[str, Account]:
     return {
-        account_id: Account(account_id=account_id, household_id=household, owner="owner",
-                            tax_type=tax_type, managed=managed, relief_method=relief)
+        account_id: Account(
+            account_id=account_id,
+            household_id=household,
+            owner="owner",
+            tax_type=tax_type,
+            managed=managed,
+            relief_method=relief,
+        )
         for account_id, household, tax_type, relief, managed in ACCOUNT_SPECS
     }
 
 
 def securities() -> dict[str, Security]:
     return {
-        f"S{i:03d}": Security(symbol=f"S{i:03d}", name=f"Company {i}", sector="Sector",
-                              industry="Industry",
-                              identical_group=f"G{i // 2}" if i < N_GROUPED else None)
+        f"S{i:03d}": Security(
+            symbol=f"S{i:03d}",
+            name=f"Company {i}",
+            sector="Sector",
+            industry="Industry",
+            identical_group=f"G{i // 2}" if i < N_GROUPED else None,
+        )
         for i in range(N_SYMBOLS)
     }
 
@@ -136,9 +146,19 @@ def history(n_rows: int, seed: int = SEED) -> list[Transaction]:
                     lot_id = None
                     quantity = min(held[key], max(1.0, round(held[key] * rng.uniform(0.05, 0.5))))
                 held[key] -= quantity
-                rows.append(build(row=row, date=day, account_id=account_id, action="sell",
-                                  symbol=symbol, quantity=quantity, price=price, fees=0.0,
-                                  lot_id=lot_id))
+                rows.append(
+                    build(
+                        row=row,
+                        date=day,
+                        account_id=account_id,
+                        action="sell",
+                        symbol=symbol,
+                        quantity=quantity,
+                        price=price,
+                        fees=0.0,
+                        lot_id=lot_id,
+                    )
+                )
             elif draw < REINVEST_UNTIL:
                 action = "reinvest" if draw > BUY_UNTIL else "buy"
                 quantity = float(rng.randint(1, 30))
@@ -146,24 +166,64 @@ def history(n_rows: int, seed: int = SEED) -> list[Transaction]:
                 lot_id = f"row-{row}"
                 if account_id == "A6":
                     specific_lots[symbol_index][lot_id] = quantity
-                rows.append(build(row=row, date=day, account_id=account_id, action=action,
-                                  symbol=symbol, quantity=quantity, price=price, fees=0.0,
-                                  lot_id=lot_id))
+                rows.append(
+                    build(
+                        row=row,
+                        date=day,
+                        account_id=account_id,
+                        action=action,
+                        symbol=symbol,
+                        quantity=quantity,
+                        price=price,
+                        fees=0.0,
+                        lot_id=lot_id,
+                    )
+                )
             elif draw < DIVIDEND_UNTIL:
-                rows.append(build(row=row, date=day, account_id=account_id, action="dividend",
-                                  symbol=symbol, quantity=round(rng.uniform(1, 50), 2),
-                                  price=None, fees=0.0, lot_id=None))
+                rows.append(
+                    build(
+                        row=row,
+                        date=day,
+                        account_id=account_id,
+                        action="dividend",
+                        symbol=symbol,
+                        quantity=round(rng.uniform(1, 50), 2),
+                        price=None,
+                        fees=0.0,
+                        lot_id=None,
+                    )
+                )
             elif draw < DEPOSIT_UNTIL:
-                rows.append(build(row=row, date=day, account_id=account_id, action="deposit",
-                                  symbol=None, quantity=1000.0, price=None, fees=0.0,
-                                  lot_id=None))
+                rows.append(
+                    build(
+                        row=row,
+                        date=day,
+                        account_id=account_id,
+                        action="deposit",
+                        symbol=None,
+                        quantity=1000.0,
+                        price=None,
+                        fees=0.0,
+                        lot_id=None,
+                    )
+                )
             else:
                 held[key] *= 2.0
                 for lot_id in list(specific_lots[symbol_index]) if account_id == "A6" else ():
                     specific_lots[symbol_index][lot_id] *= 2.0
-                rows.append(build(row=row, date=day, account_id=account_id, action="split",
-                                  symbol=symbol, quantity=2.0, price=None, fees=0.0,
-                                  lot_id=None))
+                rows.append(
+                    build(
+                        row=row,
+                        date=day,
+                        account_id=account_id,
+                        action="split",
+                        symbol=symbol,
+                        quantity=2.0,
+                        price=None,
+                        fees=0.0,
+                        lot_id=None,
+                    )
+                )
     return rows
 
 
@@ -191,20 +251,27 @@ def main() -> None:
     for size in SIZES:
         with ProcessPoolExecutor(max_workers=1) as pool:
             results.append(pool.submit(measure, size).result())
-    print(f"{'rows':>10} {'replay s':>9} {'cpu s':>7} {'us/row':>7} {'x vs prev':>9} "
-          f"{'peak MiB':>9} {'disposals':>10} {'wash sales':>11} {'open parts':>11}")
+    print(
+        f"{'rows':>10} {'replay s':>9} {'cpu s':>7} {'us/row':>7} {'x vs prev':>9} "
+        f"{'peak MiB':>9} {'disposals':>10} {'wash sales':>11} {'open parts':>11}"
+    )
     previous: Result | None = None
     for result in results:
-        growth = (f"{result.seconds / previous.seconds:9.1f}" if previous is not None
-                  else f"{'-':>9}")
-        print(f"{result.rows:>10,} {result.seconds:9.2f} {result.cpu_seconds:7.2f} "
-              f"{result.seconds / result.rows * 1e6:7.2f} {growth} {result.peak_mib:9.0f} "
-              f"{result.disposals:>10,} {result.wash_sales:>11,} {result.open_lots:>11,}")
+        growth = (
+            f"{result.seconds / previous.seconds:9.1f}" if previous is not None else f"{'-':>9}"
+        )
+        print(
+            f"{result.rows:>10,} {result.seconds:9.2f} {result.cpu_seconds:7.2f} "
+            f"{result.seconds / result.rows * 1e6:7.2f} {growth} {result.peak_mib:9.0f} "
+            f"{result.disposals:>10,} {result.wash_sales:>11,} {result.open_lots:>11,}"
+        )
         previous = result
     largest = results[-1]
     verdict = "meets" if largest.seconds <= TARGET_SECONDS_1M else "MISSES"
-    print(f"1M-row replay {largest.seconds:.2f} s (cpu {largest.cpu_seconds:.2f} s) {verdict} "
-          f"the {TARGET_SECONDS_1M:.0f} s target")
+    print(
+        f"1M-row replay {largest.seconds:.2f} s (cpu {largest.cpu_seconds:.2f} s) {verdict} "
+        f"the {TARGET_SECONDS_1M:.0f} s target"
+    )
 
 
 if __name__ == "__main__":

@@ -125,10 +125,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(list(argv) if argv is not None else [])
     rng = np.random.default_rng(args.seed)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
         f"optimizer benchmark: {N_SECURITIES} names, {N_FACTORS} factors, "
         f"{args.repeats} runs each; Python {platform.python_version()}, "
-        f"{os.cpu_count()} cores"
+        f"{os.cpu_count()} cores, load average {load:.1f} at start"
     )
     for lots in args.lots:
         inp = synthetic_input(

@@ -143,10 +143,9 @@ def export(
     data: DataDir,
     state_dir: StateDir = None,
 ) -> None:
-    """Write a run's records, chain rule and verification result to one JSON file.
+    """Write a run's records, chain rule and verification to one JSON file (exit 1 if bad).
 
-    The file is written even if verification fails (it then says where); the exit code is
-    1 in that case, as for ``verify``.
+    The file is written even when verification fails: it then says where the chain breaks.
     """
     with bad_input_exits():
         result = export_run(_existing_store(data, state_dir), run_id, destination)

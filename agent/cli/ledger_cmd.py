@@ -42,8 +42,9 @@ LEDGER_FORMATS = ("table", "json", "8949")
 
 OptionalDataDir = Annotated[
     Path | None,
-    typer.Option("--data", help="Portfolio data directory (instead of the single files).",
-                 file_okay=False),
+    typer.Option(
+        "--data", help="Portfolio data directory (instead of the single files).", file_okay=False
+    ),
 ]
 LedgerFormat = Annotated[
     str, typer.Option("--format", help="Output format: table, json or 8949 (Form 8949 CSV).")
@@ -60,12 +61,13 @@ def ledger(
     ] = None,
     securities: Annotated[
         Path | None,
-        typer.Option("--securities", help="securities.csv (identical groups; optional)",
-                     dir_okay=False),
+        typer.Option(
+            "--securities", help="securities.csv (identical groups; optional)", dir_okay=False
+        ),
     ] = None,
     policy: Annotated[
-        Path | None, typer.Option("--policy", help="policy.yaml overrides (optional)",
-                                  dir_okay=False)
+        Path | None,
+        typer.Option("--policy", help="policy.yaml overrides (optional)", dir_okay=False),
     ] = None,
     data: OptionalDataDir = None,
     as_of: AsOf = None,
@@ -73,8 +75,9 @@ def ledger(
 ) -> None:
     """Replay the transactions into open lots, disposals and household wash sales."""
     if output not in LEDGER_FORMATS:
-        raise typer.BadParameter(f"expected one of {', '.join(LEDGER_FORMATS)}",
-                                 param_hint="--format")
+        raise typer.BadParameter(
+            f"expected one of {', '.join(LEDGER_FORMATS)}", param_hint="--format"
+        )
     from_files = transactions is not None or accounts is not None
     if (data is not None) == from_files:
         raise typer.BadParameter(
@@ -86,10 +89,11 @@ def ledger(
             result = _ledger_of_directory(load_data_dir(data, as_date(as_of)))
         else:
             if transactions is None or accounts is None:
-                raise typer.BadParameter("give both --transactions and --accounts",
-                                         param_hint="--transactions/--accounts")
-            result = _ledger_of_files(transactions, accounts, securities, policy,
-                                      as_date(as_of))
+                raise typer.BadParameter(
+                    "give both --transactions and --accounts",
+                    param_hint="--transactions/--accounts",
+                )
+            result = _ledger_of_files(transactions, accounts, securities, policy, as_date(as_of))
     if output == "json":
         print_json(ledger_document(result))
     elif output == "8949":
@@ -115,12 +119,14 @@ def lots(
         prices = _prices(portfolio)
         rows = [_valued_lot(lot, prices, portfolio.as_of) for lot in result.open_lots(account)]
     if output == "json":
-        print_json({
-            "account_id": account,
-            "as_of": portfolio.as_of.isoformat(),
-            "lots": rows,
-            "cash": cents(result.cash.get(account, 0.0)),
-        })
+        print_json(
+            {
+                "account_id": account,
+                "as_of": portfolio.as_of.isoformat(),
+                "lots": rows,
+                "cash": cents(result.cash.get(account, 0.0)),
+            }
+        )
         return
     console.print(_lots_table(account, portfolio.as_of, rows))
     console.print(f"cash: ${result.cash.get(account, 0.0):,.2f}")
@@ -138,14 +144,12 @@ def washsale(
     with bad_input_exits():
         portfolio = load_data_dir(data, as_date(as_of))
         if household not in portfolio.households:
-            raise typer.BadParameter(f"unknown household {household!r}",
-                                     param_hint="--household")
+            raise typer.BadParameter(f"unknown household {household!r}", param_hint="--household")
         result = _ledger_of_directory(portfolio)
         policy = _policy(portfolio.policy_overrides, household, POLICY_FILE)
         pending = portfolio.pending if policy.wash_sale.pending_purchases_count else ()
         blocks = blocked_buys(result, household, portfolio.as_of)
-        statuses = loss_sale_check(result, household, portfolio.as_of, pending,
-                                   _prices(portfolio))
+        statuses = loss_sale_check(result, household, portfolio.as_of, pending, _prices(portfolio))
     unsafe = [status for status in statuses if not status.safe]
     document = {
         "household_id": household,
@@ -184,8 +188,13 @@ def _ledger_of_directory(portfolio: PortfolioData) -> Ledger:
     )
 
 
-def _ledger_of_files(transactions: Path, accounts: Path, securities: Path | None,
-                     policy: Path | None, as_of: dt.date | None) -> Ledger:
+def _ledger_of_files(
+    transactions: Path,
+    accounts: Path,
+    securities: Path | None,
+    policy: Path | None,
+    as_of: dt.date | None,
+) -> Ledger:
     known_accounts = load_accounts(accounts)
     known_securities = load_securities(securities) if securities is not None else None
     rows = load_transactions(transactions, known_accounts, known_securities)
@@ -193,12 +202,14 @@ def _ledger_of_files(transactions: Path, accounts: Path, securities: Path | None
     households = {account.household_id for account in known_accounts.values()}
     policy_name = policy.name if policy is not None else POLICY_FILE
     default, by_household = _rates(overrides, households, policy_name)
-    return replay_ledger(rows, known_accounts, known_securities, *default, as_of=as_of,
-                         household_rates=by_household)
+    return replay_ledger(
+        rows, known_accounts, known_securities, *default, as_of=as_of, household_rates=by_household
+    )
 
 
-def _rates(overrides: Mapping[str, Any], households: Iterable[str], policy_file: str
-           ) -> tuple[tuple[float, float], dict[str, tuple[float, float]]]:
+def _rates(
+    overrides: Mapping[str, Any], households: Iterable[str], policy_file: str
+) -> tuple[tuple[float, float], dict[str, tuple[float, float]]]:
     """Combined marginal short/long rates for ``min_tax`` relief, default and per household."""
     default = _policy(overrides, None, policy_file).tax
     by_household = {}
@@ -213,15 +224,17 @@ def _policy(overrides: Mapping[str, Any], household: str | None, policy_file: st
         return load_policy(overrides, household)
     except PolicyError as error:
         raise DataValidationError(
-            [Problem(policy_file, None, problem.key, problem.message)
-             for problem in error.problems]
+            [Problem(policy_file, None, problem.key, problem.message) for problem in error.problems]
         ) from error
 
 
 def _prices(portfolio: PortfolioData) -> dict[str, float]:
     closes = portfolio.prices_on(portfolio.as_of)
-    return {str(symbol): float(price) for symbol, price in closes.items()
-            if not math.isnan(float(price))}
+    return {
+        str(symbol): float(price)
+        for symbol, price in closes.items()
+        if not math.isnan(float(price))
+    }
 
 
 def _check_format(output: str) -> None:
@@ -235,8 +248,9 @@ def _check_format(output: str) -> None:
 def _valued_lot(lot: Lot, prices: Mapping[str, float], as_of: dt.date) -> dict[str, Any]:
     price = prices.get(lot.symbol)
     if price is None:
-        raise DataValidationError.single(PRICES_FILE, None, "close",
-                                         f"no price for {lot.symbol} on or before {as_of}")
+        raise DataValidationError.single(
+            PRICES_FILE, None, "close", f"no price for {lot.symbol} on or before {as_of}"
+        )
     value = lot.quantity * price
     return {
         "symbol": lot.symbol,
@@ -315,42 +329,72 @@ def _calendar(blocks: list[BuyBlock]) -> list[dict[str, Any]]:
 def _summary_table(result: Ledger) -> Table:
     realized: dict[str, dict[str, float]] = {}
     for disposal in result.disposals:
-        totals = realized.setdefault(disposal.account_id,
-                                     {"short": 0.0, "long": 0.0, "disallowed": 0.0})
+        totals = realized.setdefault(
+            disposal.account_id, {"short": 0.0, "long": 0.0, "disallowed": 0.0}
+        )
         totals[disposal.term] += disposal.gain
         totals["disallowed"] += disposal.wash_sale_disallowed
     open_lots = result.open_lots()
     as_of = result.as_of.isoformat() if result.as_of else "last transaction"
     table = Table(title=f"Ledger as of {as_of}")
-    for column in ("account", "realized short", "realized long", "wash disallowed",
-                   "open lots", "open basis", "cash"):
+    for column in (
+        "account",
+        "realized short",
+        "realized long",
+        "wash disallowed",
+        "open lots",
+        "open basis",
+        "cash",
+    ):
         table.add_column(column, justify="left" if column == "account" else "right")
     for account_id, cash in result.cash.items():
         totals = realized.get(account_id, {"short": 0.0, "long": 0.0, "disallowed": 0.0})
         lots_here = [lot for lot in open_lots if lot.account_id == account_id]
         table.add_row(
-            account_id, f"${totals['short']:,.2f}", f"${totals['long']:,.2f}",
-            f"${totals['disallowed']:,.2f}", str(len(lots_here)),
-            f"${sum(lot.cost_basis for lot in lots_here):,.2f}", f"${cash:,.2f}",
+            account_id,
+            f"${totals['short']:,.2f}",
+            f"${totals['long']:,.2f}",
+            f"${totals['disallowed']:,.2f}",
+            str(len(lots_here)),
+            f"${sum(lot.cost_basis for lot in lots_here):,.2f}",
+            f"${cash:,.2f}",
         )
-    table.caption = (f"{len(result.disposals)} disposals, {len(result.wash_sales)} wash-sale "
-                     "matches; --format json or 8949 for the detail")
+    table.caption = (
+        f"{len(result.disposals)} disposals, {len(result.wash_sales)} wash-sale "
+        "matches; --format json or 8949 for the detail"
+    )
     return table
 
 
 def _lots_table(account: str, as_of: dt.date, rows: list[dict[str, Any]]) -> Table:
     table = Table(title=f"Open lots of {account} as of {as_of.isoformat()}")
-    for column in ("symbol", "lot", "quantity", "acquired", "basis", "price", "value",
-                   "unrealized", "term", "wash adj."):
-        table.add_column(column, justify="left" if column in {"symbol", "lot", "acquired",
-                                                               "term"} else "right")
+    for column in (
+        "symbol",
+        "lot",
+        "quantity",
+        "acquired",
+        "basis",
+        "price",
+        "value",
+        "unrealized",
+        "term",
+        "wash adj.",
+    ):
+        table.add_column(
+            column, justify="left" if column in {"symbol", "lot", "acquired", "term"} else "right"
+        )
     for row in rows:
         gain = row["unrealized_gain"]
         table.add_row(
-            row["symbol"], row["lot_id"], f"{row['quantity']:,.6g}", row["acquired_date"],
-            f"${row['cost_basis']:,.2f}", f"${row['price']:,.2f}",
+            row["symbol"],
+            row["lot_id"],
+            f"{row['quantity']:,.6g}",
+            row["acquired_date"],
+            f"${row['cost_basis']:,.2f}",
+            f"${row['price']:,.2f}",
             f"${row['market_value']:,.2f}",
-            f"[{'green' if gain >= 0 else 'red'}]${gain:,.2f}[/]", row["term"],
+            f"[{'green' if gain >= 0 else 'red'}]${gain:,.2f}[/]",
+            row["term"],
             f"${row['wash_sale_adjustment']:,.2f}" if row["wash_sale_adjustment"] else "",
         )
     return table
@@ -362,12 +406,16 @@ def _washsale_tables(document: dict[str, Any]) -> list[Table]:
     for column in ("symbols", "blocked until", "loss at risk", "sold from"):
         blocked.add_column(column, justify="right" if column == "loss at risk" else "left")
     for block in document["blocked_buys"]:
-        sources = ", ".join(f"{loss['account_id']}/{loss['lot_id']} {loss['sell_date']}"
-                            for loss in block["losses"])
-        blocked.add_row(", ".join(block["symbols"]), block["blocked_until"],
-                        f"${block['loss']:,.2f}", sources)
-    unsafe = Table(title=f"Loss sales that would be washed today ({document['safe_loss_sales']} "
-                         "other loss lots are safe to sell)")
+        sources = ", ".join(
+            f"{loss['account_id']}/{loss['lot_id']} {loss['sell_date']}" for loss in block["losses"]
+        )
+        blocked.add_row(
+            ", ".join(block["symbols"]), block["blocked_until"], f"${block['loss']:,.2f}", sources
+        )
+    unsafe = Table(
+        title=f"Loss sales that would be washed today ({document['safe_loss_sales']} "
+        "other loss lots are safe to sell)"
+    )
     for column in ("account", "symbol", "lot", "loss", "disallowed", "because of"):
         unsafe.add_column(column, justify="right" if column in {"loss", "disallowed"} else "left")
     for status in document["unsafe_loss_sales"]:
@@ -376,8 +424,14 @@ def _washsale_tables(document: dict[str, Any]) -> list[Table]:
             f"{source['date']}{' (pending)' if source['pending'] else ''}"
             for source in status["replacements"]
         )
-        unsafe.add_row(status["account_id"], status["symbol"], status["lot_id"],
-                       f"${status['loss']:,.2f}", f"${status['disallowed']:,.2f}", causes)
+        unsafe.add_row(
+            status["account_id"],
+            status["symbol"],
+            status["lot_id"],
+            f"${status['loss']:,.2f}",
+            f"${status['disallowed']:,.2f}",
+            causes,
+        )
     calendar = Table(title="Calendar: buys allowed again from")
     calendar.add_column("date")
     calendar.add_column("symbols")

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from agent.cli import daily_cmd, data_cmd, ledger_cmd, review_cmd, risk_cmd
+from agent.cli import (
+    chat_cmd,
+    daily_cmd,
+    data_cmd,
+    evidence_cmd,
+    ledger_cmd,
+    review_cmd,
+    risk_cmd,
+)
 
 app = typer.Typer(
     name="lotwise",
@@ -14,7 +22,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for module in (data_cmd, ledger_cmd, risk_cmd, review_cmd, daily_cmd):
+for module in (data_cmd, ledger_cmd, risk_cmd, review_cmd, daily_cmd, evidence_cmd, chat_cmd):
     module.register(app)
 
 

@@ -111,8 +111,9 @@ def transition_command(
     """Multi-year schedule to diversify a concentrated position within a yearly gains budget,
     and today's trades for this year's step."""
     _check_format(output)
-    if gains_budget < 0 or expected_harvest < 0:
-        raise typer.BadParameter("must not be negative", param_hint="--gains-budget")
+    for value, hint in ((gains_budget, "--gains-budget"), (expected_harvest, "--expected-harvest")):
+        if value < 0:
+            raise typer.BadParameter("must not be negative", param_hint=hint)
     if target_weight is not None and not 0 <= target_weight < 1:
         raise typer.BadParameter("expected a fraction in [0, 1)", param_hint="--target-weight")
     with bad_input_exits():

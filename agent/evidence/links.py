@@ -1,5 +1,4 @@
-"""The per-record checks of verification (its fast path), shared by the sequential and the
-parallel verifier. Light on imports, so worker processes start quickly.
+"""The per-record checks of verification (its fast path).
 
 A record is the intact next link of its run when its seq follows the previous one,
 SHA-256(previous hash + body) equals its stored hash, and the body's own ``prev_hash``,

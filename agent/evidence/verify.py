@@ -3,8 +3,7 @@
 Verification streams rows straight from SQLite and checks each record with
 ``agent.evidence.links`` (no parsing, no models). When a check fails, a slower diagnosis
 parses the record and looks around it to name the first bad seq and what happened (deleted,
-inserted, reordered, altered). Large stores are first checked in parallel
-(``agent.evidence.parallel``); only a damaged store then takes the sequential path.
+inserted, reordered, altered).
 
 What a chain cannot show on its own: records removed from the end of a run, or a run rewritten
 wholesale with recomputed hashes. ``verify_all`` catches the first while later records exist
@@ -25,13 +24,6 @@ from typing import Any
 
 from agent.evidence.chain import GENESIS_HASH
 from agent.evidence.links import HASH_BYTES, RunChain, hash_bytes, next_global_hash
-from agent.evidence.parallel import (
-    default_workers,
-    run_intact,
-    runs_are_gapless,
-    store_intact,
-    worth_splitting,
-)
 from agent.evidence.schema import GUARDS, TABLE, read_only_uri
 from agent.evidence.store import unknown_run
 from tools.errors import DataValidationError
@@ -95,40 +87,12 @@ class VerificationResult:
         }
 
 
-def verify_run(
-    path: Path, run_id: str, anchor: str | None = None, *, workers: int | None = None
-) -> VerificationResult:
-    """Check one run's chain; ``anchor``, if given, must be the hash of one of its records.
-
-    ``workers``: processes for a large run (default: the usable cores; 1 disables).
-    """
+def verify_run(path: Path, run_id: str, anchor: str | None = None) -> VerificationResult:
+    """Check one run's chain; ``anchor``, if given, must be the hash of one of its records."""
     with _read_only(path) as conn:
-        records, last_seq, first_seq = conn.execute(
-            f"SELECT COUNT(*), MAX(seq), MIN(seq) FROM {TABLE} WHERE run_id = ?", (run_id,)
-        ).fetchone()
-        if records == 0:
-            raise unknown_run(path, run_id)
-        workers = workers or default_workers()
-        if (
-            worth_splitting(records, workers)
-            and (first_seq, last_seq) == (1, records)
-            and run_intact(path, run_id, last_seq, workers)
-        ):
-            (head,) = conn.execute(
-                f"SELECT hash FROM {TABLE} WHERE run_id = ? AND seq = ?", (run_id, last_seq)
-            ).fetchone()
-            found = anchor is not None and _has_hash(conn, run_id, anchor)
-            return VerificationResult(
-                scope=run_id,
-                records=records,
-                runs=1,
-                head=head,
-                heads={run_id: head},
-                guards_intact=_guards_intact(conn),
-                anchor=anchor,
-                anchor_found=found if anchor is not None else None,
-            )
         outcome = _check_run(conn, run_id, anchor)
+        if outcome.rows == 0:
+            raise unknown_run(path, run_id)
         checker = outcome.checker
         return VerificationResult(
             scope=run_id,
@@ -143,100 +107,51 @@ def verify_run(
         )
 
 
-def verify_all(path: Path, *, workers: int | None = None) -> VerificationResult:
-    """Check every run's chain and the store-wide chain.
-
-    ``workers``: processes for a large store (default: the usable cores; 1 disables). A store
-    found damaged, or too small to split, is checked by one pass in append order.
-    """
-    with _read_only(path) as conn:
-        records, last_gseq, first_gseq = conn.execute(
-            f"SELECT COUNT(*), MAX(gseq), MIN(gseq) FROM {TABLE}"
-        ).fetchone()
-        workers = workers or default_workers()
-        if (
-            worth_splitting(records, workers)
-            and (first_gseq, last_gseq) == (1, records)
-            and runs_are_gapless(conn)
-            and store_intact(path, last_gseq, workers)
-        ):
-            heads = dict(conn.execute(_RUN_HEADS))
-            (global_head,) = conn.execute(
-                f"SELECT global_hash FROM {TABLE} WHERE gseq = ?", (last_gseq,)
-            ).fetchone()
-            return VerificationResult(
-                scope="all",
-                records=records,
-                runs=len(heads),
-                head=global_head,
-                heads=heads,
-                guards_intact=_guards_intact(conn),
-            )
-        return _verify_all_in_one_pass(conn)
-
-
-def _verify_all_in_one_pass(conn: sqlite3.Connection) -> VerificationResult:
-    """Every run's chain and the store-wide chain in one pass in append order.
+def verify_all(path: Path) -> VerificationResult:
+    """Check every run's chain and the store-wide chain, in one pass in append order.
 
     A run's records appear in append order in seq order, so each run's chain is checked as
     the pass meets its records. A run found damaged is then re-checked on its own, in seq
     order, so that its first bad seq and diagnosis are exactly what ``verify_run`` reports.
     """
-    cursor = conn.execute(
-        f"SELECT gseq, run_id, seq, body, hash, global_hash FROM {TABLE} ORDER BY gseq"
-    )
-    checkers: dict[str, _RunChecker] = {}
-    damaged: dict[str, None] = {}  # insertion-ordered set
-    store_break: ChainBreak | None = None
-    global_prev = hash_bytes(GENESIS_HASH)
-    global_head: str | None = None
-    rows = 0
-    for gseq, run_id, seq, body, stored, stored_global in _stream(cursor):
-        rows += 1
-        if store_break is None:
-            computed = next_global_hash(global_prev, stored)
-            if gseq != rows or computed.hex() != stored_global:
-                store_break = _diagnose_store(gseq, rows)
-            global_prev = computed
-            global_head = stored_global
-        if run_id in damaged:
-            continue
-        checker = checkers.get(run_id) or checkers.setdefault(run_id, _RunChecker(run_id))
-        if not checker.accept(seq, body, stored):
-            damaged[run_id] = None
-    breaks: list[ChainBreak] = []
-    for run_id in damaged:
-        outcome = _check_run(conn, run_id)
-        checkers[run_id] = outcome.checker
-        if outcome.failure:
-            breaks.append(outcome.failure)
-    return VerificationResult(
-        scope="all",
-        records=rows,
-        runs=len(checkers),
-        head=global_head if store_break is None else None,
-        heads={run_id: c.prev_hex for run_id, c in checkers.items() if c.checked},
-        guards_intact=_guards_intact(conn),
-        breaks=[*breaks, *([store_break] if store_break else [])],
-    )
-
-
-# Each run's last record's hash, runs in the order their first record was appended.
-_RUN_HEADS = f"""
-SELECT last.run_id, last.hash
-FROM {TABLE} AS last
-JOIN (SELECT run_id, MAX(seq) AS last_seq, MIN(gseq) AS first_gseq
-      FROM {TABLE} GROUP BY run_id) AS runs
-  ON last.run_id = runs.run_id AND last.seq = runs.last_seq
-ORDER BY runs.first_gseq
-"""
-
-
-def _has_hash(conn: sqlite3.Connection, run_id: str, record_hash: str) -> bool:
-    found = conn.execute(
-        f"SELECT 1 FROM {TABLE} WHERE run_id = ? AND hash = ? LIMIT 1", (run_id, record_hash)
-    ).fetchone()
-    return found is not None
+    with _read_only(path) as conn:
+        cursor = conn.execute(
+            f"SELECT gseq, run_id, seq, body, hash, global_hash FROM {TABLE} ORDER BY gseq"
+        )
+        checkers: dict[str, _RunChecker] = {}
+        damaged: dict[str, None] = {}  # insertion-ordered set
+        store_break: ChainBreak | None = None
+        global_prev = hash_bytes(GENESIS_HASH)
+        global_head: str | None = None
+        rows = 0
+        for gseq, run_id, seq, body, stored, stored_global in _stream(cursor):
+            rows += 1
+            if store_break is None:
+                computed = next_global_hash(global_prev, stored)
+                if gseq != rows or computed.hex() != stored_global:
+                    store_break = _diagnose_store(gseq, rows)
+                global_prev = computed
+                global_head = stored_global
+            if run_id in damaged:
+                continue
+            checker = checkers.get(run_id) or checkers.setdefault(run_id, _RunChecker(run_id))
+            if not checker.accept(seq, body, stored):
+                damaged[run_id] = None
+        breaks: list[ChainBreak] = []
+        for run_id in damaged:
+            outcome = _check_run(conn, run_id)
+            checkers[run_id] = outcome.checker
+            if outcome.failure:
+                breaks.append(outcome.failure)
+        return VerificationResult(
+            scope="all",
+            records=rows,
+            runs=len(checkers),
+            head=global_head if store_break is None else None,
+            heads={run_id: c.prev_hex for run_id, c in checkers.items() if c.checked},
+            guards_intact=_guards_intact(conn),
+            breaks=[*breaks, *([store_break] if store_break else [])],
+        )
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from agent.llm.narrative import Narrator
 from agent.planners.base import Planner
 from agent.planners.rules import RulePlanner
 from agent.review.optimize import AccountOptimizer, ToolsOptimizer
@@ -17,3 +18,4 @@ class ReviewContext:
     planner: Planner = field(default_factory=RulePlanner)
     optimizer: AccountOptimizer = field(default_factory=ToolsOptimizer)
     paper: bool = True  # write fills into transactions.csv so the next run sees them
+    narrator: Narrator | None = None  # None: the templated rationale only

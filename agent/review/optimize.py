@@ -11,6 +11,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import numpy as np
+
 from agent.review.proposal import ProposedTrade
 from agent.review.snapshot import Snapshot
 from policies import Policy
@@ -34,6 +36,9 @@ class AccountRequest:
     policy: Policy
     actions: frozenset[str]  # what the planner asked for: harvest, te_repair, ...
     realized_elsewhere_usd: float = 0.0  # net gain already proposed in other accounts today
+    # Wash keys other accounts of the household sell at a loss today: buying any of them here
+    # would wash that loss (IRC §1091(a); for good in an IRA, Rev. Rul. 2008-5).
+    blocked_wash_keys: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,9 @@ class ToolsOptimizer:
             snapshot.data, request.account.account_id, ledger=snapshot.ledger,
             model=snapshot.risk_model, policy=request.policy,
             realized_elsewhere_usd=request.realized_elsewhere_usd)
+        if request.blocked_wash_keys:
+            also_blocked = np.array([key in request.blocked_wash_keys for key in inputs.wash_keys])
+            inputs = dataclasses.replace(inputs, wash_blocked=inputs.wash_blocked | also_blocked)
         result, flags = self._solve(inputs)
         trades = [ProposedTrade.model_validate(trade.contract_fields())
                   for trade in result.trades]

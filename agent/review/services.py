@@ -11,8 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from agent.evidence.chain import digest
-from agent.evidence.jsonable import to_jsonable
+from agent.evidence import evidence_path, inputs_digest
 from agent.evidence.records import EvidenceKind, EvidenceRecord
 from agent.evidence.store import EvidenceStore
 from agent.review.context import ReviewContext
@@ -21,7 +20,6 @@ from agent.review.snapshot import Snapshot, load_snapshot
 from policies import Policy
 from tools.household_policy import household_policy
 
-EVIDENCE_FILE = "evidence.sqlite"
 RUNS_FILE = "runs.sqlite"
 
 
@@ -43,7 +41,7 @@ class ReviewServices:
         policy_version: str | None = None,
     ) -> EvidenceRecord:
         """Append unless this node already recorded the same inputs (a resumed node)."""
-        wanted = digest(to_jsonable(inputs))
+        wanted = inputs_digest(inputs)
         for record in self.evidence.find(run_id, kind=kind, node=node):
             if record.inputs_digest == wanted:
                 return record
@@ -56,7 +54,7 @@ def _services(data_dir: Path, state_dir: Path) -> ReviewServices:
     return ReviewServices(
         data_dir=data_dir, state_dir=state_dir,
         runs=RunStore(state_dir / RUNS_FILE),
-        evidence=EvidenceStore(state_dir / EVIDENCE_FILE),
+        evidence=EvidenceStore(evidence_path(state_dir)),
     )
 
 

@@ -11,12 +11,19 @@ from typing import Any
 
 import pytest
 
+from agent.paths import STATE_ENV
 from agent.review.proposal import ProposedTrade
 from agent.review.runner import ReviewRunner
 from tests.agent.datadir import TAXABLE, write_data_dir
 from tests.agent.scripted import ScriptedOptimizer, harvest_trades
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _state_beside_the_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test keeps its state in its own data directory's ``.lotwise``."""
+    monkeypatch.delenv(STATE_ENV, raising=False)
 
 
 @pytest.fixture
@@ -42,6 +49,6 @@ def run_cli(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
 
 def run_python(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    env.pop("LOTWISE_STATE_DIR", None)
+    env.pop(STATE_ENV, None)
     return subprocess.run([sys.executable, *args], capture_output=True, text=True,
                           cwd=REPO_ROOT, env=env, timeout=120, check=False, **kwargs)

@@ -6,18 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner, Result
 
 from agent.cli.main import app
-from agent.paths import STATE_ENV, state_dir_for
+from agent.paths import state_dir_for
 from tests.agent.datadir import TAXABLE, read_transactions
 from tools.loading import load_data_dir
-
-
-@pytest.fixture(autouse=True)
-def _no_state_override(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(STATE_ENV, raising=False)
 
 
 def _run(*args: str | Path) -> Result:

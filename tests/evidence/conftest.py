@@ -13,7 +13,7 @@ import typer
 from typer.testing import CliRunner
 
 from agent.cli import evidence_cmd
-from agent.evidence import EvidenceRecord, EvidenceStore, LLMCall, parallel, verify
+from agent.evidence import EvidenceRecord, EvidenceStore, LLMCall
 from agent.evidence.schema import GUARDS
 
 START = dt.datetime(2025, 1, 2, 14, 30, tzinfo=dt.UTC)
@@ -127,14 +127,3 @@ def mentions(text: str, phrase: str) -> bool:
     """``phrase`` occurs in ``text``, ignoring whitespace (rich wraps stderr at 80 columns
     off a terminal, breaking lines inside long paths or at spaces)."""
     return "".join(phrase.split()) in "".join(text.split())
-
-
-SPLIT_RANGES = 3
-
-
-def force_split(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make verification take the large-store path on small stores: split into
-    ``SPLIT_RANGES`` ranges, checked in this process (no worker processes)."""
-    monkeypatch.setattr(verify, "worth_splitting", lambda records, workers: True)
-    monkeypatch.setattr(verify, "default_workers", lambda: 1)
-    monkeypatch.setattr(parallel, "RANGES_PER_WORKER", SPLIT_RANGES)

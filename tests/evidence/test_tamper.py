@@ -1,9 +1,7 @@
 """Tampering with a stored run is detected, and the first bad seq is named.
 
 Each test first removes the append-only triggers (an attacker with the file can), then edits,
-deletes, reorders or forges rows directly in SQLite. Every test runs twice: as small stores
-are verified (one pass), and through the range-splitting fast path of large stores, which
-must never call a damaged store intact.
+deletes, reorders or forges rows directly in SQLite.
 """
 
 from __future__ import annotations
@@ -19,18 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agent.evidence import EvidenceStore, verify_all, verify_run
-from tests.evidence.conftest import fill_run, force_split, stored_body, tamper
+from tests.evidence.conftest import fill_run, stored_body, tamper
 
 RUN = "hh-1-20250102-1"
 OTHER = "hh-2-20250102-1"
 RECORDS = 6
-
-
-@pytest.fixture(autouse=True, params=["one_pass", "split"])
-def verification_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    if request.param == "split":
-        force_split(monkeypatch)
-    return str(request.param)
 
 
 @pytest.fixture

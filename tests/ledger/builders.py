@@ -21,8 +21,14 @@ def account(
     relief: ReliefMethod = "fifo",
     managed: bool = True,
 ) -> Account:
-    return Account(account_id=account_id, household_id=household, owner=owner,
-                   tax_type=tax_type, managed=managed, relief_method=relief)
+    return Account(
+        account_id=account_id,
+        household_id=household,
+        owner=owner,
+        tax_type=tax_type,
+        managed=managed,
+        relief_method=relief,
+    )
 
 
 def accounts(*items: Account) -> dict[str, Account]:
@@ -30,8 +36,13 @@ def accounts(*items: Account) -> dict[str, Account]:
 
 
 def security(symbol: str, group: str | None = None) -> Security:
-    return Security(symbol=symbol, name=f"{symbol} Corp", sector="Technology",
-                    industry="Software", identical_group=group)
+    return Security(
+        symbol=symbol,
+        name=f"{symbol} Corp",
+        sector="Technology",
+        industry="Software",
+        identical_group=group,
+    )
 
 
 def day(text: str) -> dt.date:
@@ -49,44 +60,113 @@ class History:
         self.rows.append(txn)
         return txn
 
-    def buy(self, date: str, account_id: str, symbol: str, quantity: float, price: float,
-            *, lot_id: str | None = None, fees: float = 0.0) -> str:
-        txn = self._add(date=day(date), account_id=account_id, action="buy", symbol=symbol,
-                        quantity=quantity, price=price, lot_id=lot_id, fees=fees)
+    def buy(
+        self,
+        date: str,
+        account_id: str,
+        symbol: str,
+        quantity: float,
+        price: float,
+        *,
+        lot_id: str | None = None,
+        fees: float = 0.0,
+    ) -> str:
+        txn = self._add(
+            date=day(date),
+            account_id=account_id,
+            action="buy",
+            symbol=symbol,
+            quantity=quantity,
+            price=price,
+            lot_id=lot_id,
+            fees=fees,
+        )
         return lot_id or f"row-{txn.row}"
 
-    def reinvest(self, date: str, account_id: str, symbol: str, quantity: float,
-                 price: float) -> str:
-        txn = self._add(date=day(date), account_id=account_id, action="reinvest",
-                        symbol=symbol, quantity=quantity, price=price)
+    def reinvest(
+        self, date: str, account_id: str, symbol: str, quantity: float, price: float
+    ) -> str:
+        txn = self._add(
+            date=day(date),
+            account_id=account_id,
+            action="reinvest",
+            symbol=symbol,
+            quantity=quantity,
+            price=price,
+        )
         return f"row-{txn.row}"
 
-    def sell(self, date: str, account_id: str, symbol: str, quantity: float, price: float,
-             *, lot_id: str | None = None, fees: float = 0.0) -> int:
-        return self._add(date=day(date), account_id=account_id, action="sell", symbol=symbol,
-                         quantity=quantity, price=price, lot_id=lot_id, fees=fees).row
+    def sell(
+        self,
+        date: str,
+        account_id: str,
+        symbol: str,
+        quantity: float,
+        price: float,
+        *,
+        lot_id: str | None = None,
+        fees: float = 0.0,
+    ) -> int:
+        return self._add(
+            date=day(date),
+            account_id=account_id,
+            action="sell",
+            symbol=symbol,
+            quantity=quantity,
+            price=price,
+            lot_id=lot_id,
+            fees=fees,
+        ).row
 
     def split(self, date: str, account_id: str, symbol: str, ratio: float) -> None:
-        self._add(date=day(date), account_id=account_id, action="split", symbol=symbol,
-                  quantity=ratio)
+        self._add(
+            date=day(date), account_id=account_id, action="split", symbol=symbol, quantity=ratio
+        )
 
-    def transfer_in(self, date: str, account_id: str, symbol: str, quantity: float, *,
-                    acquired: str, cost_basis: float, lot_id: str | None = None) -> str:
-        txn = self._add(date=day(date), account_id=account_id, action="transfer_in",
-                        symbol=symbol, quantity=quantity, acquired_date=day(acquired),
-                        cost_basis=cost_basis, lot_id=lot_id)
+    def transfer_in(
+        self,
+        date: str,
+        account_id: str,
+        symbol: str,
+        quantity: float,
+        *,
+        acquired: str,
+        cost_basis: float,
+        lot_id: str | None = None,
+    ) -> str:
+        txn = self._add(
+            date=day(date),
+            account_id=account_id,
+            action="transfer_in",
+            symbol=symbol,
+            quantity=quantity,
+            acquired_date=day(acquired),
+            cost_basis=cost_basis,
+            lot_id=lot_id,
+        )
         return lot_id or f"row-{txn.row}"
 
-    def cash(self, date: str, account_id: str, action: str, amount: float,
-             symbol: str | None = None) -> None:
-        self._add(date=day(date), account_id=account_id, action=action, symbol=symbol,
-                  quantity=amount)
+    def cash(
+        self, date: str, account_id: str, action: str, amount: float, symbol: str | None = None
+    ) -> None:
+        self._add(
+            date=day(date), account_id=account_id, action=action, symbol=symbol, quantity=amount
+        )
 
-    def replay(self, accounts_by_id: Mapping[str, Account],
-               securities: Mapping[str, Security] | None = None,
-               as_of: str | None = None) -> Ledger:
-        return replay_ledger(self.rows, accounts_by_id, securities, SHORT_RATE, LONG_RATE,
-                             as_of=day(as_of) if as_of else None)
+    def replay(
+        self,
+        accounts_by_id: Mapping[str, Account],
+        securities: Mapping[str, Security] | None = None,
+        as_of: str | None = None,
+    ) -> Ledger:
+        return replay_ledger(
+            self.rows,
+            accounts_by_id,
+            securities,
+            SHORT_RATE,
+            LONG_RATE,
+            as_of=day(as_of) if as_of else None,
+        )
 
 
 def lots_of(ledger: Ledger, lot_id: str) -> list[Lot]:

@@ -14,12 +14,39 @@ from typer.testing import CliRunner
 from agent.cli.main import app
 from tests.ledger.data_dir import AS_OF, write_data_dir
 
-DISPOSAL_KEYS = ["account_id", "symbol", "lot_id", "quantity", "acquired_date", "sell_date",
-                 "proceeds", "cost_basis", "wash_sale_disallowed", "gain", "term"]
-OPEN_LOT_KEYS = ["account_id", "symbol", "lot_id", "quantity", "purchase_date",
-                 "acquired_date", "cost_basis", "wash_sale_adjustment"]
-WASH_SALE_KEYS = ["loss_account_id", "loss_lot_id", "sell_date", "replacement_account_id",
-                  "replacement_lot_id", "quantity", "disallowed", "permanent"]
+DISPOSAL_KEYS = [
+    "account_id",
+    "symbol",
+    "lot_id",
+    "quantity",
+    "acquired_date",
+    "sell_date",
+    "proceeds",
+    "cost_basis",
+    "wash_sale_disallowed",
+    "gain",
+    "term",
+]
+OPEN_LOT_KEYS = [
+    "account_id",
+    "symbol",
+    "lot_id",
+    "quantity",
+    "purchase_date",
+    "acquired_date",
+    "cost_basis",
+    "wash_sale_adjustment",
+]
+WASH_SALE_KEYS = [
+    "loss_account_id",
+    "loss_lot_id",
+    "sell_date",
+    "replacement_account_id",
+    "replacement_lot_id",
+    "quantity",
+    "disallowed",
+    "permanent",
+]
 
 runner = CliRunner()
 
@@ -46,16 +73,29 @@ def test_ledger_json_has_exactly_the_contract_keys(data: Path) -> None:
     # 100 AAA sold at a $1,000 loss; the spouse's 60 AAB (same identical group) 5 days later
     # wash 60 shares: the disposal is split in two rows that keep the lot_id.
     washed, kept, gift = document["disposals"]
-    assert (washed["lot_id"], washed["quantity"], washed["wash_sale_disallowed"],
-            washed["gain"]) == ("row-2", 60.0, 600.0, 0.0)
-    assert (kept["lot_id"], kept["quantity"], kept["wash_sale_disallowed"],
-            kept["gain"]) == ("row-2", 40.0, 0.0, -400.0)
+    assert (
+        washed["lot_id"],
+        washed["quantity"],
+        washed["wash_sale_disallowed"],
+        washed["gain"],
+    ) == ("row-2", 60.0, 600.0, 0.0)
+    assert (kept["lot_id"], kept["quantity"], kept["wash_sale_disallowed"], kept["gain"]) == (
+        "row-2",
+        40.0,
+        0.0,
+        -400.0,
+    )
     assert (gift["term"], gift["proceeds"], gift["gain"]) == ("long", 319.0, 119.0)
     (wash,) = document["wash_sales"]
     assert wash == {
-        "loss_account_id": "T1", "loss_lot_id": "row-2", "sell_date": "2024-06-03",
-        "replacement_account_id": "S1", "replacement_lot_id": "row-4", "quantity": 60.0,
-        "disallowed": 600.0, "permanent": False,
+        "loss_account_id": "T1",
+        "loss_lot_id": "row-2",
+        "sell_date": "2024-06-03",
+        "replacement_account_id": "S1",
+        "replacement_lot_id": "row-4",
+        "quantity": 60.0,
+        "disallowed": 600.0,
+        "permanent": False,
     }
     spouse_lot = next(lot for lot in document["open_lots"] if lot["account_id"] == "S1")
     assert spouse_lot["cost_basis"] == 3060.0
@@ -65,8 +105,15 @@ def test_ledger_json_has_exactly_the_contract_keys(data: Path) -> None:
 def test_ledger_from_single_files_matches_the_data_directory(data: Path) -> None:
     _, from_directory, _ = _run("ledger", "--data", data, "--format", "json")
     code, from_files, _ = _run(
-        "ledger", "--transactions", data / "transactions.csv", "--accounts",
-        data / "accounts.csv", "--securities", data / "securities.csv", "--format", "json",
+        "ledger",
+        "--transactions",
+        data / "transactions.csv",
+        "--accounts",
+        data / "accounts.csv",
+        "--securities",
+        data / "securities.csv",
+        "--format",
+        "json",
     )
     assert code == 0
     assert json.loads(from_files)["disposals"] == json.loads(from_directory)["disposals"]
@@ -100,15 +147,22 @@ def test_table_format_prints_a_summary(data: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "where"),
     [
-        ("2024-06-12,T1,sell,CCC,4,80,1,,,", "2024-06-12,T1,sell,CCC,40,80,1,,,",
-         "transactions.csv, row 6, column quantity"),
-        ("2024-06-12,T1,sell,CCC,4,80,1,,,", "2024-06-12,T1,sell,CCC,4,80,1,nope,,",
-         "transactions.csv, row 6, column lot_id"),
+        (
+            "2024-06-12,T1,sell,CCC,4,80,1,,,",
+            "2024-06-12,T1,sell,CCC,40,80,1,,,",
+            "transactions.csv, row 6, column quantity",
+        ),
+        (
+            "2024-06-12,T1,sell,CCC,4,80,1,,,",
+            "2024-06-12,T1,sell,CCC,4,80,1,nope,,",
+            "transactions.csv, row 6, column lot_id",
+        ),
     ],
     ids=["oversold", "unknown-lot"],
 )
-def test_bad_transactions_exit_2_with_nothing_on_stdout(data: Path, old: str, new: str,
-                                                        where: str) -> None:
+def test_bad_transactions_exit_2_with_nothing_on_stdout(
+    data: Path, old: str, new: str, where: str
+) -> None:
     path = data / "transactions.csv"
     path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
     for output in ("json", "8949", "table"):
@@ -120,9 +174,12 @@ def test_bad_transactions_exit_2_with_nothing_on_stdout(data: Path, old: str, ne
 def test_ledger_rule_errors_exit_2_naming_the_cell(data: Path) -> None:
     """An account on specific identification selling without a lot_id."""
     path = data / "accounts.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("T1,smith,taxpayer,taxable,true,fifo",
-                                                             "T1,smith,taxpayer,taxable,true,"
-                                                             "specific"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "T1,smith,taxpayer,taxable,true,fifo", "T1,smith,taxpayer,taxable,true,specific"
+        ),
+        encoding="utf-8",
+    )
     code, out, err = _run("ledger", "--data", data, "--format", "json")
     assert (code, out) == (2, "")
     assert "transactions.csv, row 3, column lot_id" in " ".join(err.split())
@@ -162,17 +219,21 @@ def test_washsale_json_blocks_calendar_and_unsafe_sales(tmp_path: Path) -> None:
     document = json.loads(out)
     (block,) = document["blocked_buys"]
     assert (block["symbols"], block["blocked_until"], block["loss"]) == (
-        ["AAA", "AAB"], "2024-07-03", 400.0
+        ["AAA", "AAB"],
+        "2024-07-03",
+        400.0,
     )
-    assert document["calendar"] == [{"buy_allowed_from": "2024-07-04",
-                                      "symbols": ["AAA", "AAB"]}]
+    assert document["calendar"] == [{"buy_allowed_from": "2024-07-04", "symbols": ["AAA", "AAB"]}]
     # The Roth's 100 scheduled AAA: 40 go to the waiting loss, 60 would replace the spouse's
     # 60 AAB (basis $51, price $39), a $720 loss lost for good.
     (unsafe,) = document["unsafe_loss_sales"]
     assert (unsafe["account_id"], unsafe["loss"], unsafe["disallowed"]) == ("S1", 720.0, 720.0)
     (cause,) = unsafe["replacements"]
     assert (cause["account_id"], cause["quantity"], cause["pending"], cause["permanent"]) == (
-        "R1", 60.0, True, True
+        "R1",
+        60.0,
+        True,
+        True,
     )
     code, out, _ = _run("washsale", "--data", data, "--household", "smith")
     assert code == 0
@@ -184,10 +245,10 @@ def test_washsale_unknown_household_exits_2(data: Path) -> None:
     assert (code, out) == (2, "")
 
 
-MIN_TAX_TRANSACTIONS = """date,account_id,action,symbol,quantity,price,fees,lot_id,acquired_date,cost_basis
-2022-01-03,T1,buy,CCC,10,79.5,0,long-gain,,
-2024-05-01,T1,buy,CCC,10,79.0,0,short-gain,,
-2024-06-14,T1,sell,CCC,10,80,0,,,
+MIN_TAX_TRANSACTIONS = """date,account_id,action,symbol,quantity,price,lot_id
+2022-01-03,T1,buy,CCC,10,79.5,long-gain
+2024-05-01,T1,buy,CCC,10,79.0,short-gain
+2024-06-14,T1,sell,CCC,10,80,
 """
 
 
@@ -197,26 +258,40 @@ MIN_TAX_TRANSACTIONS = """date,account_id,action,symbol,quantity,price,fees,lot_
         # default rates: short 45.8% x $1 = $0.458 a share > long 28.8% x $0.50 = $0.144
         ("", "long-gain"),
         # short 10%, long 37%: short $0.10 a share < long $0.185 a share
-        ("tax:\n  federal_short: 0.10\n  federal_long: 0.37\n  state: 0.0\n  niit: 0.0\n",
-         "short-gain"),
+        (
+            "tax:\n  federal_short: 0.10\n  federal_long: 0.37\n  state: 0.0\n  niit: 0.0\n",
+            "short-gain",
+        ),
     ],
 )
-def test_min_tax_relief_uses_the_household_policy_rates(tmp_path: Path, policy: str,
-                                                        first_lot: str) -> None:
+def test_min_tax_relief_uses_the_household_policy_rates(
+    tmp_path: Path, policy: str, first_lot: str
+) -> None:
     data = write_data_dir(tmp_path / "data", transactions=MIN_TAX_TRANSACTIONS)
     path = data / "accounts.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "T1,smith,taxpayer,taxable,true,fifo", "T1,smith,taxpayer,taxable,true,min_tax"),
-        encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "T1,smith,taxpayer,taxable,true,fifo", "T1,smith,taxpayer,taxable,true,min_tax"
+        ),
+        encoding="utf-8",
+    )
     if policy:
         (data / "policy.yaml").write_text(policy, encoding="utf-8")
     code, out, err = _run("ledger", "--data", data, "--format", "json")
     assert code == 0, err
     assert [row["lot_id"] for row in json.loads(out)["disposals"]] == [first_lot]
     if policy:
-        code, out, _ = _run("ledger", "--transactions", data / "transactions.csv",
-                            "--accounts", data / "accounts.csv", "--policy",
-                            data / "policy.yaml", "--format", "json")
+        code, out, _ = _run(
+            "ledger",
+            "--transactions",
+            data / "transactions.csv",
+            "--accounts",
+            data / "accounts.csv",
+            "--policy",
+            data / "policy.yaml",
+            "--format",
+            "json",
+        )
         assert code == 0
         assert [row["lot_id"] for row in json.loads(out)["disposals"]] == [first_lot]
 

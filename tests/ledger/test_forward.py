@@ -17,19 +17,30 @@ from tools.ledger.forward import (
 from tools.models import PendingPurchase
 
 HOUSEHOLD = accounts(
-    account("T1"), account("S1", owner="spouse"), account("IRA", "roth_ira"),
+    account("T1"),
+    account("S1", owner="spouse"),
+    account("IRA", "roth_ira"),
     account("Z1", household="H2"),
 )
 SECURITIES = {
-    "VOO": security("VOO", "sp500"), "IVV": security("IVV", "sp500"), "MSFT": security("MSFT"),
+    "VOO": security("VOO", "sp500"),
+    "IVV": security("IVV", "sp500"),
+    "MSFT": security("MSFT"),
 }
 AS_OF = "2024-06-14"
 
 
-def _pending(date: str, account_id: str, symbol: str, quantity: float,
-             row: int = 1) -> PendingPurchase:
-    return PendingPurchase(row=row, date=day(date), account_id=account_id, action="buy",
-                           symbol=symbol, quantity=quantity)
+def _pending(
+    date: str, account_id: str, symbol: str, quantity: float, row: int = 1
+) -> PendingPurchase:
+    return PendingPurchase(
+        row=row,
+        date=day(date),
+        account_id=account_id,
+        action="buy",
+        symbol=symbol,
+        quantity=quantity,
+    )
 
 
 def test_loss_sale_blocks_identical_buys_until_sale_plus_30() -> None:
@@ -78,8 +89,9 @@ def _loss_lot_history() -> History:
 def test_loss_lot_is_safe_without_recent_or_pending_purchases() -> None:
     history = _loss_lot_history()
     history.buy("2024-05-14", "S1", "IVV", 5, 380.0)  # 31 days before AS_OF
-    (status,) = loss_sale_check(history.replay(HOUSEHOLD, SECURITIES), "H1", day(AS_OF),
-                                [], {"VOO": 380.0, "IVV": 380.0})
+    (status,) = loss_sale_check(
+        history.replay(HOUSEHOLD, SECURITIES), "H1", day(AS_OF), [], {"VOO": 380.0, "IVV": 380.0}
+    )
     assert status.safe
     assert (status.lot_id, status.loss, status.disallowed) == ("old", pytest.approx(200.0), 0.0)
 
@@ -87,25 +99,32 @@ def test_loss_lot_is_safe_without_recent_or_pending_purchases() -> None:
 def test_recent_purchase_in_the_household_makes_a_loss_unsafe() -> None:
     history = _loss_lot_history()
     history.buy("2024-05-15", "S1", "IVV", 4, 380.0)  # 30 days before AS_OF
-    statuses = loss_sale_check(history.replay(HOUSEHOLD, SECURITIES), "H1", day(AS_OF),
-                               [], {"VOO": 380.0, "IVV": 380.0})
+    statuses = loss_sale_check(
+        history.replay(HOUSEHOLD, SECURITIES), "H1", day(AS_OF), [], {"VOO": 380.0, "IVV": 380.0}
+    )
     (status,) = [s for s in statuses if s.lot_id == "old"]
     assert not status.safe
     assert status.disallowed == pytest.approx(80.0)  # 4 of 10 shares, $20 each
     (source,) = status.replacements
     assert (source.account_id, source.symbol, source.quantity, source.pending) == (
-        "S1", "IVV", 4.0, False
+        "S1",
+        "IVV",
+        4.0,
+        False,
     )
 
 
-@pytest.mark.parametrize(("pending_day", "unsafe"), [(AS_OF, True), ("2024-07-14", True),
-                                                     ("2024-07-15", False)])
-def test_pending_purchase_within_30_days_makes_a_loss_unsafe(pending_day: str,
-                                                            unsafe: bool) -> None:
+@pytest.mark.parametrize(
+    ("pending_day", "unsafe"), [(AS_OF, True), ("2024-07-14", True), ("2024-07-15", False)]
+)
+def test_pending_purchase_within_30_days_makes_a_loss_unsafe(
+    pending_day: str, unsafe: bool
+) -> None:
     history = _loss_lot_history()
     pending = [_pending(pending_day, "IRA", "VOO", 20)]
-    (status,) = loss_sale_check(history.replay(HOUSEHOLD, SECURITIES), "H1", day(AS_OF),
-                                pending, {"VOO": 380.0})
+    (status,) = loss_sale_check(
+        history.replay(HOUSEHOLD, SECURITIES), "H1", day(AS_OF), pending, {"VOO": 380.0}
+    )
     assert status.safe is not unsafe
     if unsafe:
         assert status.disallowed == pytest.approx(200.0)
@@ -127,8 +146,9 @@ def test_pending_shares_already_promised_to_an_earlier_loss_do_not_count() -> No
 def test_rest_of_the_same_lot_is_not_its_own_replacement() -> None:
     history = History()
     history.buy("2024-06-01", "T1", "VOO", 10, 400.0)
-    (status,) = loss_sale_check(history.replay(HOUSEHOLD, SECURITIES), "H1", day(AS_OF),
-                                [], {"VOO": 380.0})
+    (status,) = loss_sale_check(
+        history.replay(HOUSEHOLD, SECURITIES), "H1", day(AS_OF), [], {"VOO": 380.0}
+    )
     assert status.safe
 
 
@@ -152,8 +172,10 @@ TRADES = [
     ProposedTrade("T1", "MSFT", "buy", 4),
     ProposedTrade("T1", "IVV", "buy", 3),
 ]
-PENDING = [_pending("2024-06-20", "IRA", "VOO", 2, row=1),
-           _pending("2024-07-20", "S1", "VOO", 50, row=2)]
+PENDING = [
+    _pending("2024-06-20", "IRA", "VOO", 2, row=1),
+    _pending("2024-07-20", "S1", "VOO", 50, row=2),
+]
 PRICES = {"VOO": 380.0, "IVV": 381.0, "MSFT": 280.0}
 
 

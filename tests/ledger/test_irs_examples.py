@@ -88,7 +88,8 @@ def test_reg_1091_1_h_example2_partial_replacement_in_order_of_acquisition() -> 
     assert lots_of(ledger, fifty)[0].cost_basis == pytest.approx(3250.0)
     assert lots_of(ledger, twenty_five)[0].cost_basis == pytest.approx(1375.0)
     assert [(w.replacement_lot_id, w.quantity) for w in ledger.wash_sales] == [
-        (fifty, 50.0), (twenty_five, 25.0)
+        (fifty, 50.0),
+        (twenty_five, 25.0),
     ]
 
 

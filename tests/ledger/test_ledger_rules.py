@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ledger.builders import History, account, accounts, day, lots_of
+from tests.ledger.builders import History, account, accounts, day, lots_of, security
 from tools.errors import DataValidationError
 from tools.ledger.holding import anniversary, term_of
 
@@ -22,8 +22,7 @@ TAXABLE = accounts(account("T1"))
         ("2023-03-01", "2024-03-02", "long"),
     ],
 )
-def test_long_term_only_when_held_more_than_one_year(acquired: str, sold: str,
-                                                      term: str) -> None:
+def test_long_term_only_when_held_more_than_one_year(acquired: str, sold: str, term: str) -> None:
     """Pub. 550 "Holding period": long-term when held more than one year; the day of sale
     counts and the day of acquisition does not, so the anniversary is still short-term."""
     assert term_of(day(acquired).toordinal(), day(sold).toordinal()) == term
@@ -138,8 +137,9 @@ def test_transfer_in_keeps_its_dates_and_basis_and_sorts_first_in() -> None:
     """purchase_date of a transferred lot is its acquired_date, so fifo treats it by age."""
     history = History()
     history.buy("2024-01-02", "T1", "X", 10, 10.00, lot_id="bought")
-    history.transfer_in("2024-02-01", "T1", "X", 10, acquired="2019-05-01",
-                        cost_basis=50.0, lot_id="moved")
+    history.transfer_in(
+        "2024-02-01", "T1", "X", 10, acquired="2019-05-01", cost_basis=50.0, lot_id="moved"
+    )
     history.sell("2024-03-01", "T1", "X", 10, 12.00)
     ledger = history.replay(TAXABLE)
     (disposal,) = ledger.disposals
@@ -233,3 +233,19 @@ def test_negative_quantity_names_quantity() -> None:
     history = History()
     history.buy("2024-01-02", "T1", "X", -10, 10.00)
     assert _problem(history) == ("transactions.csv", 1, "quantity")
+
+
+def test_missing_price_names_price() -> None:
+    history = History()
+    history.buy("2024-01-02", "T1", "X", 10, 10.00)
+    history.rows[0] = history.rows[0].model_copy(update={"price": None})
+    assert _problem(history) == ("transactions.csv", 1, "price")
+
+
+def test_unknown_symbol_names_symbol() -> None:
+    history = History()
+    history.buy("2024-01-02", "T1", "NOPE", 10, 10.00)
+    with pytest.raises(DataValidationError) as caught:
+        history.replay(TAXABLE, {"X": security("X")})
+    problem = caught.value.problems[0]
+    assert (problem.file, problem.row, problem.column) == ("transactions.csv", 1, "symbol")

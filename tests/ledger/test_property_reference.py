@@ -46,8 +46,18 @@ ACCOUNTS = accounts(
 SECURITIES = {"A": security("A", "g"), "B": security("B", "g"), "C": security("C")}
 ACCOUNT_IDS = tuple(ACCOUNTS)
 SYMBOLS = tuple(SECURITIES)
-KINDS = ("buy", "buy", "buy", "reinvest", "sell", "sell", "sell_lot", "sell_lot", "split",
-         "transfer_in")
+KINDS = (
+    "buy",
+    "buy",
+    "buy",
+    "reinvest",
+    "sell",
+    "sell",
+    "sell_lot",
+    "sell_lot",
+    "split",
+    "transfer_in",
+)
 MAX_SPLITS = 2
 
 
@@ -104,8 +114,13 @@ class Reference:
         return SECURITIES[symbol].wash_key
 
     def position(self, account_id: str, symbol: str, lot_id: str | None = None) -> list[Share]:
-        shares = [s for s in self.held if s.account == account_id and s.symbol == symbol
-                  and (lot_id is None or s.lot_id == lot_id)]
+        shares = [
+            s
+            for s in self.held
+            if s.account == account_id
+            and s.symbol == symbol
+            and (lot_id is None or s.lot_id == lot_id)
+        ]
         return sorted(shares, key=lambda s: (s.purchase, s.opened))
 
     def match(self, loss: WaitingLoss, sold_acquired: int, share: Share) -> None:
@@ -117,27 +132,67 @@ class Reference:
             share.adjustment += loss.amount
             share.acquired -= loss.sell_day - sold_acquired
 
-    def buy(self, row: int, today: int, account_id: str, symbol: str, *, quantity: int,
-            price: float, lot_id: str) -> None:
+    def buy(
+        self,
+        row: int,
+        today: int,
+        account_id: str,
+        symbol: str,
+        *,
+        quantity: int,
+        price: float,
+        lot_id: str,
+    ) -> None:
         for _ in range(quantity):
             share = Share(account_id, symbol, lot_id, row, today, today, price)
             self.held.append(share)
             for loss in self.waiting:
-                if (not loss.done and self.household(loss.account) == self.household(account_id)
-                        and self.key(loss.symbol) == self.key(symbol)
-                        and loss.sell_day >= today - WINDOW
-                        and not (loss.account == account_id and loss.sold.lot_id == lot_id)):
+                if (
+                    not loss.done
+                    and self.household(loss.account) == self.household(account_id)
+                    and self.key(loss.symbol) == self.key(symbol)
+                    and loss.sell_day >= today - WINDOW
+                    and not (loss.account == account_id and loss.sold.lot_id == lot_id)
+                ):
                     self.match(loss, loss.sold.acquired, share)
                     break
 
-    def transfer_in(self, row: int, account_id: str, symbol: str, *, quantity: int,
-                    acquired: int, cost: float, lot_id: str) -> None:
+    def transfer_in(
+        self,
+        row: int,
+        account_id: str,
+        symbol: str,
+        *,
+        quantity: int,
+        acquired: int,
+        cost: float,
+        lot_id: str,
+    ) -> None:
         for _ in range(quantity):
-            self.held.append(Share(account_id, symbol, lot_id, row, acquired, acquired,
-                                   cost / quantity, usable=False))
+            self.held.append(
+                Share(
+                    account_id,
+                    symbol,
+                    lot_id,
+                    row,
+                    acquired,
+                    acquired,
+                    cost / quantity,
+                    usable=False,
+                )
+            )
 
-    def sell(self, row: int, today: int, account_id: str, symbol: str, *, quantity: int,
-             price: float, lot_id: str | None) -> None:
+    def sell(
+        self,
+        row: int,
+        today: int,
+        account_id: str,
+        symbol: str,
+        *,
+        quantity: int,
+        price: float,
+        lot_id: str | None,
+    ) -> None:
         taken = self.position(account_id, symbol, lot_id)[:quantity]
         assert len(taken) == quantity
         for share in taken:
@@ -149,10 +204,15 @@ class Reference:
                 continue
             loss = WaitingLoss(sold, share.basis - price, today, account_id, symbol)
             candidates = sorted(
-                (s for s in self.held
-                 if s.usable and self.household(s.account) == self.household(account_id)
-                 and self.key(s.symbol) == self.key(symbol) and s.purchase >= today - WINDOW
-                 and not (s.account == account_id and s.lot_id == share.lot_id)),
+                (
+                    s
+                    for s in self.held
+                    if s.usable
+                    and self.household(s.account) == self.household(account_id)
+                    and self.key(s.symbol) == self.key(symbol)
+                    and s.purchase >= today - WINDOW
+                    and not (s.account == account_id and s.lot_id == share.lot_id)
+                ),
                 key=lambda s: s.opened,
             )
             if candidates:
@@ -165,9 +225,17 @@ class Reference:
         for share in self.held:
             if share.account == account_id and share.symbol == symbol:
                 held.extend(
-                    Share(share.account, share.symbol, share.lot_id, share.opened,
-                          share.purchase, share.acquired, share.basis / ratio,
-                          share.adjustment / ratio, share.usable)
+                    Share(
+                        share.account,
+                        share.symbol,
+                        share.lot_id,
+                        share.opened,
+                        share.purchase,
+                        share.acquired,
+                        share.basis / ratio,
+                        share.adjustment / ratio,
+                        share.usable,
+                    )
                     for _ in range(ratio)
                 )
             else:
@@ -176,8 +244,12 @@ class Reference:
         waiting: list[WaitingLoss] = []
         for loss in self.waiting:
             if not loss.done and loss.account == account_id and loss.symbol == symbol:
-                waiting.extend(WaitingLoss(loss.sold, loss.amount / ratio, loss.sell_day,
-                                           loss.account, loss.symbol) for _ in range(ratio))
+                waiting.extend(
+                    WaitingLoss(
+                        loss.sold, loss.amount / ratio, loss.sell_day, loss.account, loss.symbol
+                    )
+                    for _ in range(ratio)
+                )
             else:
                 waiting.append(loss)
         self.waiting = waiting
@@ -194,16 +266,18 @@ OP_BYTES = 8
 def decode_ops(raw: bytes) -> list[Op]:
     ops = []
     for start in range(0, len(raw) - OP_BYTES + 1, OP_BYTES):
-        gap, kind, account_index, symbol_index, quantity, price, *pick = raw[start:start + 8]
-        ops.append((
-            gap % 13,  # days since the previous row
-            KINDS[kind % len(KINDS)],
-            account_index % len(ACCOUNT_IDS),
-            symbol_index % len(SYMBOLS),
-            1 + quantity % 8,
-            1 + price % 20,
-            int.from_bytes(bytes(pick), "big"),  # which lot, split ratio, age of a transfer
-        ))
+        gap, kind, account_index, symbol_index, quantity, price, *pick = raw[start : start + 8]
+        ops.append(
+            (
+                gap % 13,  # days since the previous row
+                KINDS[kind % len(KINDS)],
+                account_index % len(ACCOUNT_IDS),
+                symbol_index % len(SYMBOLS),
+                1 + quantity % 8,
+                1 + price % 20,
+                int.from_bytes(bytes(pick), "big"),  # which lot, split ratio, age of a transfer
+            )
+        )
     return ops
 
 
@@ -223,17 +297,41 @@ def build_history(ops: list[Op]) -> tuple[list[Transaction], Reference]:
         today += gap
         account_id, symbol = ACCOUNT_IDS[account_index], SYMBOLS[symbol_index]
         if kind in ("buy", "reinvest"):
-            row = add(account_id=account_id, action=kind, symbol=symbol,
-                      quantity=quantity, price=float(price))
-            reference.buy(row, today, account_id, symbol, quantity=quantity, price=float(price),
-                          lot_id=f"row-{row}")
+            row = add(
+                account_id=account_id,
+                action=kind,
+                symbol=symbol,
+                quantity=quantity,
+                price=float(price),
+            )
+            reference.buy(
+                row,
+                today,
+                account_id,
+                symbol,
+                quantity=quantity,
+                price=float(price),
+                lot_id=f"row-{row}",
+            )
         elif kind == "transfer_in":
             acquired = today - pick % 900
-            row = add(account_id=account_id, action="transfer_in", symbol=symbol,
-                      quantity=quantity, acquired_date=dt.date.fromordinal(acquired),
-                      cost_basis=float(price * quantity))
-            reference.transfer_in(row, account_id, symbol, quantity=quantity, acquired=acquired,
-                                  cost=float(price * quantity), lot_id=f"row-{row}")
+            row = add(
+                account_id=account_id,
+                action="transfer_in",
+                symbol=symbol,
+                quantity=quantity,
+                acquired_date=dt.date.fromordinal(acquired),
+                cost_basis=float(price * quantity),
+            )
+            reference.transfer_in(
+                row,
+                account_id,
+                symbol,
+                quantity=quantity,
+                acquired=acquired,
+                cost=float(price * quantity),
+                lot_id=f"row-{row}",
+            )
         elif kind == "split":
             if splits == MAX_SPLITS:
                 continue
@@ -254,10 +352,17 @@ def build_history(ops: list[Op]) -> tuple[list[Transaction], Reference]:
                 lot_id = lot_ids[pick % len(lot_ids)]
                 held = reference.position(account_id, symbol, lot_id)
             sold = min(quantity, len(held))
-            row = add(account_id=account_id, action="sell", symbol=symbol, quantity=sold,
-                      price=float(price), lot_id=lot_id)
-            reference.sell(row, today, account_id, symbol, quantity=sold, price=float(price),
-                           lot_id=lot_id)
+            row = add(
+                account_id=account_id,
+                action="sell",
+                symbol=symbol,
+                quantity=sold,
+                price=float(price),
+                lot_id=lot_id,
+            )
+            reference.sell(
+                row, today, account_id, symbol, quantity=sold, price=float(price), lot_id=lot_id
+            )
     return rows, reference
 
 
@@ -265,8 +370,9 @@ def _engine_disposals(ledger: Ledger) -> dict[tuple, list[float]]:
     grouped: dict[tuple, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
     for d in ledger.disposals:
         totals = grouped[(d.row, d.account_id, d.lot_id, d.acquired_date.toordinal())]
-        for index, value in enumerate((d.quantity, d.cost_basis, d.proceeds,
-                                       d.wash_sale_disallowed)):
+        for index, value in enumerate(
+            (d.quantity, d.cost_basis, d.proceeds, d.wash_sale_disallowed)
+        ):
             totals[index] += value
     return grouped
 
@@ -283,10 +389,14 @@ def _reference_disposals(reference: Reference) -> dict[tuple, list[float]]:
 def _engine_open(ledger: Ledger) -> dict[tuple, list[float]]:
     grouped: dict[tuple, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
     for lot in ledger.open_lots():
-        key = (lot.account_id, lot.symbol, lot.lot_id, lot.purchase_date.toordinal(),
-               lot.acquired_date.toordinal())
-        for index, value in enumerate((lot.quantity, lot.cost_basis,
-                                       lot.wash_sale_adjustment)):
+        key = (
+            lot.account_id,
+            lot.symbol,
+            lot.lot_id,
+            lot.purchase_date.toordinal(),
+            lot.acquired_date.toordinal(),
+        )
+        for index, value in enumerate((lot.quantity, lot.cost_basis, lot.wash_sale_adjustment)):
             grouped[key][index] += value
     return grouped
 
@@ -303,8 +413,9 @@ def _reference_open(reference: Reference) -> dict[tuple, list[float]]:
 def _assert_same(engine: dict[tuple, list[float]], reference: dict[tuple, list[float]]) -> None:
     assert set(engine) == set(reference)
     for key, totals in reference.items():
-        assert all(math.isclose(a, b, abs_tol=1e-6) for a, b in zip(engine[key], totals,
-                                                                     strict=True)), key
+        assert all(
+            math.isclose(a, b, abs_tol=1e-6) for a, b in zip(engine[key], totals, strict=True)
+        ), key
 
 
 def check_against_reference(ops: list[Op]) -> None:
@@ -314,8 +425,7 @@ def check_against_reference(ops: list[Op]) -> None:
     _assert_same(_engine_open(ledger), _reference_open(reference))
     expected_total = sum(s.disallowed for s in reference.sold)
     assert ledger.total_disallowed() == pytest.approx(expected_total, abs=1e-6)
-    assert sum(w.disallowed for w in ledger.wash_sales) == pytest.approx(expected_total,
-                                                                          abs=1e-6)
+    assert sum(w.disallowed for w in ledger.wash_sales) == pytest.approx(expected_total, abs=1e-6)
 
 
 @settings(max_examples=1500, deadline=None, derandomize=True)

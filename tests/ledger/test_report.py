@@ -49,8 +49,10 @@ def test_json_rounds_money_to_cents_only_at_the_edge() -> None:
 
 def test_form_8949_leaves_out_ira_dispositions() -> None:
     rows = list(csv.DictReader(io.StringIO(form_8949_csv(_partly_washed().replay(HOUSEHOLD)))))
-    assert [row["description"] for row in rows] == ["30 sh X (T1, lot row-1)",
-                                                    "70 sh X (T1, lot row-1)"]
+    assert [row["description"] for row in rows] == [
+        "30 sh X (T1, lot row-1)",
+        "70 sh X (T1, lot row-1)",
+    ]
     assert [row["code"] for row in rows] == ["W", ""]
 
 

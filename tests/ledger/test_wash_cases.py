@@ -161,7 +161,9 @@ def test_split_of_held_replacement_spreads_its_adjustment() -> None:
     history.split("2024-04-01", "T1", "X", 3)
     (lot,) = lots_of(history.replay(TAXABLE), bought)
     assert (lot.quantity, lot.cost_basis, lot.wash_sale_adjustment) == (
-        300.0, pytest.approx(1000.0), pytest.approx(200.0)
+        300.0,
+        pytest.approx(1000.0),
+        pytest.approx(200.0),
     )
 
 

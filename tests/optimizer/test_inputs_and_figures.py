@@ -34,7 +34,7 @@ def small() -> OptimizationInput:
         ({"lot_security": np.array([0, 1, 7])}, "integer indices"),
         ({"excluded": np.zeros(2, dtype=bool)}, "excluded has shape (2,)"),
         ({"lot_ids": ("L0", "L0", "L2")}, "parts of one security"),
-        ({"cash": -5.0}, "cash must be"),
+        ({"cash": float("inf")}, "cash must be"),
         ({"factor_cov": np.array([[-0.01]])}, "positive semidefinite"),
     ],
 )
@@ -110,3 +110,11 @@ def test_trade_and_metric_contract_views_have_exactly_the_contract_keys() -> Non
     assert harvest.replaced_by and all(
         harvest.symbol in buy.replaces for buy in result.buys if buy.symbol in harvest.replaced_by
     )
+
+
+def test_an_overdrawn_account_sells_to_bring_cash_back_into_its_band() -> None:
+    inp = dataclasses.replace(small(), cash=-2_000.0)
+    result = optimize(inp)
+    assert result.sells and {t.reason for t in result.sells} <= {"cash", "harvest"}
+    assert result.metrics.cash_after >= 0.0
+    assert all(check.passed for check in result.checks)

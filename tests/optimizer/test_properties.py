@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 
 import numpy as np
+import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
@@ -118,7 +119,7 @@ def after_trades(
             held[security] += trade.quantity
             cash -= amount
         else:
-            assert sum(r.quantity for r in trade.lots) == np.float64(trade.quantity)
+            assert sum(r.quantity for r in trade.lots) == pytest.approx(trade.quantity)
             for relief in trade.lots:
                 sold[index[relief.lot_id][0]] += relief.quantity
             held[security] -= trade.quantity

@@ -123,3 +123,13 @@ def test_a_harvest_sells_whole_shares_and_buys_whole_shares() -> None:
         assert float(trade.quantity).is_integer() or any(
             lot.quantity == pytest.approx(0.4) for lot in trade.lots
         )
+
+
+def test_a_lot_held_as_two_parts_is_one_relief_in_the_trade() -> None:
+    lots = [LotSpec(0, 3.5, 150.0), LotSpec(0, 100.0, 140.0), LotSpec(1, 200.0, 40.0)]
+    inp = make_input(prices=[100.0, 50.0], benchmark=[0.5, 0.5], lots=lots, cash=100.0)
+    inp = dataclasses.replace(inp, lot_ids=("A", "A", "B"))
+    result = optimize(with_trading(inp, min_trade_usd=0.0))
+    (sale,) = [t for t in result.sells if t.symbol == "S0"]
+    assert [relief.lot_id for relief in sale.lots] == ["A"]
+    assert sale.lots[0].quantity == pytest.approx(sale.quantity)

@@ -173,19 +173,21 @@ def loss_sale_check(
             ]
             replacements = _cover(engine, part, held + upcoming)
             covered = sum(shares.quantity for shares in replacements)
-            statuses.append(LossSaleStatus(
-                account_id=part.account_id,
-                symbol=part.symbol,
-                lot_id=part.lot_id,
-                quantity=part.quantity,
-                acquired_date=dt.date.fromordinal(part.acquired_day),
-                cost_basis=part.cost_basis,
-                price=price,
-                loss=loss,
-                term=term_of(part.acquired_day, day),
-                disallowed=loss * min(covered / part.quantity, 1.0),
-                replacements=tuple(replacements),
-            ))
+            statuses.append(
+                LossSaleStatus(
+                    account_id=part.account_id,
+                    symbol=part.symbol,
+                    lot_id=part.lot_id,
+                    quantity=part.quantity,
+                    acquired_date=dt.date.fromordinal(part.acquired_day),
+                    cost_basis=part.cost_basis,
+                    price=price,
+                    loss=loss,
+                    term=term_of(part.acquired_day, day),
+                    disallowed=loss * min(covered / part.quantity, 1.0),
+                    replacements=tuple(replacements),
+                )
+            )
     return statuses
 
 
@@ -202,25 +204,29 @@ def blocked_buys(ledger: Ledger, household_id: str, as_of: dt.date) -> list[BuyB
     for wash_key, waiting in engine.matcher.waiting_losses(household_id):
         if waiting.sell_day < first_day:
             continue
-        by_key.setdefault(wash_key, []).append(BlockingLoss(
-            account_id=waiting.account_id,
-            symbol=waiting.symbol,
-            lot_id=waiting.lot_id,
-            sell_date=dt.date.fromordinal(waiting.sell_day),
-            quantity=waiting.remaining,
-            loss=waiting.remaining * waiting.loss_per_share,
-        ))
+        by_key.setdefault(wash_key, []).append(
+            BlockingLoss(
+                account_id=waiting.account_id,
+                symbol=waiting.symbol,
+                lot_id=waiting.lot_id,
+                sell_date=dt.date.fromordinal(waiting.sell_day),
+                quantity=waiting.remaining,
+                loss=waiting.remaining * waiting.loss_per_share,
+            )
+        )
     blocks = []
     for wash_key, losses in by_key.items():
         symbols = {s for s in engine.securities if engine.wash_key(s) == wash_key}
         symbols.update(loss.symbol for loss in losses)
         last_sale = max(loss.sell_date for loss in losses)
-        blocks.append(BuyBlock(
-            wash_key=wash_key,
-            symbols=tuple(sorted(symbols)),
-            blocked_until=last_sale + dt.timedelta(days=WINDOW_DAYS),
-            losses=tuple(losses),
-        ))
+        blocks.append(
+            BuyBlock(
+                wash_key=wash_key,
+                symbols=tuple(sorted(symbols)),
+                blocked_until=last_sale + dt.timedelta(days=WINDOW_DAYS),
+                losses=tuple(losses),
+            )
+        )
     return sorted(blocks, key=lambda block: (block.blocked_until, block.wash_key))
 
 
@@ -242,8 +248,10 @@ def disallowed_for_trades(  # noqa: PLR0917 - the positional signature the calle
     baseline = engine.fork()
     _apply_pending(baseline, household_id, as_of, pending, prices)
     simulated = engine.fork()
-    applied = [_apply_trade(simulated, household_id, as_of, trade, index=index, prices=prices)
-               for index, trade in enumerate(trades)]
+    applied = [
+        _apply_trade(simulated, household_id, as_of, trade, index=index, prices=prices)
+        for index, trade in enumerate(trades)
+    ]
     _apply_pending(simulated, household_id, as_of, pending, prices)
     matches = simulated.matcher.wash_sales
     sold_by_trades = set().union(*(seqs for _, seqs, _, _, _ in applied))
@@ -253,15 +261,18 @@ def disallowed_for_trades(  # noqa: PLR0917 - the positional signature the calle
             own = tuple(wash for wash in matches if wash.loss_seq in disposal_seqs)
         else:  # losses recorded before the trades; the list's own sales count above
             own = tuple(
-                wash for wash in matches[first_match:last_match]
+                wash
+                for wash in matches[first_match:last_match]
                 if wash.replacement_lot_id == bought and wash.loss_seq not in sold_by_trades
             )
-        impacts.append(TradeImpact(
-            index=index,
-            trade=trade,
-            disallowed=sum(wash.disallowed for wash in own),
-            wash_sales=own,
-        ))
+        impacts.append(
+            TradeImpact(
+                index=index,
+                trade=trade,
+                disallowed=sum(wash.disallowed for wash in own),
+                wash_sales=own,
+            )
+        )
     extra = _matched_total(simulated) - _matched_total(baseline)
     return TradeWashImpact(as_of=as_of, disallowed=max(extra, 0.0), trades=tuple(impacts))
 
@@ -303,7 +314,9 @@ def _apply_pending(
         account = engine.accounts.get(purchase.account_id)
         if account is None:
             raise DataValidationError.single(
-                PENDING_FILE, purchase.row, "account_id",
+                PENDING_FILE,
+                purchase.row,
+                "account_id",
                 f"unknown account {purchase.account_id!r}",
             )
         if account.household_id == household_id and as_of <= purchase.date <= horizon:
@@ -341,7 +354,9 @@ def _apply_trade(
     account = engine.accounts.get(trade.account_id)
     if account is None or account.household_id != household_id:
         raise DataValidationError.single(
-            TRADES_SOURCE, row, "account_id",
+            TRADES_SOURCE,
+            row,
+            "account_id",
             f"account {trade.account_id!r} is not in household {household_id}",
         )
     price = trade.price if trade.price is not None else _price(prices, trade.symbol, as_of)
@@ -385,15 +400,17 @@ def _cover(
             continue  # the same purchase never replaces itself
         taken = min(needed, candidate.quantity)
         needed -= taken
-        replacements.append(ReplacementShares(
-            account_id=candidate.account_id,
-            symbol=candidate.symbol,
-            lot_id=candidate.lot_id,
-            date=dt.date.fromordinal(candidate.purchase_day),
-            quantity=taken,
-            pending=pending,
-            permanent=engine.accounts[candidate.account_id].is_ira_type,
-        ))
+        replacements.append(
+            ReplacementShares(
+                account_id=candidate.account_id,
+                symbol=candidate.symbol,
+                lot_id=candidate.lot_id,
+                date=dt.date.fromordinal(candidate.purchase_day),
+                quantity=taken,
+                pending=pending,
+                permanent=engine.accounts[candidate.account_id].is_ira_type,
+            )
+        )
     return replacements
 
 

@@ -16,8 +16,9 @@ from collections.abc import Iterator
 from tools.ledger.holding import date_of
 from tools.models import Lot
 
-_SEQ_SHIFT = 32  # up to 2**32 pieces split off one part
-_DAY_SHIFT = 96  # up to 2**64 lots
+_SEQ_SHIFT = 32
+_PIECES_PER_ROW = 1 << _SEQ_SHIFT  # up to 2**32 pieces split off the part of one row
+_DAY_SHIFT = 96  # up to 2**64 rows
 
 # Quantities closer than this are equal: float share counts pick up rounding dust when
 # lots are split and rejoined.
@@ -46,14 +47,13 @@ class LotPart:
         "symbol",
     )
 
-    def __init__(
+    def __init__(  # noqa: PLR0917 - positional calls are cheaper on the replay's hot path
         self,
         account_id: str,
         symbol: str,
         lot_id: str,
         quantity: float,
         cost_basis: float,
-        *,
         purchase_day: int,
         acquired_day: int,
         seq: int,
@@ -88,9 +88,16 @@ class LotPart:
         basis = self.cost_basis * share
         adjustment = self.adjustment * share
         front = LotPart(
-            self.account_id, self.symbol, self.lot_id, quantity, basis,
-            purchase_day=self.purchase_day, acquired_day=self.acquired_day, seq=self.seq,
-            replaceable=self.replaceable, adjustment=adjustment,
+            self.account_id,
+            self.symbol,
+            self.lot_id,
+            quantity,
+            basis,
+            self.purchase_day,
+            self.acquired_day,
+            self.seq,
+            self.replaceable,
+            adjustment,
         )
         front.order = self.order
         self.order += 1
@@ -113,35 +120,40 @@ class LotPart:
 
 
 class Position:
-    """The open parts of one symbol in one account, in share order, with an index by lot.
+    """The open parts of one symbol in one account, in share order.
 
-    ``parts`` stays sorted by ``order`` (ties in share order), so a part is found by
-    bisection and the cost of a row does not grow with the number of lots held.
+    ``parts`` stays sorted by ``order`` (unique), so a part or a lot is found by bisection
+    and the cost of a row does not grow with the number of lots held.
     """
 
-    __slots__ = ("by_lot", "parts", "quantity")
+    __slots__ = ("parts", "quantity")
 
     def __init__(self) -> None:
         self.parts: list[LotPart] = []
-        self.by_lot: dict[str, list[LotPart]] = {}  # lot_id -> its parts, share order
         self.quantity = 0.0
 
     def add(self, part: LotPart) -> None:
-        _insert_in_order(self.parts, part)
-        lot = self.by_lot.get(part.lot_id)
-        if lot is None:
-            self.by_lot[part.lot_id] = [part]
-        else:
-            _insert_in_order(lot, part)
+        parts = self.parts
+        if not parts or parts[-1].order < part.order:
+            parts.append(part)
+        else:  # a transferred-in lot bought long ago
+            parts.insert(bisect.bisect_left(parts, part.order, key=_order_of), part)
         self.quantity += part.quantity
 
     def insert_front_piece(self, piece: LotPart) -> None:
         """Place a piece split off the front of a part (``take_front``) just before it."""
-        _insert_in_order(self.parts, piece)
-        _insert_in_order(self.by_lot[piece.lot_id], piece)
+        parts = self.parts
+        parts.insert(bisect.bisect_left(parts, piece.order, key=_order_of), piece)
 
-    def lot_parts(self, lot_id: str) -> list[LotPart]:
-        return self.by_lot.get(lot_id, [])
+    def parts_of_rows(self, row_orders: list[int]) -> list[LotPart]:
+        """The open parts opened by the rows whose first ``order`` is given, share order."""
+        parts = self.parts
+        found: list[LotPart] = []
+        for first in sorted(row_orders):
+            start = bisect.bisect_left(parts, first, key=_order_of)
+            end = bisect.bisect_left(parts, first + _PIECES_PER_ROW, lo=start, key=_order_of)
+            found.extend(parts[start:end])
+        return found
 
     def relieved(self, quantity: float, closed: list[LotPart], *, from_front: bool) -> None:
         """Forget the parts a sale of ``quantity`` shares closed.
@@ -150,18 +162,12 @@ class Position:
         the leading parts.
         """
         self.quantity = max(self.quantity - quantity, 0.0)
-        by_lot = self.by_lot
-        for part in closed:
-            lot = by_lot[part.lot_id]
-            lot.remove(part)
-            if not lot:
-                del by_lot[part.lot_id]
         parts = self.parts
         if from_front:
-            del parts[:len(closed)]
+            del parts[: len(closed)]
         else:
             for part in closed:
-                del parts[_index_of(parts, part)]
+                del parts[bisect.bisect_left(parts, part.order, key=_order_of)]
 
     def split(self, ratio: float) -> None:
         for part in self.parts:
@@ -172,27 +178,17 @@ class Position:
 _order_of = operator.attrgetter("order")
 
 
-def _insert_in_order(parts: list[LotPart], part: LotPart) -> None:
-    if not parts or parts[-1].order < part.order:
-        parts.append(part)
-    else:  # a transferred-in lot bought long ago, or a piece split off a part
-        parts.insert(bisect.bisect_left(parts, part.order, key=_order_of), part)
-
-
-def _index_of(parts: list[LotPart], part: LotPart) -> int:
-    """Position of ``part`` in a list sorted by ``order`` (orders are unique)."""
-    return bisect.bisect_left(parts, part.order, key=_order_of)
-
-
 class OpenLotStore:
-    """Positions by (account, symbol), and which symbol each (account, lot_id) belongs to."""
+    """Positions by (account, symbol), and the rows that opened each (account, lot_id)."""
 
-    __slots__ = ("_positions", "lot_symbols")
+    __slots__ = ("_positions", "lot_rows", "lot_symbols")
 
     def __init__(self) -> None:
         self._positions: dict[tuple[str, str], Position] = {}
-        # (account_id, lot_id) -> symbol of every lot ever opened; read-only outside the store
+        # Read-only outside the store, for every lot ever opened: (account_id, lot_id) ->
+        # its symbol, and the first ``order`` of each row that opened (part of) it.
         self.lot_symbols: dict[tuple[str, str], str] = {}
+        self.lot_rows: dict[tuple[str, str], list[int]] = {}
 
     def position(self, account_id: str, symbol: str) -> Position | None:
         return self._positions.get((account_id, symbol))
@@ -203,7 +199,18 @@ class OpenLotStore:
         if position is None:
             position = self._positions[key] = Position()
         position.add(part)
-        self.lot_symbols[(part.account_id, part.lot_id)] = part.symbol
+        lot_key = (part.account_id, part.lot_id)
+        self.lot_symbols[lot_key] = part.symbol
+        rows = self.lot_rows.get(lot_key)
+        if rows is None:
+            self.lot_rows[lot_key] = [part.order]
+        else:
+            rows.append(part.order)
+
+    def lot_parts(self, position: Position, account_id: str, lot_id: str) -> list[LotPart]:
+        """The open parts of one lot in share order (empty when none are left)."""
+        rows = self.lot_rows.get((account_id, lot_id))
+        return position.parts_of_rows(rows) if rows else []
 
     def split_front(self, part: LotPart, quantity: float) -> LotPart:
         """Split the first ``quantity`` shares off ``part``, keeping share order."""

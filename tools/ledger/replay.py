@@ -11,11 +11,12 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import gc
+import operator
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NoReturn
 
 from tools.errors import DataValidationError
-from tools.ledger.holding import date_of, term_of
+from tools.ledger.holding import term_of
 from tools.ledger.lots import QUANTITY_EPSILON, LotPart, OpenLotStore, Position
 from tools.ledger.relief import relief_order
 from tools.ledger.results import Disposal, Ledger
@@ -23,6 +24,7 @@ from tools.ledger.washsale import KeyBook, PendingLoss, WashSaleMatcher
 from tools.models import Account, Lot, Security, Transaction
 
 TRANSACTIONS_FILE = "transactions.csv"
+_by_date = operator.attrgetter("date")
 
 
 def wash_key_of(symbol: str, securities: Mapping[str, Security] | None) -> str:
@@ -92,8 +94,9 @@ class LedgerEngine:
             _fail(source, txn, "account_id", f"unknown account {txn.account_id!r}")
         return self._handlers[txn.action](txn, source)
 
-    def apply_all(self, transactions: Iterable[Transaction], source: str = TRANSACTIONS_FILE
-                  ) -> None:
+    def apply_all(
+        self, transactions: Iterable[Transaction], source: str = TRANSACTIONS_FILE
+    ) -> None:
         """Apply rows in date order (file order within a date).
 
         The cyclic garbage collector is paused meanwhile: the replay allocates millions of
@@ -103,7 +106,7 @@ class LedgerEngine:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            for txn in sorted(transactions, key=_by_date):
+            for txn in sorted(transactions, key=_by_date):  # stable: file order within a date
                 self.apply(txn, source)
         finally:
             if collecting:
@@ -117,8 +120,7 @@ class LedgerEngine:
         their disposals so later matches never touch this engine's records.
         """
         short_rate, long_rate, household_rates = self._rate_args
-        twin = LedgerEngine(self.accounts, self.securities, short_rate, long_rate,
-                            household_rates)
+        twin = LedgerEngine(self.accounts, self.securities, short_rate, long_rate, household_rates)
         memo: dict[int, Any] = {}
         twin.lots = copy.deepcopy(self.lots, memo)
         twin.matcher = self.matcher.fork(twin.lots, memo)
@@ -156,7 +158,15 @@ class LedgerEngine:
     # -- actions -----------------------------------------------------------------------
 
     def _buy(self, txn: Transaction, source: str) -> LotPart:
-        symbol, quantity, price = self._trade_fields(txn, source)
+        symbol, quantity, price = txn.symbol, txn.quantity, txn.price
+        if (
+            not symbol
+            or not quantity > 0.0
+            or price is None
+            or not price >= 0.0
+            or (self.securities and symbol not in self.securities)
+        ):
+            self._reject_trade(txn, source)
         account_id = txn.account_id
         lot_id = txn.lot_id or f"row-{txn.row}"
         known_symbol = self.lots.lot_symbols.get((account_id, lot_id))
@@ -165,8 +175,17 @@ class LedgerEngine:
         cost = quantity * price + txn.fees  # purchase fees are part of the cost basis
         day = self.last_day
         self._next_seq += 1
-        part = LotPart(account_id, symbol, lot_id, quantity, cost, purchase_day=day,
-                       acquired_day=day, seq=self._next_seq, replaceable=True)
+        part = LotPart(
+            account_id,
+            symbol,
+            lot_id,
+            quantity,
+            cost,
+            day,  # purchase_day
+            day,  # acquired_day
+            self._next_seq,
+            True,  # replaceable: a purchase
+        )
         self.lots.add(part)
         self.cash[account_id] -= cost
         book = self._books.get((account_id, symbol)) or self._book(account_id, symbol)
@@ -192,59 +211,88 @@ class LedgerEngine:
         if known_symbol is not None and known_symbol != symbol:
             _fail(source, txn, "lot_id", f"lot {lot_id!r} is a lot of {known_symbol}, not {symbol}")
         acquired = txn.acquired_date.toordinal()
-        part = LotPart(txn.account_id, symbol, lot_id, quantity, txn.cost_basis,
-                       purchase_day=acquired, acquired_day=acquired, seq=self._seq(),
-                       replaceable=False)
+        part = LotPart(
+            txn.account_id,
+            symbol,
+            lot_id,
+            quantity,
+            txn.cost_basis,
+            purchase_day=acquired,
+            acquired_day=acquired,
+            seq=self._seq(),
+            replaceable=False,
+        )
         self.lots.add(part)
         self.cash[txn.account_id] -= txn.fees
         return part
 
     def _sell(self, txn: Transaction, source: str) -> None:
-        symbol, quantity, price = self._trade_fields(txn, source)
+        symbol, quantity, price = txn.symbol, txn.quantity, txn.price
+        if (
+            not symbol
+            or not quantity > 0.0
+            or price is None
+            or not price >= 0.0
+            or (self.securities and symbol not in self.securities)
+        ):
+            self._reject_trade(txn, source)
         account = self.accounts[txn.account_id]
         position = self.lots.position(txn.account_id, symbol)
         if position is None or not position.parts:
-            _fail(source, txn, "quantity",
-                  f"account {txn.account_id} holds no shares of {symbol} on {txn.date}")
+            _fail(
+                source,
+                txn,
+                "quantity",
+                f"account {txn.account_id} holds no shares of {symbol} on {txn.date}",
+            )
         if txn.lot_id:
             candidates = self._lot_candidates(txn, source, position, symbol)
             held = sum(part.quantity for part in candidates)
             method = "fifo"  # specific identification; inside the lot, share order
         elif account.relief_method == "specific":
-            _fail(source, txn, "lot_id",
-                  f"account {txn.account_id} uses specific identification: name the lot_id")
+            _fail(
+                source,
+                txn,
+                "lot_id",
+                f"account {txn.account_id} uses specific identification: name the lot_id",
+            )
         else:
             candidates = position.parts
             held = position.quantity
             method = account.relief_method
         if quantity > held + QUANTITY_EPSILON:
             what = f"lot {txn.lot_id!r}" if txn.lot_id else f"account {txn.account_id}"
-            _fail(source, txn, "quantity",
-                  f"sells {quantity:g} shares of {symbol} but {what} holds {held:g}")
+            _fail(
+                source,
+                txn,
+                "quantity",
+                f"sells {quantity:g} shares of {symbol} but {what} holds {held:g}",
+            )
         if method == "fifo":
             ordered = candidates
         else:
             short_rate, long_rate = self._rates[txn.account_id]
-            ordered = relief_order(candidates, method, price, self.last_day,
-                                   short_rate=short_rate, long_rate=long_rate)
+            ordered = relief_order(
+                candidates, method, price, self.last_day, short_rate=short_rate, long_rate=long_rate
+            )
         closed = self._relieve(txn, account, symbol, ordered, price)
         position.relieved(quantity, closed, from_front=ordered is position.parts)
         self.cash[txn.account_id] += quantity * price - txn.fees
 
-    def _relieve(self, txn: Transaction, account: Account, symbol: str,
-                 ordered: list[LotPart], price: float) -> list[LotPart]:
+    def _relieve(
+        self, txn: Transaction, account: Account, symbol: str, ordered: list[LotPart], price: float
+    ) -> list[LotPart]:
         """Close ``txn.quantity`` shares taken from ``ordered`` front to back (a part left with
         only rounding dust goes whole), then match the losses in disposal order.
 
         Returns the parts the sale closed.
         """
         day = self.last_day
-        sell_date = txn.date
         remaining = txn.quantity
         fee_per_share = txn.fees / remaining
         taxable = not account.is_ira_type
         disposals = self.disposals
-        sold: list[tuple[Disposal, int]] = []
+        losses: list[Disposal] = []
         closed: list[LotPart] = []
         for part in ordered:
             if remaining <= QUANTITY_EPSILON:
@@ -269,9 +317,9 @@ class LedgerEngine:
                 part.symbol,
                 part.lot_id,
                 take,
-                date_of(part.purchase_day),
-                date_of(part.acquired_day),
-                sell_date,
+                part.purchase_day,
+                part.acquired_day,
+                day,
                 take * (price - fee_per_share),  # proceeds
                 basis,
                 term_of(part.acquired_day, day),
@@ -281,15 +329,15 @@ class LedgerEngine:
             )
             disposals.append(disposal)
             if basis > disposal.proceeds:
-                sold.append((disposal, part.acquired_day))
-        if sold and taxable:
+                losses.append(disposal)
+        if losses and taxable:
             # Only here: gains and losses inside an IRA-type account are not recognized, so
             # there is no loss for IRC §1091 to disallow and nothing to match.
             book = self._books.get((account.account_id, symbol)) or self._book(
                 account.account_id, symbol
             )
-            for disposal, acquired_day in sold:
-                self.matcher.on_loss(book, PendingLoss(disposal, day, acquired_day))
+            for disposal in losses:
+                self.matcher.on_loss(book, PendingLoss(disposal))
         return closed
 
     def _split(self, txn: Transaction, source: str) -> None:
@@ -330,32 +378,27 @@ class LedgerEngine:
             _fail(source, txn, "symbol", f"unknown symbol {symbol!r}")
         return symbol
 
-    def _trade_fields(self, txn: Transaction, source: str) -> tuple[str, float, float]:
-        symbol, quantity, price = txn.symbol, txn.quantity, txn.price
-        if (not symbol or not quantity > 0.0 or price is None or not price >= 0.0
-                or (self.securities and symbol not in self.securities)):
-            self._symbol(txn, source)
-            _positive(txn, source, quantity, "quantity")
-            _fail(source, txn, "price", f"a {txn.action} needs a price of 0 or more")
-        return symbol, quantity, price
+    def _reject_trade(self, txn: Transaction, source: str) -> NoReturn:
+        """Name the cell that makes a buy, reinvest or sell row invalid."""
+        self._symbol(txn, source)
+        _positive(txn, source, txn.quantity, "quantity")
+        _fail(source, txn, "price", f"a {txn.action} needs a price of 0 or more")
 
-    def _lot_candidates(self, txn: Transaction, source: str, position: Position,
-                        symbol: str) -> list[LotPart]:
-        lot_id = txn.lot_id
-        candidates = position.lot_parts(lot_id)
+    def _lot_candidates(
+        self, txn: Transaction, source: str, position: Position, symbol: str
+    ) -> list[LotPart]:
+        lot_id = txn.lot_id or ""
+        candidates = self.lots.lot_parts(position, txn.account_id, lot_id)
         if candidates:
             return candidates
         known_symbol = self.lots.lot_symbols.get((txn.account_id, lot_id))
         if known_symbol is None:
-            _fail(source, txn, "lot_id", f"lot {lot_id!r} does not exist in account "
-                  f"{txn.account_id}")
+            _fail(
+                source, txn, "lot_id", f"lot {lot_id!r} does not exist in account {txn.account_id}"
+            )
         if known_symbol != symbol:
             _fail(source, txn, "lot_id", f"lot {lot_id!r} is a lot of {known_symbol}, not {symbol}")
         _fail(source, txn, "quantity", f"lot {lot_id!r} has no open shares left on {txn.date}")
-
-
-def _by_date(txn: Transaction) -> dt.date:
-    return txn.date
 
 
 def _positive(txn: Transaction, source: str, value: float, column: str) -> float:

@@ -13,8 +13,15 @@ from tools.ledger.results import Disposal, Ledger
 
 QUANTITY_DECIMALS = 6  # enough for fractional shares, drops float dust from splits
 FORM_8949_COLUMNS = (
-    "part", "description", "date_acquired", "date_sold", "proceeds", "cost_basis", "code",
-    "adjustment", "gain",
+    "part",
+    "description",
+    "date_acquired",
+    "date_sold",
+    "proceeds",
+    "cost_basis",
+    "code",
+    "adjustment",
+    "gain",
 )
 WASH_SALE_CODE = "W"  # Form 8949 instructions, column (f): nondeductible wash-sale loss
 
@@ -45,9 +52,9 @@ def reported_rows(disposal: Disposal) -> Iterator[Disposal]:
             symbol=disposal.symbol,
             lot_id=disposal.lot_id,
             quantity=disposal.quantity * share,
-            purchase_date=disposal.purchase_date,
-            acquired_date=disposal.acquired_date,
-            sell_date=disposal.sell_date,
+            purchase_day=disposal.purchase_day,
+            acquired_day=disposal.acquired_day,
+            sell_day=disposal.sell_day,
             proceeds=disposal.proceeds * share,
             cost_basis=disposal.cost_basis * share,
             term=disposal.term,
@@ -119,10 +126,7 @@ def form_8949_csv(ledger: Ledger) -> str:
     not reportable and are left out.
     """
     rows = [
-        row
-        for disposal in ledger.disposals
-        if disposal.taxable
-        for row in reported_rows(disposal)
+        row for disposal in ledger.disposals if disposal.taxable for row in reported_rows(disposal)
     ]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -132,15 +136,18 @@ def form_8949_csv(ledger: Ledger) -> str:
             if row.term != term:
                 continue
             washed = row.wash_sale_disallowed > 0.0
-            writer.writerow((
-                term,
-                f"{shares(row.quantity):g} sh {row.symbol} ({row.account_id}, lot {row.lot_id})",
-                row.acquired_date.isoformat(),
-                row.sell_date.isoformat(),
-                f"{cents(row.proceeds):.2f}",
-                f"{cents(row.cost_basis):.2f}",
-                WASH_SALE_CODE if washed else "",
-                f"{cents(row.wash_sale_disallowed):.2f}" if washed else "",
-                f"{cents(row.gain):.2f}",
-            ))
+            description = f"{shares(row.quantity):g} sh {row.symbol}"
+            writer.writerow(
+                (
+                    term,
+                    f"{description} ({row.account_id}, lot {row.lot_id})",
+                    row.acquired_date.isoformat(),
+                    row.sell_date.isoformat(),
+                    f"{cents(row.proceeds):.2f}",
+                    f"{cents(row.cost_basis):.2f}",
+                    WASH_SALE_CODE if washed else "",
+                    f"{cents(row.wash_sale_disallowed):.2f}" if washed else "",
+                    f"{cents(row.gain):.2f}",
+                )
+            )
     return buffer.getvalue()

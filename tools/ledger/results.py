@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from tools.ledger.holding import Term
+from tools.ledger.holding import Term, date_of
 from tools.models import Lot
 
 if TYPE_CHECKING:
@@ -25,9 +25,9 @@ class Disposal:
     symbol: str
     lot_id: str
     quantity: float
-    purchase_date: dt.date
-    acquired_date: dt.date  # holding-period start after tacking, IRC §1223(3)
-    sell_date: dt.date
+    purchase_day: int  # dates as ordinals (the ``*_date`` properties give dates)
+    acquired_day: int  # holding-period start after tacking, IRC §1223(3)
+    sell_day: int
     proceeds: float  # net of the sale's fees, allocated by quantity
     cost_basis: float  # includes wash-sale adjustments carried by the shares
     term: Term
@@ -35,6 +35,18 @@ class Disposal:
     taxable: bool  # False in IRA-type accounts, where gains and losses are not recognized
     seq: int  # order of disposal (1-based), unique within a replay and its forks
     wash_sale_disallowed: float = 0.0
+
+    @property
+    def purchase_date(self) -> dt.date:
+        return date_of(self.purchase_day)
+
+    @property
+    def acquired_date(self) -> dt.date:
+        return date_of(self.acquired_day)
+
+    @property
+    def sell_date(self) -> dt.date:
+        return date_of(self.sell_day)
 
     @property
     def gain(self) -> float:
@@ -58,14 +70,22 @@ class WashSale(NamedTuple):
     loss_symbol: str
     loss_lot_id: str
     loss_seq: int  # ``Disposal.seq`` of the loss shares
-    sell_date: dt.date
+    sell_day: int  # ordinal (``sell_date`` gives the date)
     replacement_account_id: str
     replacement_symbol: str
     replacement_lot_id: str
-    replacement_date: dt.date
+    replacement_day: int  # ordinal of the replacement's purchase (``replacement_date``)
     quantity: float
     disallowed: float
     permanent: bool
+
+    @property
+    def sell_date(self) -> dt.date:
+        return date_of(self.sell_day)
+
+    @property
+    def replacement_date(self) -> dt.date:
+        return date_of(self.replacement_day)
 
 
 @dataclass(frozen=True, eq=False)

@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
-from tools.ledger.holding import date_of, tacked_start
+from tools.ledger.holding import tacked_start
 from tools.ledger.lots import QUANTITY_EPSILON, LotPart, OpenLotStore
 from tools.ledger.results import Disposal, WashSale
 
@@ -42,13 +42,13 @@ class PendingLoss:
         "symbol",
     )
 
-    def __init__(self, disposal: Disposal, sell_day: int, sold_acquired_day: int) -> None:
+    def __init__(self, disposal: Disposal) -> None:
         self.disposal = disposal
         self.account_id = disposal.account_id
         self.symbol = disposal.symbol
         self.lot_id = disposal.lot_id
-        self.sell_day = sell_day
-        self.sold_acquired_day = sold_acquired_day
+        self.sell_day = disposal.sell_day
+        self.sold_acquired_day = disposal.acquired_day
         self.remaining = disposal.quantity
         self.loss_per_share = (disposal.cost_basis - disposal.proceeds) / disposal.quantity
 
@@ -136,8 +136,10 @@ class WashSaleMatcher:
             if loss.remaining <= QUANTITY_EPSILON:
                 break
             # Shares of the purchase the loss shares came from never replace them.
-            if part.replaceable and part.quantity > 0.0 and (
-                part.lot_id != lot_id or part.account_id != account_id
+            if (
+                part.replaceable
+                and part.quantity > 0.0
+                and (part.lot_id != lot_id or part.account_id != account_id)
             ):
                 self._match(loss, part)
         if loss.remaining > QUANTITY_EPSILON:
@@ -196,11 +198,11 @@ class WashSaleMatcher:
                 loss.symbol,
                 loss.lot_id,
                 loss.disposal.seq,
-                date_of(loss.sell_day),
+                loss.sell_day,
                 absorbing.account_id,
                 absorbing.symbol,
                 absorbing.lot_id,
-                date_of(absorbing.purchase_day),
+                absorbing.purchase_day,
                 quantity,
                 disallowed,
                 permanent,

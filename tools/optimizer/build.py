@@ -3,7 +3,7 @@
 
 Bad data is reported like any other bad input (file, row, column) through
 :class:`tools.errors.DataValidationError`: an unknown or unmanaged account, a symbol without a
-price or without price history, negative cash.
+price or without price history.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ from tools.risk.model import FactorModel, RiskInputError
 
 ACCOUNTS_FILE = "accounts.csv"
 PRICES_FILE = "prices.csv"
-TRANSACTIONS_FILE = "transactions.csv"
 
 
 def build_input(
@@ -68,14 +67,6 @@ def build_input(
         else {}
     )
     ytd = realized_this_year(ledger, data, account.household_id) + realized_elsewhere_usd
-    cash = float(ledger.cash.get(account_id, 0.0))
-    if cash < 0:
-        raise DataValidationError.single(
-            TRANSACTIONS_FILE,
-            None,
-            "quantity",
-            f"account {account_id} has negative cash ({cash:,.2f}) on {as_of}",
-        )
     return OptimizationInput(
         account_id=account_id,
         as_of=as_of,
@@ -83,7 +74,7 @@ def build_input(
         wash_keys=tuple(s.wash_key for s in securities),
         prices=prices,
         benchmark_weights=benchmark / benchmark.sum(),
-        cash=cash,
+        cash=float(ledger.cash.get(account_id, 0.0)),
         lot_ids=tuple(lot.lot_id for lot in lots),
         lot_security=np.array([index[lot.symbol] for lot in lots], dtype=np.intp),
         lot_quantity=np.array([lot.quantity for lot in lots], dtype=float),

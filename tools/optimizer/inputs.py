@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -89,7 +90,11 @@ class TransitionStep:
 
 @dataclass(frozen=True, eq=False)
 class OptimizationInput:
-    """Everything the optimizer needs about one managed account on one day."""
+    """Everything the optimizer needs about one managed account on one day.
+
+    Treat it as immutable (``dataclasses.replace`` for a changed copy): the derived figures
+    (values, weights, gains) are computed once and cached.
+    """
 
     account_id: str
     as_of: dt.date
@@ -97,7 +102,7 @@ class OptimizationInput:
     wash_keys: tuple[str, ...]  # (N,) "substantially identical" key per security (IRC §1091)
     prices: np.ndarray  # (N,) close per share, > 0
     benchmark_weights: np.ndarray  # (N,) sums to 1
-    cash: float  # dollars in the account, >= 0
+    cash: float  # dollars in the account (negative when overdrawn: the cash band then sells)
     # (L,) open lot parts of the account; a lot the ledger holds as several parts (shares
     # that absorbed a wash-sale loss, tacked dates) repeats its id, parts in share order.
     lot_ids: tuple[str, ...]
@@ -138,41 +143,41 @@ class OptimizationInput:
     def n_factors(self) -> int:
         return int(self.factor_cov.shape[0])
 
-    @property
+    @cached_property
     def lot_value(self) -> np.ndarray:
         """(L,) market value of each lot."""
         return self.lot_quantity * self.prices[self.lot_security]
 
-    @property
+    @cached_property
     def position_shares(self) -> np.ndarray:
         """(N,) shares held per security."""
         return np.bincount(self.lot_security, self.lot_quantity, minlength=self.n_securities)
 
-    @property
+    @cached_property
     def holdings_value(self) -> np.ndarray:
         """(N,) market value held per security."""
         return self.position_shares * self.prices
 
-    @property
+    @cached_property
     def account_value(self) -> float:
         return float(self.holdings_value.sum() + self.cash)
 
-    @property
+    @cached_property
     def weights(self) -> np.ndarray:
         """(N,) current weights, fractions of account value (cash is the remainder)."""
         return self.holdings_value / self.account_value
 
-    @property
+    @cached_property
     def lot_gain(self) -> np.ndarray:
         """(L,) unrealized gain (negative: loss) of each whole lot at today's price."""
         return self.lot_value - self.lot_basis
 
-    @property
+    @cached_property
     def lot_rate(self) -> np.ndarray:
         """(L,) tax rate that applies to each lot's realized gain or loss."""
         return np.where(self.lot_long_term, self.tax.long_rate, self.tax.short_rate)
 
-    @property
+    @cached_property
     def buy_forbidden(self) -> np.ndarray:
         """(N,) bool: no rule allows buying this security today."""
         return self.excluded | self.no_buy | self.wash_blocked
@@ -272,8 +277,8 @@ def _value_problems(inp: OptimizationInput) -> list[str]:
         {(lot_id, int(s)) for lot_id, s in zip(inp.lot_ids, inp.lot_security, strict=True)}
     ) != len(set(inp.lot_ids)):
         problems.append("parts sharing a lot_id must be parts of one security")
-    if not np.isfinite(inp.cash) or inp.cash < 0:
-        problems.append("cash must be a finite amount >= 0")
+    if not np.isfinite(inp.cash):
+        problems.append("cash must be a finite amount")
     if np.linalg.eigvalsh(np.asarray(inp.factor_cov, dtype=float)).min(initial=0.0) < -1e-10:
         problems.append("factor_cov must be positive semidefinite")
     problems += _terms_problems(inp)

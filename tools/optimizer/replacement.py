@@ -45,11 +45,16 @@ def match_replacements(
         return []
     rho = correlations(inp, harvested, buys)
     left = bought_value[buys].astype(float)
+    sectors = np.array(inp.sectors, dtype=object) if inp.sectors else None
     links: list[ReplacementLink] = []
     for row in np.argsort(-harvest_value[harvested], kind="stable"):
         security = int(harvested[row])
         need = float(harvest_value[security])
-        same_sector = np.array([_same_sector(inp, security, int(b)) for b in buys], dtype=float)
+        same_sector = (
+            (sectors[buys] == sectors[security]).astype(float)
+            if sectors is not None
+            else np.zeros(buys.size)
+        )
         order = np.lexsort((-same_sector, -rho[row]))
         for column in order:
             if need <= 0 or rho[row, column] <= 0:
@@ -63,7 +68,3 @@ def match_replacements(
             left[column] -= take
             need -= take
     return links
-
-
-def _same_sector(inp: OptimizationInput, first: int, second: int) -> bool:
-    return bool(inp.sectors) and inp.sectors[first] == inp.sectors[second]

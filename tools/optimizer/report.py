@@ -159,13 +159,23 @@ def _sell(
         est_price=price,
         reason=reason,
         lots=[
-            LotRelief(lot_id=inp.lot_ids[lot], quantity=float(plan.lot_sold[lot])) for lot in lots
+            LotRelief(lot_id=lot_id, quantity=shares)
+            for lot_id, shares in _by_lot_id(inp, plan, lots).items()
         ],
         value=quantity * price,
         realized_gain=float(figures.lot_gain[lots].sum()),
         disallowed_loss=float(figures.lot_disallowed[lots].sum()),
         replaced_by=replaced_by.get(security, []) if reason == "harvest" else [],
     )
+
+
+def _by_lot_id(inp: OptimizationInput, plan: TradePlan, lots: list[int]) -> dict[str, float]:
+    """Shares relieved per lot id: parts of one lot are named once (the ledger relieves them
+    in share order, which the plan already follows)."""
+    relieved: dict[str, float] = {}
+    for lot in lots:
+        relieved[inp.lot_ids[lot]] = relieved.get(inp.lot_ids[lot], 0.0) + float(plan.lot_sold[lot])
+    return relieved
 
 
 def _metrics(inp: OptimizationInput, figures: PlanFigures) -> TradeMetrics:

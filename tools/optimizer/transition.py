@@ -178,10 +178,10 @@ def today_step(
     lots = np.flatnonzero(inp.lot_security == terms.security)
     first = plan.years[0] if plan.years else None
     today = first.shares_sold if first is not None and first.sale_date == inp.as_of else 0.0
-    worst_tax = max(
-        float(np.max(inp.lot_rate[lots] * inp.lot_gain[lots] / inp.lot_value[lots], initial=0.0)),
-        0.0,
+    worst_tax = float(
+        np.max(inp.lot_rate[lots] * inp.lot_gain[lots] / inp.lot_value[lots], initial=0.0)
     )
+    # Beat that tax, the round trip of selling and reinvesting, and a cent per dollar more.
     reward = worst_tax + 4.0 * inp.trading.half_spread + 0.01
     return TransitionStep(
         security=terms.security,

@@ -20,11 +20,15 @@ from agent.review.context import ReviewContext
 from agent.review.evaluation import AccountTracking, Evaluation, RemovedTrade
 from agent.review.metrics import proposal_metrics
 from agent.review.optimize import AccountRequest
+from agent.review.positions import open_lots_by_id
 from agent.review.proposal import ProposedTrade
 from agent.review.screen import screen_trades
 from agent.review.services import ReviewServices, review_services
+from agent.review.snapshot import Snapshot
 from agent.review.state import ReviewState
 from tools.household_policy import household_policy
+from tools.ledger import wash_key_of
+from tools.models import Lot
 from tools.optimizer.errors import OptimizerError
 
 
@@ -77,8 +81,9 @@ def _optimize_planned_accounts(
 ) -> tuple[list[ProposedTrade], list[str]]:
     """The optimizer's trades for every account the plan names, and the flags it raised.
 
-    Net gains of accounts already optimized count against the household's gains budget in
-    the next ones.
+    Accounts are optimized one at a time, taxable ones first (that is where losses are
+    harvested). What earlier accounts do constrains the later ones: their net gains count
+    against the household's gains budget, and what they sell at a loss may not be bought.
     """
     run_id, household_id = state["run_id"], state["household_id"]
     version = state.get("policy_version")
@@ -88,8 +93,11 @@ def _optimize_planned_accounts(
     proposed: list[ProposedTrade] = []
     flags: list[str] = []
     realized_so_far = 0.0
-    for account_id in dict.fromkeys(step.account_id for step in plan.steps):
-        account = snapshot.data.accounts.get(account_id)
+    loss_keys: set[str] = set()
+    planned = list(dict.fromkeys(step.account_id for step in plan.steps))
+    accounts = snapshot.data.accounts
+    for account_id in sorted(planned, key=lambda a: a in accounts and accounts[a].is_ira_type):
+        account = accounts.get(account_id)
         actions = sorted(plan.actions_for(account_id))
         inputs = {"tool": optimizer.name, "account_id": account_id, "actions": actions}
         if account is None or account.household_id != household_id or not account.managed:
@@ -98,7 +106,7 @@ def _optimize_planned_accounts(
         try:
             result = optimizer.optimize(AccountRequest(
                 snapshot=snapshot, account=account, policy=policy, actions=frozenset(actions),
-                realized_elsewhere_usd=realized_so_far))
+                realized_elsewhere_usd=realized_so_far, blocked_wash_keys=frozenset(loss_keys)))
         except OptimizerError as error:
             flags.append(f"{account_id}: the optimizer produced no trades ({error})")
             services.record_once(run_id, "evaluate", "error", inputs,
@@ -111,7 +119,24 @@ def _optimize_planned_accounts(
         proposed += result.trades
         flags += result.flags
         realized_so_far += result.realized_gain
+        loss_keys |= _sold_at_a_loss(snapshot, result.trades)
     return proposed, flags
+
+
+def _sold_at_a_loss(snapshot: Snapshot, trades: Sequence[ProposedTrade]) -> set[str]:
+    """Wash keys of the securities some sale of ``trades`` relieves at a loss."""
+    keys: set[str] = set()
+    lots_by_account: dict[str, dict[str, list[Lot]]] = {}
+    for trade in trades:
+        if trade.side != "sell":
+            continue
+        if trade.account_id not in lots_by_account:
+            lots_by_account[trade.account_id] = open_lots_by_id(snapshot, trade.account_id)
+        parts = [part for relief in trade.lots
+                 for part in lots_by_account[trade.account_id].get(relief.lot_id, [])]
+        if any(part.cost_basis > part.quantity * trade.est_price for part in parts):
+            keys.add(wash_key_of(trade.symbol, snapshot.data.securities))
+    return keys
 
 
 def _tracking(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from langgraph.runtime import Runtime
 
+from agent.llm.narrative import Narrator
 from agent.planners.base import Observation, Plan
 from agent.review.context import ReviewContext
 from agent.review.decision import AUTO_APPROVER
@@ -31,7 +32,7 @@ def propose(state: ReviewState, runtime: Runtime[ReviewContext]) -> ReviewState:
     if recorded:
         proposal = Proposal.model_validate(recorded[-1].outputs)
     else:
-        proposal = _build(services, state)
+        proposal = _build(services, state, runtime.context.narrator)
         services.evidence.append(
             run_id, "propose", "proposal",
             {"evaluation": services.runs.evaluation(run_id), "plan": state["plan"]},
@@ -48,7 +49,9 @@ def propose(state: ReviewState, runtime: Runtime[ReviewContext]) -> ReviewState:
     return {"status": proposal.status, "impact": proposal.impact}
 
 
-def _build(services: ReviewServices, state: ReviewState) -> Proposal:
+def _build(
+    services: ReviewServices, state: ReviewState, narrator: Narrator | None = None
+) -> Proposal:
     run_id = state["run_id"]
     stored = services.runs.evaluation(run_id)
     assert stored is not None, "evaluate stores its result before propose runs"
@@ -74,8 +77,13 @@ def _build(services: ReviewServices, state: ReviewState) -> Proposal:
         alerts={a.account_id: a.te_status for a in observation.accounts},
         status_reason=status_reason,
     )
-    return proposal.model_copy(update={
-        "rationale": rationale(proposal, evaluation, plan, policy)})
+    text = rationale(proposal, evaluation, plan, policy)
+    if narrator is not None:
+        text = narrator.narrate(proposal, text, services.evidence)
+        # The narrator records its exchange: the proposal cites the chain's new head.
+        proposal = proposal.model_copy(update={
+            "evidence": EvidenceRef(run_id=run_id, head_hash=services.evidence.head(run_id))})
+    return proposal.model_copy(update={"rationale": text})
 
 
 def _status(evaluation: Evaluation, impact: str, policy: Policy) -> tuple[RunStatus, str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from langgraph.runtime import Runtime
 
+from agent.llm.trace import TracedPlanner, record_trace
 from agent.planners.base import Observation, Plan
 from agent.review.context import ReviewContext
 from agent.review.services import review_services
@@ -22,6 +23,9 @@ def reason(state: ReviewState, runtime: Runtime[ReviewContext]) -> ReviewState:
     planner = runtime.context.planner
     observation = Observation.model_validate(state["observation"])
     plan = planner.plan(observation)
+    if isinstance(planner, TracedPlanner):
+        record_trace(services.evidence, state["run_id"], planner.take_trace(),
+                     policy_version=state.get("policy_version"))
     services.record_once(
         state["run_id"], "reason", "planner_decision",
         {"planner": planner.name, "observation": observation.model_dump()},

@@ -1,0 +1,1 @@
+"""The advisor chat: requests in plain words, answers from the review and the tools."""
