@@ -8,6 +8,7 @@ from agent.cli import (
     chat_cmd,
     daily_cmd,
     data_cmd,
+    eval_cmd,
     evidence_cmd,
     ledger_cmd,
     review_cmd,
@@ -22,7 +23,8 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for module in (data_cmd, ledger_cmd, risk_cmd, review_cmd, daily_cmd, evidence_cmd, chat_cmd):
+for module in (data_cmd, ledger_cmd, risk_cmd, review_cmd, daily_cmd, evidence_cmd, chat_cmd,
+               eval_cmd):
     module.register(app)
 
 

@@ -10,7 +10,7 @@ the model can correct itself within its bounded loop.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -82,6 +82,8 @@ class OptimizerSettings(BaseModel):
 class TransitionQuestion(BaseModel):
     account_id: str
     symbol: str = Field(description="The concentrated position to diversify.")
+    target_weight: float | None = Field(
+        default=None, ge=0, lt=1, description="Weight to diversify down to (default: benchmark).")
 
 
 class EvidenceQuestion(BaseModel):
@@ -154,7 +156,8 @@ class PortfolioTools:
         return screen_harvest(self._inputs(account_id))
 
     def wash_sale_check(
-        self, symbol: str | None = None, trades: list[TradeToCheck] | None = None
+        self, symbol: str | None = None,
+        trades: Sequence[TradeToCheck | dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
         """Whether buying ``symbol`` is blocked and whether selling its loss lots would wash;
         or, for a trade list, the loss it would get disallowed (IRC §1091(a))."""
@@ -177,6 +180,7 @@ class PortfolioTools:
                  "disallowed_if_sold_today": _cents(s.disallowed), "safe": s.safe}
                 for s in statuses[:LISTED]]
         if trades:
+            trades = [TradeToCheck.model_validate(trade) for trade in trades]
             for trade in trades:
                 self._account(trade.account_id)
                 self._symbol(trade.symbol)
@@ -239,7 +243,9 @@ class PortfolioTools:
             "flags": result.flags,
         }
 
-    def transition_schedule(self, account_id: str, symbol: str) -> dict[str, Any]:
+    def transition_schedule(
+        self, account_id: str, symbol: str, target_weight: float | None = None
+    ) -> dict[str, Any]:
         """The multi-year sell-down of a concentrated position within the yearly gains budget."""
         inputs = self._inputs(account_id)
         wanted = self._symbol(symbol)
@@ -251,7 +257,8 @@ class PortfolioTools:
             gains_budget_usd=self.policy.gains_budget.yearly_net_gain_usd,
             realized_this_year_usd=realized_this_year(
                 self.snapshot.ledger, self.snapshot.data, self.household_id),
-            target_weight=float(inputs.benchmark_weights[security]))
+            target_weight=float(inputs.benchmark_weights[security] if target_weight is None
+                                else target_weight))
         plan = plan_transition(inputs, terms)
         return {
             "account_id": account_id, "symbol": wanted, "weight_before": plan.weight_before,

@@ -53,13 +53,15 @@ class Book:
     stale: dict[str, int] = field(default_factory=dict)  # symbol -> last days without a price
     holdings: dict[str, float] = field(default_factory=benchmark_weights)  # weights bought
     buy_day: int = BUY_DAY  # market day index of the first purchase
+    invested: float = 1.0  # fraction of the deposit spent on the first purchase
 
     def __post_init__(self) -> None:
         self.deposit(TAXABLE, self.buy_day, START_VALUE)
         for symbol, weight in self.holdings.items():
             if weight > 0:
                 self.buy(TAXABLE, symbol, self.buy_day,
-                         round(START_VALUE * weight / close(symbol, self.buy_day), 4))
+                         round(START_VALUE * self.invested * weight
+                               / close(symbol, self.buy_day), 4))
 
     def row(self, **fields: Any) -> None:
         self.transactions.append({column: fields.get(column, "")
@@ -68,7 +70,7 @@ class Book:
     def deposit(self, account: str, index: int, amount: float) -> None:
         self.row(date=day(index), account_id=account, action="deposit", quantity=amount)
 
-    def buy(self, account: str, symbol: str, index: int, quantity: float,
+    def buy(self, account: str, symbol: str, index: int, quantity: float, *,
             action: str = "buy", lot_id: str = "") -> None:
         self.row(date=day(index), account_id=account, action=action, symbol=symbol,
                  quantity=quantity, price=close(symbol, index), lot_id=lot_id)

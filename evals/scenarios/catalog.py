@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from evals.scenarios.builder import IRA, SPOUSE, TAXABLE, Book
-from evals.scenarios.market import AS_OF, benchmark_weights, index_of
+from evals.scenarios.market import AS_OF, benchmark_weights, close, day, index_of
 from evals.scenarios.scenario import BAD_INPUT, Expectation, Outcome, Scenario
 
 MONEY_TOLERANCE = 1.0
@@ -147,11 +148,12 @@ def no_harvest_in(account_id: str) -> Expectation:
 
 # -- situations --------------------------------------------------------------------------
 
-def _book(edit: Callable[[Book], None] = lambda book: None, **fields: object) -> Callable[[],
-                                                                                         Book]:
+def _book(edit: Callable[[Book], None] | None = None, **fields: Any) -> Callable[[], Book]:
+    """A builder of the base book with ``fields`` set, then changed by ``edit``."""
     def build() -> Book:
-        book = Book(**fields)  # type: ignore[arg-type]
-        edit(book)
+        book = Book(**fields)
+        if edit is not None:
+            edit(book)
         return book
     return build
 
@@ -167,15 +169,9 @@ def _ira_buys(book: Book) -> None:
 
 
 def _reinvests(book: Book) -> None:
-    book.row(date=book_day(-5), account_id=TAXABLE, action="dividend", symbol="HAA",
+    book.row(date=day(-5), account_id=TAXABLE, action="dividend", symbol="HAA",
              quantity=500.0)
     book.buy(TAXABLE, "HAA", -5, 10.0, action="reinvest", lot_id="drip")
-
-
-def book_day(index: int) -> dt.date:
-    from evals.scenarios.market import day
-
-    return day(index)
 
 
 def _pending_buy(book: Book) -> None:
@@ -206,14 +202,8 @@ def _restrict(kind: str, target_type: str, target: str) -> Callable[[Book], None
 
 def _concentrated(book: Book) -> None:
     book.deposit(TAXABLE, 5, 600_000.0)
-    book.buy(TAXABLE, "EDD", 5, round(600_000.0 / book_close("EDD", 5), 4))
+    book.buy(TAXABLE, "EDD", 5, round(600_000.0 / close("EDD", 5), 4))
     book.policy["gains_budget"] = {"yearly_net_gain_usd": 5000}
-
-
-def book_close(symbol: str, index: int) -> float:
-    from evals.scenarios.market import close
-
-    return close(symbol, index)
 
 
 def _infeasible(book: Book) -> None:
@@ -240,8 +230,8 @@ def _deposit(book: Book) -> None:
 WITHOUT_ENERGY = {s: (0.0 if s.startswith("E") else w) for s, w in benchmark_weights().items()}
 
 SCENARIOS: tuple[Scenario, ...] = (
-    Scenario("nothing_to_do", "bought the benchmark yesterday: no trade",
-             _book(buy_day=-2), status_is("no_action")),
+    Scenario("nothing_to_do", "bought the benchmark at today's close, 1% kept in cash: no "
+             "trade", _book(buy_day=-1, invested=0.99), status_is("no_action")),
     Scenario("harvest_loss", "a name 40% down is harvested, nothing washed",
              _book(), all_of(harvests("HAA"), nothing_disallowed)),
     Scenario("wash_spouse_purchase", "the spouse bought HAA 10 days ago: HAA is not sold",

@@ -53,7 +53,7 @@ def diagnose(
     bounds = trade_bounds(inp, tracking_sides(inp))
     compiled.assign(parameter_values(inp, compiled.structure, bounds, Margins()))
     min_te = compiled.min_te_problem()
-    if solve(min_te, solvers).outcome == "infeasible":
+    if solve(min_te, solvers, dpp=compiled.reusable).outcome == "infeasible":
         return _conflicting_limits(inp, compiled, solvers)
     lowest = math.sqrt(max(float(min_te.value), 0.0))
     binding = binding_constraints(compiled, inp, bounds, min_te)
@@ -172,7 +172,7 @@ def _lowest_te(
     compiled.assign(parameter_values(relaxed, compiled.structure, bounds, Margins()))
     problem = compiled.min_te_problem()
     try:
-        report = solve(problem, solvers)
+        report = solve(problem, solvers, dpp=compiled.reusable)
     except SolverFailedError:
         return None
     if report.outcome != "optimal":
@@ -195,7 +195,7 @@ def _conflicting_limits(
 ) -> InfeasibleConstraintsError:
     elastic = compiled.elastic_problem()
     violated: list[BindingConstraint] = []
-    if solve(elastic, solvers).outcome == "optimal":
+    if solve(elastic, solvers, dpp=compiled.reusable).outcome == "optimal":
         for name, slack in compiled.elastic_slacks.items():
             amount = float(np.max(np.asarray(slack.value, float)))
             if amount > SLACK_TOLERANCE:

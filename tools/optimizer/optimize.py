@@ -1,8 +1,10 @@
 """One account's optimization, end to end: screen, solve, round, repair, check, report.
 
 1. Screen harvest candidates; give every identical group a trading side (sell or buy).
-2. Load today's numbers into the compiled problem for the account's structure (from the
-   cache when one is given) and solve it, keeping small margins inside every limit.
+2. Load today's numbers into the compiled problem for the account's structure and solve it,
+   keeping small margins inside every limit. With a :class:`ProblemCache` the problem is
+   compiled once for re-solves (DPP) and reused while the structure holds; without one, the
+   optimization is a one-off and cvxpy solves it with the parameters frozen (faster once).
 3. Round to whole shares, repair, and run the independent checks. A failed check means a
    re-solve with wider margins; an infeasible solve means the next choice of sides (harvest
    only where it does not block a buy the TE budget needs).
@@ -114,7 +116,10 @@ def optimize(
     screen = screen_harvest(inp)
     structure = structure_of(inp)
     building = time.perf_counter()
-    compiled, reused = (cache if cache is not None else ProblemCache(1)).get(structure)
+    if cache is None:
+        compiled, reused = compile_problem(structure, reusable=False), False
+    else:
+        compiled, reused = cache.get(structure)
     build_seconds = time.perf_counter() - building
     clock = _Clock()
     rounding_failures: list[CheckOutcome] = []
@@ -142,6 +147,7 @@ def optimize(
         solver=clock.solver,
         solves=clock.solves,
         reused_problem=reused,
+        dpp=compiled.reusable,
         build_seconds=0.0 if reused else build_seconds,
         compile_seconds=clock.compile_seconds,
         solver_seconds=clock.solver_seconds,
@@ -222,6 +228,6 @@ def _solve_with(
     clock: _Clock,
 ) -> SolveReport:
     compiled.assign(parameter_values(inp, compiled.structure, bounds, margins))
-    report = solve(compiled.problem, solvers)
+    report = solve(compiled.problem, solvers, dpp=compiled.reusable)
     clock.add(report)
     return report

@@ -72,6 +72,7 @@ class CompiledProblem:
     limits: dict[str, tuple[cp.Expression, cp.Expression]]  # name: (value, limit), value <= limit
     variance: cp.Expression  # annualized TE variance of the post-trade weights
     problem: cp.Problem
+    reusable: bool  # compiled once for re-solves (DPP), else solved once per call
     derived: dict[str, cp.Problem] = field(default_factory=dict)
     elastic_slacks: dict[str, cp.Variable] = field(default_factory=dict)
 
@@ -145,8 +146,13 @@ def _parameters(structure: Structure) -> dict[str, cp.Parameter]:
     return params
 
 
-def compile_problem(structure: Structure) -> CompiledProblem:
-    """Build the cvxpy problem for ``structure`` (canonicalized by its first solve)."""
+def compile_problem(structure: Structure, *, reusable: bool = True) -> CompiledProblem:
+    """Build the cvxpy problem for ``structure`` (canonicalized by its first solve).
+
+    ``reusable``: the problem will be re-solved with new parameter values (a cached problem),
+    so its solves go through the DPP compilation; a one-off problem is solved with its
+    parameters frozen, which canonicalizes faster once.
+    """
     n, k = structure.n_securities, structure.n_factors
     p = _parameters(structure)
     sold = cp.Variable(structure.n_columns, name="sold", nonneg=True)
@@ -252,4 +258,5 @@ def compile_problem(structure: Structure) -> CompiledProblem:
         limits=limits,
         variance=variance,
         problem=problem,
+        reusable=reusable,
     )

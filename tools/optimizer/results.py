@@ -114,6 +114,7 @@ class SolveTimings(_Model):
     solver: str
     solves: int  # continuous solves, including repairs and fallbacks
     reused_problem: bool  # the compiled problem came from the cache
+    dpp: bool  # compiled for re-solves (with a cache) rather than solved once
     build_seconds: float  # building the cvxpy problem
     compile_seconds: float  # cvxpy canonicalization over all solves
     solver_seconds: float  # the solver's own time over all solves

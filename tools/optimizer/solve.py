@@ -54,13 +54,20 @@ def available_solvers(preferred: Sequence[str]) -> list[str]:
     return [name for name in preferred if name in installed]
 
 
-def solve(problem: cp.Problem, solvers: Sequence[str] = DEFAULT_SOLVERS) -> SolveReport:
-    """Solve ``problem`` in place; return which solver succeeded and how long it took."""
+def solve(
+    problem: cp.Problem, solvers: Sequence[str] = DEFAULT_SOLVERS, *, dpp: bool = True
+) -> SolveReport:
+    """Solve ``problem`` in place; return which solver succeeded and how long it took.
+
+    ``dpp``: compile the problem for re-solves (parameters stay symbolic: the first solve is
+    slower, later ones only re-apply parameter values); False freezes the parameters' current
+    values, the cheapest way to solve a problem once.
+    """
     attempts: list[str] = []
     for solver in available_solvers(solvers):
         started = time.perf_counter()
         try:
-            problem.solve(solver=solver, **SOLVER_OPTIONS.get(solver, {}))
+            problem.solve(solver=solver, ignore_dpp=not dpp, **SOLVER_OPTIONS.get(solver, {}))
         except cp.error.SolverError as error:
             attempts.append(f"{solver}: error {error}")
             continue

@@ -1,0 +1,144 @@
+"""``lotwise eval``: the scenario scorecard and the tax-alpha backtest with its report."""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from agent.cli.common import BAD_INPUT_EXIT, Format, print_json, stderr
+from agent.cli.common import stdout as out
+from evals.backtest.market import Market, synthetic_market
+from evals.backtest.real_data import real_data_available, sp500_market
+from evals.backtest.suite import ANCHORS, FULL, QUICK, run_suite, summarize
+from evals.report import COLUMNS, summary_cells, write_report
+from evals.scenarios.catalog import SCENARIOS
+from evals.scenarios.scenario import ScenarioResult, run_scenario
+
+FORMATS = ("table", "json")
+eval_app = typer.Typer(name="eval", help="Scenario scorecard and tax-alpha backtest.",
+                       no_args_is_help=True)
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        stderr.print(f"[red]error:[/red] --format must be one of {', '.join(FORMATS)}")
+        raise typer.Exit(BAD_INPUT_EXIT)
+
+
+@eval_app.command("scenarios")
+def scenarios(
+    fmt: Format = "table",
+    only: Annotated[list[str] | None, typer.Option(
+        "--only", help="Run only this scenario (repeat for more).")] = None,
+) -> None:
+    """Run every scripted situation through the real review; exit 1 if any fails."""
+    _check_format(fmt)
+    known = {scenario.name: scenario for scenario in SCENARIOS}
+    unknown = [name for name in only or [] if name not in known]
+    if unknown:
+        stderr.print(f"[red]error:[/red] unknown scenario(s) {', '.join(unknown)}; known: "
+                     + ", ".join(known))
+        raise typer.Exit(BAD_INPUT_EXIT)
+    chosen = [known[name] for name in only] if only else list(SCENARIOS)
+    results = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # solver accuracy notes; the checks decide
+        for scenario in chosen:
+            stderr.print(f"scenario {scenario.name}", highlight=False)
+            results.append(run_scenario(scenario))
+    if fmt == "json":
+        print_json({"passed": sum(r.passed for r in results), "failed":
+                    sum(not r.passed for r in results),
+                    "scenarios": [dataclasses.asdict(r) for r in results]})
+    else:
+        out.print(_scenario_table(results))
+    if not all(r.passed for r in results):
+        raise typer.Exit(1)
+
+
+def _scenario_table(results: list[ScenarioResult]) -> Table:
+    passed = sum(r.passed for r in results)
+    table = Table(title=f"Scenario scorecard: {passed}/{len(results)} passed")
+    for column in ("scenario", "result", "status", "expected", "what went wrong"):
+        table.add_column(column)
+    for r in results:
+        table.add_row(r.name, "[green]pass[/green]" if r.passed else "[red]FAIL[/red]",
+                      r.status, r.expected, "; ".join(r.failures))
+    return table
+
+
+def _parse_seeds(text: str | None, default: tuple[int, ...]) -> tuple[int, ...]:
+    if text is None:
+        return default
+    try:
+        seeds = tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        seeds = ()
+    if not seeds or any(seed < 0 for seed in seeds):
+        stderr.print(f"[red]error:[/red] --seeds must be non-negative integers separated by "
+                     f"commas, got {text!r}")
+        raise typer.Exit(BAD_INPUT_EXIT)
+    return seeds
+
+
+@eval_app.command("backtest")
+def backtest(
+    quick: Annotated[bool, typer.Option("--quick", help="Small run (CI, < 3 minutes).")] = False,
+    out_dir: Annotated[Path, typer.Option("--out", help="Where report.md, report.html and the "
+                                          "plots go.", file_okay=False)] = Path("eval-report"),
+    seeds: Annotated[str | None, typer.Option(
+        "--seeds", help="Synthetic market seeds, comma-separated (default 1,2 quick; 1-4).")]
+    = None,
+    real_data: Annotated[bool, typer.Option(
+        "--real-data", help="Add the skfolio S&P 500 stocks (needs the real-data extra).")]
+    = False,
+    fmt: Format = "table",
+) -> None:
+    """Backtest lotwise against the baselines and the published anchors; write the report."""
+    _check_format(fmt)
+    base = QUICK if quick else FULL
+    settings = dataclasses.replace(base, seeds=_parse_seeds(seeds, base.seeds))
+    markets: list[Market] = [synthetic_market(seed, settings.names, settings.years)
+                             for seed in settings.seeds]
+    if real_data:
+        if real_data_available():
+            markets.append(sp500_market(settings.years))
+        else:
+            stderr.print("warning: skfolio is not installed (pip install 'lotwise[real-data]');"
+                         " the S&P 500 data set is skipped", highlight=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # solver accuracy notes; the checks decide
+        scored = run_suite(settings, markets,
+                           progress=lambda step: stderr.print(f"backtest {step}",
+                                                              highlight=False))
+    rows = summarize(scored)
+    written = write_report(out_dir, settings, scored, rows)
+    if fmt == "json":
+        print_json({
+            "settings": dataclasses.asdict(settings),
+            "markets": [market.name for market in markets],
+            "summary": [dataclasses.asdict(row) for row in rows],
+            "anchors": [dataclasses.asdict(anchor) for anchor in ANCHORS],
+            "report": [path.name for path in written],
+        })
+        return
+    table = Table(title="Tax alpha: lotwise, the baselines and the published anchors")
+    for column in COLUMNS:
+        table.add_column(column, justify="left" if column == "strategy" else "right")
+    for row in rows:
+        table.add_row(*summary_cells(row))
+    for anchor in ANCHORS:
+        alpha = "-" if anchor.tax_alpha is None else f"{anchor.tax_alpha * 100:.2f}%"
+        table.add_row(f"{anchor.label} ({anchor.note})", "", "", alpha, *[""] * 6)
+    out.print(table)
+    stderr.print(f"report written to {out_dir}/report.md and report.html", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``eval`` group (scenarios, backtest) to ``app``."""
+    app.add_typer(eval_app, name="eval")
