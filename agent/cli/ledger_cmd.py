@@ -25,7 +25,6 @@ from tools.ledger.forward import (
     blocked_buys,
     loss_sale_check,
 )
-from tools.ledger.holding import term_of
 from tools.ledger.report import form_8949_csv, ledger_document, shares
 from tools.loading import (
     load_accounts,
@@ -34,7 +33,7 @@ from tools.loading import (
     load_securities,
     load_transactions,
 )
-from tools.models import Lot
+from tools.unrealized import ValuedLot, value_lots
 
 POLICY_FILE = "policy.yaml"
 PRICES_FILE = "prices.csv"
@@ -117,7 +116,8 @@ def lots(
             raise typer.BadParameter(f"unknown account {account!r}", param_hint="--account")
         result = _ledger_of_directory(portfolio)
         prices = _prices(portfolio)
-        rows = [_valued_lot(lot, prices, portfolio.as_of) for lot in result.open_lots(account)]
+        rows = [_valued_lot_document(valued) for valued in
+                value_lots(result.open_lots(account), prices, portfolio.as_of)]
     if output == "json":
         print_json(
             {
@@ -245,13 +245,8 @@ def _check_format(output: str) -> None:
 # -- documents -------------------------------------------------------------------------
 
 
-def _valued_lot(lot: Lot, prices: Mapping[str, float], as_of: dt.date) -> dict[str, Any]:
-    price = prices.get(lot.symbol)
-    if price is None:
-        raise DataValidationError.single(
-            PRICES_FILE, None, "close", f"no price for {lot.symbol} on or before {as_of}"
-        )
-    value = lot.quantity * price
+def _valued_lot_document(valued: ValuedLot) -> dict[str, Any]:
+    lot = valued.lot
     return {
         "symbol": lot.symbol,
         "lot_id": lot.lot_id,
@@ -260,10 +255,10 @@ def _valued_lot(lot: Lot, prices: Mapping[str, float], as_of: dt.date) -> dict[s
         "acquired_date": lot.acquired_date.isoformat(),
         "cost_basis": cents(lot.cost_basis),
         "wash_sale_adjustment": cents(lot.wash_sale_adjustment),
-        "price": cents(price),
-        "market_value": cents(value),
-        "unrealized_gain": cents(value - lot.cost_basis),
-        "term": term_of(lot.acquired_date.toordinal(), as_of.toordinal()),
+        "price": cents(valued.price),
+        "market_value": cents(valued.market_value),
+        "unrealized_gain": cents(valued.unrealized_gain),
+        "term": valued.term,
     }
 
 

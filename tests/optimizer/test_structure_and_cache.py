@@ -72,6 +72,7 @@ def test_a_warm_re_solve_reuses_the_problem_and_matches_a_cold_solve(
     warm = optimize(next_day, cache=cache)
     cold = optimize(next_day)
     assert not first.timings.reused_problem and warm.timings.reused_problem
+    assert first.timings.dpp and warm.timings.dpp and not cold.timings.dpp
     assert warm.timings.build_seconds == 0.0 and len(cache) == 1
     assert [t.contract_fields() for t in warm.trades] == [t.contract_fields() for t in cold.trades]
     assert warm.metrics.est_tax_savings == pytest.approx(cold.metrics.est_tax_savings)

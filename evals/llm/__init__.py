@@ -1,0 +1,1 @@
+"""LLM evals: intent reading of the advisor chat, and planner trajectories under attack."""
