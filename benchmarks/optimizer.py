@@ -3,19 +3,20 @@
     python -m benchmarks.optimizer [--repeats N] [--lots L ...] [--seed S]
 
 Target (issue 5): 500 names, 5,000 lots, 15 factors, p50 <= 0.5 s per optimization including
-building the problem ("cold": nothing cached), and a faster warm re-solve (the compiled DPP
-problem reused with the next day's prices). Each optimization is the whole ``optimize()``
+building the problem, and a faster warm re-solve. Each optimization is a whole ``optimize()``
 call: screening, structure, build, cvxpy canonicalization, Clarabel, whole-share rounding,
-the independent checks and the trade list. The time is split into
+the independent checks and the trade list. Three paths are measured:
 
-- build: creating the cvxpy variables, parameters and constraints;
-- canonicalization: cvxpy's compilation (cold: the DPP compilation; warm: applying the
-  new parameter values to the compiled problem);
-- solver: Clarabel's own time;
-- other: screening, structure key, parameter values, rounding, checks, report.
+- one-off: no cache; the problem is built and solved with its parameters frozen;
+- first day: a ``ProblemCache`` is given but empty; the problem is built and compiled for
+  DPP (the compilation a daily re-solve then reuses);
+- warm: the next days (prices moved, same lots): the compiled problem only takes the new
+  parameter values.
 
-For reference, the same problem is also compiled once without DPP (parameters frozen as
-constants), the path a problem rebuilt from scratch every day would take.
+The three paths run back to back in every round, so they see the same machine load. Each
+total is split into build (cvxpy variables, parameters, constraints), canonicalization
+(cvxpy's compilation; warm: applying parameter values), solver (Clarabel's own time) and other
+(screening, structure key, parameter values, rounding, checks, report).
 """
 
 from __future__ import annotations
@@ -26,19 +27,13 @@ import os
 import platform
 import statistics
 import sys
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from tools.optimizer.inputs import OptimizationInput
-from tools.optimizer.modes import harvest_sides, trade_bounds
-from tools.optimizer.optimize import ProblemCache, initial_margins, optimize
-from tools.optimizer.parameters import parameter_values
-from tools.optimizer.problem import compile_problem
+from tools.optimizer.optimize import ProblemCache, optimize
 from tools.optimizer.results import SolveTimings
-from tools.optimizer.screening import screen_harvest
-from tools.optimizer.structure import structure_of
 from tools.optimizer.synthetic import synthetic_input
 
 TARGET_P50_SECONDS = 0.5
@@ -54,68 +49,62 @@ def next_day(inp: OptimizationInput, rng: np.random.Generator) -> OptimizationIn
     return dataclasses.replace(inp, prices=inp.prices * moves)
 
 
-def percentile(values: Sequence[float], q: float) -> float:
-    return float(np.percentile(np.asarray(values), q))
+def one_off(inp: OptimizationInput, rng: np.random.Generator) -> SolveTimings:
+    return optimize(next_day(inp, rng)).timings
 
 
-def breakdown(timings: list[SolveTimings]) -> dict[str, float]:
-    """Median seconds of each part over the runs."""
-    parts = {
-        "build": [t.build_seconds for t in timings],
-        "canonicalization": [t.compile_seconds for t in timings],
-        "solver": [t.solver_seconds for t in timings],
-        "other": [
-            t.total_seconds - t.build_seconds - t.compile_seconds - t.solver_seconds
-            for t in timings
-        ],
-        "total": [t.total_seconds for t in timings],
-    }
-    return {name: statistics.median(values) for name, values in parts.items()}
+def first_day(inp: OptimizationInput, rng: np.random.Generator) -> SolveTimings:
+    return optimize(next_day(inp, rng), cache=ProblemCache(1)).timings
 
 
-def run_cold(inp: OptimizationInput, repeats: int, rng: np.random.Generator) -> list[SolveTimings]:
-    runs = []
-    for _ in range(repeats):
-        day = next_day(inp, rng)
-        result = optimize(day, cache=ProblemCache(1))
-        runs.append(result.timings)
-    return runs
-
-
-def run_warm(inp: OptimizationInput, repeats: int, rng: np.random.Generator) -> list[SolveTimings]:
+def warm_runner(
+    inp: OptimizationInput,
+) -> Callable[[OptimizationInput, np.random.Generator], SolveTimings]:
     cache = ProblemCache(1)
     optimize(inp, cache=cache)  # the day the problem is compiled
-    runs = []
+
+    def warm(day: OptimizationInput, rng: np.random.Generator) -> SolveTimings:
+        timings = optimize(next_day(day, rng), cache=cache).timings
+        assert timings.reused_problem
+        return timings
+
+    return warm
+
+
+def measure(
+    inp: OptimizationInput, repeats: int, rng: np.random.Generator
+) -> dict[str, list[SolveTimings]]:
+    """Each round runs the three paths back to back, so they share the machine's load."""
+    paths = {"one-off": one_off, "first day": first_day, "warm": warm_runner(inp)}
+    runs: dict[str, list[SolveTimings]] = {name: [] for name in paths}
     for _ in range(repeats):
-        result = optimize(next_day(inp, rng), cache=cache)
-        assert result.timings.reused_problem
-        runs.append(result.timings)
+        for name, run in paths.items():
+            runs[name].append(run(inp, rng))
     return runs
 
 
-def without_dpp_seconds(inp: OptimizationInput) -> tuple[float, float]:
-    """(canonicalization, solver) seconds of one solve with parameters as constants."""
-    structure = structure_of(inp)
-    compiled = compile_problem(structure)
-    bounds = trade_bounds(inp, harvest_sides(inp, screen_harvest(inp)))
-    compiled.assign(parameter_values(inp, structure, bounds, initial_margins(inp)))
-    compiled.problem.solve(solver="CLARABEL", ignore_dpp=True)
-    return float(compiled.problem.compilation_time), float(compiled.problem.solver_stats.solve_time)
+def p50(runs: list[SolveTimings]) -> float:
+    return float(np.percentile([t.total_seconds for t in runs], 50))
 
 
 def report(label: str, runs: list[SolveTimings], target: float | None) -> None:
     totals = [t.total_seconds for t in runs]
-    parts = breakdown(runs)
-    p50, p90 = percentile(totals, 50), percentile(totals, 90)
-    verdict = "" if target is None else ("  PASS" if p50 <= target else "  FAIL")
-    print(f"  {label:<5} p50 {p50:6.3f} s   p90 {p90:6.3f} s{verdict}")
+    parts = {
+        "build": statistics.median(t.build_seconds for t in runs),
+        "canonicalization": statistics.median(t.compile_seconds for t in runs),
+        "solver": statistics.median(t.solver_seconds for t in runs),
+        "other": statistics.median(
+            t.total_seconds - t.build_seconds - t.compile_seconds - t.solver_seconds for t in runs
+        ),
+    }
+    verdict = "" if target is None else ("  PASS" if p50(runs) <= target else "  FAIL")
+    print(f"  {label:<9} p50 {p50(runs):6.3f} s   p90 {np.percentile(totals, 90):6.3f} s{verdict}")
+    print("            median split: " + ", ".join(f"{k} {v:.3f}" for k, v in parts.items()))
+    total = statistics.median(totals)
     print(
-        "        median split: "
-        + ", ".join(f"{name} {seconds:.3f}" for name, seconds in parts.items() if name != "total")
+        f"            {statistics.median(t.solves for t in runs):g} solve per optimization; "
+        f"the solver is {parts['solver'] / total:.0%} of the total"
     )
-    solves = statistics.median(t.solves for t in runs)
-    share = parts["solver"] / parts["total"] if parts["total"] else 0.0
-    print(f"        solves per optimization {solves:g}; the solver is {share:.0%} of the total")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -127,30 +116,24 @@ def main(argv: Sequence[str] | None = None) -> None:
     rng = np.random.default_rng(args.seed)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
-        f"optimizer benchmark: {N_SECURITIES} names, {N_FACTORS} factors, "
-        f"{args.repeats} runs each; Python {platform.python_version()}, "
-        f"{os.cpu_count()} cores, load average {load:.1f} at start"
+        f"optimizer benchmark: {N_SECURITIES} names, {N_FACTORS} factors, {args.repeats} runs "
+        f"each; Python {platform.python_version()}, {os.cpu_count()} cores, load average "
+        f"{load:.1f} at start"
     )
     for lots in args.lots:
         inp = synthetic_input(
             n_securities=N_SECURITIES, n_lots=lots, n_factors=N_FACTORS, seed=args.seed
         )
         target = TARGET_P50_SECONDS if lots == DEFAULT_LOTS[0] else None
-        print(f"\n{lots:,} lots (target p50 <= {TARGET_P50_SECONDS} s at {DEFAULT_LOTS[0]:,}):")
-        cold = run_cold(inp, args.repeats, rng)
-        report("cold", cold, target)
-        warm = run_warm(inp, args.repeats, rng)
-        report("warm", warm, target)
-        faster = percentile([t.total_seconds for t in warm], 50) < percentile(
-            [t.total_seconds for t in cold], 50
-        )
-        print(f"        warm re-solve faster than cold: {'yes' if faster else 'NO'}")
-        started = time.perf_counter()
-        canonical, solver = without_dpp_seconds(inp)
         print(
-            f"  no DPP (reference): canonicalization {canonical:.3f} s, solver {solver:.3f} s, "
-            f"{time.perf_counter() - started:.3f} s with build"
+            f"\n{lots:,} lots (target: p50 <= {TARGET_P50_SECONDS} s at {DEFAULT_LOTS[0]:,} "
+            "lots, warm faster):"
         )
+        runs = measure(inp, args.repeats, rng)
+        for name, path_runs in runs.items():
+            report(name, path_runs, None if name == "first day" else target)
+        faster = p50(runs["warm"]) < min(p50(runs["one-off"]), p50(runs["first day"]))
+        print(f"            warm re-solve faster than both cold paths: {'yes' if faster else 'NO'}")
 
 
 if __name__ == "__main__":

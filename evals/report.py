@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from evals.backtest.metrics import after_tax_by_year, rolling_te
+from evals.backtest.metrics import after_tax_by_year, rolling_te, run_years
 from evals.backtest.suite import ANCHORS, CAPPED, Scored, SuiteSettings, SummaryRow
 
 PLOTS = {
@@ -87,14 +87,12 @@ def _plot(name: str, scored: list[Scored], path: Path) -> None:
     for label in _labels(scored):
         if name == "harvested.png":
             line = _mean_series(scored, label, lambda s: pd.Series(
-                s.run.harvested / s.run.config.initial_value * 100,
-                index=pd.DatetimeIndex(s.run.dates)))
+                s.run.harvested / s.run.config.initial_value * 100, index=run_years(s.run)))
         elif name == "te.png":
             line = _mean_series(scored, label, lambda s: rolling_te(s.run) * 100)
         elif name == "after_tax_value.png":
             line = _mean_series(scored, label, lambda s: pd.Series(
-                s.run.after_tax_value / s.run.config.initial_value,
-                index=pd.DatetimeIndex(s.run.dates)))
+                s.run.after_tax_value / s.run.config.initial_value, index=run_years(s.run)))
         else:
             continue
         axes.plot(line.index, line.to_numpy(), label=label)
@@ -103,6 +101,7 @@ def _plot(name: str, scored: list[Scored], path: Path) -> None:
         table.plot.bar(ax=axes)
         axes.axhline(0.0, color="black", linewidth=0.8)
     axes.set_title(PLOTS[name])
+    axes.set_xlabel("year of the run")
     axes.legend(fontsize=8)
     axes.grid(alpha=0.3)
     figure.tight_layout()
@@ -110,8 +109,9 @@ def _plot(name: str, scored: list[Scored], path: Path) -> None:
 
 
 def _alpha_by_year(scored: list[Scored]) -> pd.DataFrame:
-    """(years x labels) mean over markets of each year's after-tax return minus the passive
-    run's (buy_and_hold under the same tax terms)."""
+    """(run years x labels) mean over markets of each year's after-tax return minus the
+    passive run's (buy_and_hold under the same tax terms; the capped row has no capped
+    passive run in ``scored``, and a passive run's taxes are nil either way)."""
     columns = {}
     for label in _labels(scored):
         if label == "buy_and_hold":
@@ -155,8 +155,9 @@ def _decay_text(scored: list[Scored]) -> str:
     table = _alpha_by_year(scored)
     if "lotwise" not in table:
         return ""
-    by_year = ", ".join(f"{year}: {_pct(value)}" for year, value in table["lotwise"].items())
-    return f"lotwise tax alpha by calendar year (mean over markets): {by_year}."
+    by_year = ", ".join(f"year {year}: {_pct(value)}"
+                        for year, value in table["lotwise"].items())
+    return f"lotwise tax alpha by year of the run (mean over markets): {by_year}."
 
 
 def _cap_text(rows: list[SummaryRow]) -> str:

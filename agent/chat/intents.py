@@ -54,21 +54,23 @@ class Intent(BaseModel):
 
 
 _RUN_ID = r"(?P<run>[a-z0-9][\w.-]*-\d{8}-\d+)"
-_APPROVE = re.compile(rf"\bapprove\b(?:\s+(?:run\s+)?{_RUN_ID})?(?:\s+as\s+(?P<who>[^,.?!]+))?",
+_APPROVE = re.compile(rf"\b(?:approve|sign\s+off(?:\s+on)?)\b(?:\s+(?:run\s+)?{_RUN_ID})?"
+                      r"(?:.*?\b(?:as|i'?m|i\s+am|this\s+is)\s+(?P<who>[^,.?!]+))?",
                       re.IGNORECASE)
-_REJECT = re.compile(rf"\breject\b(?:\s+(?:run\s+)?{_RUN_ID})?"
+_REJECT = re.compile(rf"\b(?:reject|decline|turn\s+down)\b(?:\s+(?:run\s+)?{_RUN_ID})?"
                      r"(?:\s*(?:because|:|-|,)\s*(?P<why>.+))?", re.IGNORECASE)
 _PENDING = re.compile(r"\bpending\b|\bawait\w*\s+approval|\bwaiting\s+for\s+(?:an?\s+)?approv"
-                      r"|\bneeds?\s+approval|\bapprovals?\b", re.IGNORECASE)
-_WHY_SOLD = re.compile(r"\bwhy\b.*\b(sold|sell|sale)\b", re.IGNORECASE)
-_WHAT_IF = re.compile(r"\b(te|tracking\s+error)\b.*\bexclud\w*\s+(?P<what>[^?.!]+)"
-                      r"|\bexclud\w*\s+(?P<what2>[^?.!]+?)\s*[,;:]?\s*.*\b(te|tracking\s+error)\b",
+                      r"|\bneeds?\s+approval|\bapprovals?\b|\bsigned\s+off\b", re.IGNORECASE)
+_WHY_SOLD = re.compile(r"\bwhy\b.*\b(sold|sell\w*|sale)\b|\b(sold|sell\w*)\b.*\bwhy\b",
+                       re.IGNORECASE)
+_WHAT_IF = re.compile(r"\b(te|tracking\s+error)\b.*\b(?:exclud\w*|without)\s+(?P<what>[^?.!]+)"
+                      r"|\bexclud\w*\s+(?P<what2>[^?.!,;]+)[,;]?.*\b(te|tracking\s+error)\b",
                       re.IGNORECASE)
 _AVOID = re.compile(r"\b(?:without\s+(?:touching|trading|selling|buying)?|not\s+touching|"
-                    r"avoid(?:ing)?|leave\s+alone|leaving\s+out|except)\s+(?P<what>[^?.!;]+)",
-                    re.IGNORECASE)
+                    r"avoid(?:ing)?|leaving\s+out|except)\s+(?P<what>[^?.!;]+)"
+                    r"|\bleave\s+(?P<left>[^?.!;]+?)\s+alone\b", re.IGNORECASE)
 _REVIEW = re.compile(r"\b(review|harvest|rebalance|run\s+(?:a|the)\b)", re.IGNORECASE)
-_HELP = re.compile(r"^\s*(help|\?|commands)\s*[.!?]?\s*$", re.IGNORECASE)
+_HELP = re.compile(r"^\s*(help|\?|commands|what\s+can\s+you\s+do)\s*[.!?]?\s*$", re.IGNORECASE)
 _FOR_HOUSEHOLD = re.compile(r"\s+(?:for|of|in)\s+(?:the\s+)?[\w-]+(?:\s+(?:family|household))?"
                             r"\s*$", re.IGNORECASE)
 
@@ -98,8 +100,8 @@ def parse_command(text: str, households: Iterable[str], symbols: Iterable[str]) 
         avoid = _AVOID.search(text)
         focus: list[Action] = ["harvest"] if re.search(r"\bharvest", text, re.IGNORECASE) else []
         return Intent(kind="review", household_id=household, focus=focus,
-                      avoid=_names(_without_household(avoid["what"], known_households))
-                      if avoid else [])
+                      avoid=_names(_without_household(avoid["what"] or avoid["left"],
+                                                      known_households)) if avoid else [])
     return Intent(kind="unknown", household_id=household)
 
 

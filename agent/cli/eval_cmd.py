@@ -8,14 +8,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from agent.cli.common import BAD_INPUT_EXIT, Format, print_json, stderr
-from agent.cli.common import stdout as out
 from evals.backtest.market import Market, synthetic_market
 from evals.backtest.real_data import real_data_available, sp500_market
 from evals.backtest.suite import ANCHORS, FULL, QUICK, run_suite, summarize
-from evals.report import COLUMNS, summary_cells, write_report
+from evals.report import COLUMNS, anchor_cells, summary_cells, write_report
 from evals.scenarios.catalog import SCENARIOS
 from evals.scenarios.scenario import ScenarioResult, run_scenario
 
@@ -56,20 +54,22 @@ def scenarios(
                     sum(not r.passed for r in results),
                     "scenarios": [dataclasses.asdict(r) for r in results]})
     else:
-        out.print(_scenario_table(results))
+        typer.echo(_scenario_lines(results))
     if not all(r.passed for r in results):
         raise typer.Exit(1)
 
 
-def _scenario_table(results: list[ScenarioResult]) -> Table:
-    passed = sum(r.passed for r in results)
-    table = Table(title=f"Scenario scorecard: {passed}/{len(results)} passed")
-    for column in ("scenario", "result", "status", "expected", "what went wrong"):
-        table.add_column(column)
+def _scenario_lines(results: list[ScenarioResult]) -> str:
+    """One line per scenario (PASS/FAIL, name, review status, expected behaviour), then what
+    went wrong under a failure, then the count."""
+    width = max(len(r.name) for r in results)
+    lines = []
     for r in results:
-        table.add_row(r.name, "[green]pass[/green]" if r.passed else "[red]FAIL[/red]",
-                      r.status, r.expected, "; ".join(r.failures))
-    return table
+        lines.append(f"{'PASS' if r.passed else 'FAIL'}  {r.name.ljust(width)}  "
+                     f"{r.status.ljust(16)}  {r.expected}")
+        lines += [f"      - {failure}" for failure in r.failures]
+    lines.append(f"{sum(r.passed for r in results)}/{len(results)} scenarios passed")
+    return "\n".join(lines)
 
 
 def _parse_seeds(text: str | None, default: tuple[int, ...]) -> tuple[int, ...]:
@@ -127,16 +127,22 @@ def backtest(
             "report": [path.name for path in written],
         })
         return
-    table = Table(title="Tax alpha: lotwise, the baselines and the published anchors")
-    for column in COLUMNS:
-        table.add_column(column, justify="left" if column == "strategy" else "right")
-    for row in rows:
-        table.add_row(*summary_cells(row))
-    for anchor in ANCHORS:
-        alpha = "-" if anchor.tax_alpha is None else f"{anchor.tax_alpha * 100:.2f}%"
-        table.add_row(f"{anchor.label} ({anchor.note})", "", "", alpha, *[""] * 6)
-    out.print(table)
+    typer.echo(_text_table(COLUMNS, [summary_cells(row) for row in rows]))
+    typer.echo("")
+    typer.echo(_text_table(("published anchor", "tax alpha / yr", "note"), anchor_cells()))
     stderr.print(f"report written to {out_dir}/report.md and report.html", highlight=False)
+
+
+def _text_table(header: tuple[str, ...], rows: list[list[str]]) -> str:
+    """Plain aligned columns: the summary stays readable however narrow the terminal."""
+    widths = [max(len(cells[i]) for cells in [list(header), *rows]) for i in range(len(header))]
+
+    def line(cells: list[str] | tuple[str, ...]) -> str:
+        return "  ".join(cell.ljust(width) if i in (0, len(cells) - 1) else cell.rjust(width)
+                         for i, (cell, width) in enumerate(zip(cells, widths, strict=True)))
+
+    return "\n".join([line(header), line(["-" * width for width in widths]),
+                      *(line(cells) for cells in rows)])
 
 
 def register(app: typer.Typer) -> None:

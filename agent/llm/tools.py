@@ -32,6 +32,7 @@ from tools.ledger.forward import ProposedTrade as ForwardTrade
 from tools.ledger.forward import blocked_buys, disallowed_for_trades, loss_sale_check
 from tools.optimizer.build import build_input, realized_this_year
 from tools.optimizer.errors import OptimizerError
+from tools.optimizer.inputs import OptimizationInput
 from tools.optimizer.screening import HarvestScreen, screen_harvest
 from tools.optimizer.transition import TransitionTerms, plan_transition
 from tools.risk.report import measure_account, measure_household, top_contributors
@@ -127,7 +128,7 @@ class PortfolioTools:
                 "account_id": account,
                 "managed": data.accounts[account].managed,
                 "tax_type": data.accounts[account].tax_type,
-                "cash": _cents(self.snapshot.ledger.cash.get(account, 0.0)),
+                "cash": _cents(self.snapshot.cash(account)),
                 "open_lots": len(valued),
                 "market_value": _cents(sum(lot.market_value for lot in valued)),
                 "unrealized_short": _cents(gains["short"]),
@@ -162,7 +163,7 @@ class PortfolioTools:
         """Whether buying ``symbol`` is blocked and whether selling its loss lots would wash;
         or, for a trade list, the loss it would get disallowed (IRC §1091(a))."""
         data = self.snapshot.data
-        ledger = self.snapshot.ledger
+        ledger = self.snapshot.ledger(self.household_id)
         as_of = data.as_of
         prices = data.prices_on().dropna().to_dict()
         answer: dict[str, Any] = {"as_of": as_of.isoformat()}
@@ -256,7 +257,8 @@ class PortfolioTools:
             security=security,
             gains_budget_usd=self.policy.gains_budget.yearly_net_gain_usd,
             realized_this_year_usd=realized_this_year(
-                self.snapshot.ledger, self.snapshot.data, self.household_id),
+                self.snapshot.ledger(self.household_id), self.snapshot.data,
+                self.household_id),
             target_weight=float(inputs.benchmark_weights[security] if target_weight is None
                                 else target_weight))
         plan = plan_transition(inputs, terms)
@@ -333,9 +335,10 @@ class PortfolioTools:
         security = self.snapshot.data.securities.get(symbol)
         return security.name if security else ""
 
-    def _inputs(self, account_id: str) -> Any:
+    def _inputs(self, account_id: str) -> OptimizationInput:
         return build_input(self.snapshot.data, self._managed(account_id),
-                           ledger=self.snapshot.ledger, model=self.snapshot.risk_model,
+                           ledger=self.snapshot.ledger(self.household_id),
+                           model=self.snapshot.risk_model,
                            policy=self.policy)
 
 

@@ -2,8 +2,8 @@
 
 Advisors name sectors, industries or symbols loosely ("energy", "tobacco stocks", "XOM");
 ``resolve_targets`` maps each name to what the data directory calls it, and
-``snapshot_with`` gives the optimizer a snapshot carrying the extra rules. The ledger and the
-risk model do not depend on restrictions, so they are shared with the original snapshot.
+``snapshot_with`` gives the optimizer a snapshot carrying the extra rules. The ledgers and
+lots do not depend on restrictions, so they are shared with the original snapshot.
 """
 
 from __future__ import annotations
@@ -79,9 +79,5 @@ def snapshot_with(snapshot: Snapshot, extra: Sequence[Restriction]) -> Snapshot:
     if not extra:
         return snapshot
     data = dataclasses.replace(snapshot.data, restrictions=(*snapshot.data.restrictions, *extra))
-    changed = Snapshot(data=data, hash=snapshot.hash)
-    # Share the cached ledger and risk model (functools.cached_property keeps them in
-    # __dict__): restrictions change neither, and rebuilding them costs seconds.
-    changed.__dict__["ledger"] = snapshot.ledger
-    changed.__dict__["risk_model"] = snapshot.risk_model
-    return changed
+    # The copy shares the snapshot's ledgers and lots: restrictions change neither.
+    return dataclasses.replace(snapshot, data=data)

@@ -165,7 +165,8 @@ def wash_sale(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> CheckOu
     snapshot = subject.snapshot
     as_of = snapshot.as_of
     failing: dict[int, str] = {}
-    blocks = blocked_buys(snapshot.ledger, subject.household_id, as_of)
+    ledger = snapshot.ledger(subject.household_id)
+    blocks = blocked_buys(ledger, subject.household_id, as_of)
     blocked = {symbol: block for block in blocks for symbol in block.symbols}
     for index, trade in enumerate(trades):
         block = blocked.get(trade.symbol)
@@ -174,7 +175,7 @@ def wash_sale(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> CheckOu
                               f"loss sale (IRC §1091(a))")
     pending = snapshot.data.pending if subject.policy.wash_sale.pending_purchases_count else ()
     impact = disallowed_for_trades(
-        snapshot.ledger, subject.household_id, as_of,
+        ledger, subject.household_id, as_of,
         [ForwardTrade(account_id=t.account_id, symbol=t.symbol, side=t.side,
                       quantity=t.quantity, lots=tuple((r.lot_id, r.quantity) for r in t.lots),
                       price=t.est_price) for t in trades],
@@ -235,7 +236,7 @@ def cash(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> CheckOutcome
         if subject.account(account_id) is None:
             continue
         indices = [i for i, t in enumerate(trades) if t.account_id == account_id]
-        available = subject.snapshot.ledger.cash.get(account_id, 0.0)
+        available = subject.snapshot.cash(account_id)
         flows = {i: cash_flow(trades[i], subject.policy) for i in indices}
         after = available + sum(flows.values())
         for index in reversed([i for i in indices if trades[i].side == "buy"]):

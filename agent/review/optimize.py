@@ -75,7 +75,8 @@ class ToolsOptimizer:
     def optimize(self, request: AccountRequest) -> AccountTrades:
         snapshot = request.snapshot
         inputs = build_input(
-            snapshot.data, request.account.account_id, ledger=snapshot.ledger,
+            snapshot.data, request.account.account_id,
+            ledger=snapshot.ledger(request.account.household_id),
             model=snapshot.risk_model, policy=request.policy,
             realized_elsewhere_usd=request.realized_elsewhere_usd)
         if request.blocked_wash_keys:
@@ -90,6 +91,8 @@ class ToolsOptimizer:
                      "binding": [b.model_dump() for b in result.binding],
                      "checks": [c.model_dump() for c in result.checks],
                      "skipped_harvests": len(result.skipped),
+                     "harvest_candidates": [c.model_dump() for c in result.candidates],
+                     "skipped": [s.model_dump() for s in result.skipped],
                      "timings": result.timings.model_dump(), "notes": result.notes},
             realized_gain=result.metrics.realized_short + result.metrics.realized_long,
             flags=flags,

@@ -24,7 +24,8 @@ def te_budget_of(account: Account, policy: Policy) -> float:
 
 def account_holdings(snapshot: Snapshot, account_id: str) -> Holdings:
     return holdings_of(
-        snapshot.open_lots(account_id), snapshot.ledger.cash, snapshot.data.prices_on(),
+        snapshot.open_lots(account_id), {account_id: snapshot.cash(account_id)},
+        snapshot.data.prices_on(),
         [account_id], as_of_label=snapshot.as_of.isoformat())
 
 

@@ -1,4 +1,4 @@
-"""What a review sees: the validated data directory, its ledger and its risk model.
+"""What a review sees: the validated data directory, its ledgers and its risk model.
 
 Nodes re-open the snapshot instead of carrying DataFrames through checkpoints. It is cached
 in-process, keyed by the files' names, sizes and modification times, so consecutive nodes
@@ -34,19 +34,25 @@ _risk_models: dict[tuple[object, ...], FactorModel] = {}
 class Snapshot:
     data: PortfolioData
     hash: str  # sha256 over sorted (file, digest) pairs and the as-of date
+    _ledgers: dict[str, Ledger] = field(default_factory=dict, repr=False)
     _lots: dict[str, tuple[Lot, ...]] = field(default_factory=dict, repr=False)
 
-    @cached_property
-    def ledger(self) -> Ledger:
-        rates = {}
-        for household_id in self.data.households:
+    def ledger(self, household_id: str) -> Ledger:
+        """The household's books: its own transactions replayed on their own.
+
+        Wash sales never cross households (IRC §1091 looks at the taxpayer and spouse), so
+        this equals the household's part of a whole-directory replay, and the what-if
+        questions that copy a ledger copy one household, not the whole fleet.
+        """
+        found = self._ledgers.get(household_id)
+        if found is None:
+            account_ids = set(self.data.households[household_id].account_ids)
             tax = household_policy(self.data, household_id).tax
-            rates[household_id] = (tax.short_rate, tax.long_rate)
-        default_tax = household_policy(self.data).tax
-        return replay_ledger(
-            self.data.transactions, self.data.accounts, self.data.securities,
-            default_tax.short_rate, default_tax.long_rate,
-            as_of=self.data.as_of, household_rates=rates)
+            found = self._ledgers[household_id] = replay_ledger(
+                [t for t in self.data.transactions if t.account_id in account_ids],
+                {a: account for a, account in self.data.accounts.items() if a in account_ids},
+                self.data.securities, tax.short_rate, tax.long_rate, as_of=self.data.as_of)
+        return found
 
     @cached_property
     def risk_model(self) -> FactorModel:
@@ -63,12 +69,19 @@ class Snapshot:
     def as_of(self) -> dt.date:
         return self.data.as_of
 
+    def account_ledger(self, account_id: str) -> Ledger:
+        return self.ledger(self.data.accounts[account_id].household_id)
+
     def open_lots(self, account_id: str) -> tuple[Lot, ...]:
         """The account's open lot parts (read once per snapshot: several nodes need them)."""
         found = self._lots.get(account_id)
         if found is None:
-            found = self._lots[account_id] = tuple(self.ledger.open_lots(account_id))
+            found = self._lots[account_id] = tuple(
+                self.account_ledger(account_id).open_lots(account_id))
         return found
+
+    def cash(self, account_id: str) -> float:
+        return self.account_ledger(account_id).cash.get(account_id, 0.0)
 
 
 def load_snapshot(data_dir: Path, as_of: str | None = None) -> Snapshot:

@@ -44,9 +44,8 @@ class Books:
         if amount:
             self._apply(date, "deposit" if amount > 0 else "withdraw", quantity=abs(amount))
 
-    def execute(self, date: dt.date, orders: list[Order], prices: pd.Series) -> int:
-        """Sales first, then purchases scaled down to the cash there is; returns the fills."""
-        before = len(self.fills)
+    def execute(self, date: dt.date, orders: list[Order], prices: pd.Series) -> None:
+        """Sales first, then purchases scaled down to the cash there is."""
         for order in orders:
             if order.side == "sell":
                 self._sell(date, order, float(prices[order.symbol]))
@@ -57,7 +56,6 @@ class Books:
             quantity = _round_down(order.quantity * scale)
             if quantity > 0:
                 self._buy(date, order, quantity, float(prices[order.symbol]))
-        return len(self.fills) - before
 
     def _sell(self, date: dt.date, order: Order, price: float) -> None:
         key = self.engine.wash_key(order.symbol)

@@ -73,16 +73,23 @@ def benchmark_returns_of(run: BacktestRun) -> pd.Series:
 
 
 def rolling_te(run: BacktestRun, window: int = TE_WINDOW) -> pd.Series:
-    """Realized TE over the trailing ``window`` trading days, annualized."""
+    """Realized TE over the trailing ``window`` trading days, annualized, by run year."""
     active = daily_returns_of(run) - benchmark_returns_of(run)
-    return active.rolling(window).std(ddof=1) * math.sqrt(TRADING_DAYS_PER_YEAR)
+    te = active.rolling(window).std(ddof=1) * math.sqrt(TRADING_DAYS_PER_YEAR)
+    return pd.Series(te.to_numpy(), index=run_years(run))
+
+
+def run_years(run: BacktestRun) -> np.ndarray:
+    """(T,) time since the first day of the run, in years of trading days."""
+    return np.arange(len(run.dates)) / TRADING_DAYS_PER_YEAR
 
 
 def after_tax_by_year(run: BacktestRun) -> pd.Series:
-    """After-tax (pre-liquidation) return of each calendar year."""
-    growth = pd.Series(growth_factors(run.after_tax_value, run.flows),
-                       index=pd.DatetimeIndex(run.dates))
-    return growth.groupby(growth.index.year).prod() - 1.0
+    """After-tax (pre-liquidation) return of each year of the run (1 = its first 252 days),
+    so that markets with different calendars line up (the AQR decay is in years held)."""
+    growth = pd.Series(growth_factors(run.after_tax_value, run.flows))
+    year = np.arange(len(growth)) // TRADING_DAYS_PER_YEAR + 1
+    return growth.groupby(year).prod() - 1.0
 
 
 def run_metrics(run: BacktestRun) -> RunMetrics:

@@ -23,6 +23,7 @@ from evals.backtest.market import Market
 from evals.backtest.orders import Fill, Order
 from evals.backtest.taxes import Carryforward, YearTax, filing_date, year_tax
 from tools.ledger import Disposal, LedgerEngine
+from tools.ledger.holding import term_of
 from tools.models import Account, Lot
 
 HOUSEHOLD_ID = "backtest"
@@ -152,8 +153,7 @@ def _liquidation_tax(engine: LedgerEngine, books: Books, prices: pd.Series, *,
     short = long = 0.0
     for lot in engine.open_lots(ACCOUNT_ID):
         gain = lot.quantity * float(prices[lot.symbol]) * (1.0 - books.half_spread) - lot.cost_basis
-        held_long = (last - lot.acquired_date).days > 365  # IRC §1222(3): more than one year
-        if held_long:
+        if term_of(lot.acquired_date.toordinal(), last.toordinal()) == "long":  # IRC §1222(3)
             long += gain
         else:
             short += gain

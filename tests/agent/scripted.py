@@ -30,10 +30,10 @@ class ScriptedOptimizer:
 def harvest_trades(root: Path, symbols: tuple[str, ...] = FALLING) -> list[ProposedTrade]:
     """Sell the summer lots of ``symbols`` (at a loss) and buy a same-sector replacement."""
     snapshot = load_snapshot(root)
-    summer = max(lot.purchase_date for lot in snapshot.ledger.open_lots(TAXABLE))
+    summer = max(lot.purchase_date for lot in snapshot.open_lots(TAXABLE))
     trades: list[ProposedTrade] = []
     for symbol in symbols:
-        lots = [lot for lot in snapshot.ledger.open_lots(TAXABLE)
+        lots = [lot for lot in snapshot.open_lots(TAXABLE)
                 if lot.symbol == symbol and lot.purchase_date == summer]
         quantity = sum(lot.quantity for lot in lots)
         price = close_on(root, symbol)

@@ -80,7 +80,7 @@ def test_restricted_and_held_away_trades_fail(tmp_path: Path) -> None:
 
 def test_cash_check_drops_the_last_unfunded_buys(data_dir: Path) -> None:
     subject = _subject(data_dir)
-    cash = subject.snapshot.ledger.cash[TAXABLE]
+    cash = subject.snapshot.cash(TAXABLE)
     price = close_on(data_dir, "TCC")
     affordable = _buy(data_dir, "TCC", cash * 0.5 / price)
     too_much = _buy(data_dir, "HCC", cash / close_on(data_dir, "HCC"))
@@ -101,7 +101,7 @@ def test_tracking_error_above_budget_rejects_the_proposal(tmp_path: Path) -> Non
                            quantity=lot.quantity, est_price=close_on(root, lot.symbol),
                            reason="rebalance",
                            lots=[LotRelief(lot_id=lot.lot_id, quantity=lot.quantity)])
-             for lot in snapshot.ledger.open_lots(TAXABLE)
+             for lot in snapshot.open_lots(TAXABLE)
              if lot.symbol in {"EBB", "ECC", "EDD"}]
     runner = ReviewRunner(root, optimizer=ScriptedOptimizer({TAXABLE: sells}))
 

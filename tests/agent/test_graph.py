@@ -177,7 +177,7 @@ def test_metrics_match_the_harvested_lots(make_runner: MakeRunner, data_dir: Pat
     assert run.proposal is not None
     metrics = run.proposal["metrics"]
     runner = make_runner()
-    lots = {lot.lot_id: lot for lot in runner.services.snapshot().ledger.open_lots(TAXABLE)}
+    lots = {lot.lot_id: lot for lot in runner.services.snapshot().open_lots(TAXABLE)}
 
     expected = sum(t.quantity * t.est_price - lots[t.lots[0].lot_id].cost_basis
                    for t in trades if t.side == "sell")

@@ -36,7 +36,7 @@ def test_fills_are_appended_once_and_the_loader_reads_them(data_dir: Path) -> No
     data = load_data_dir(data_dir)
     assert len(data.transactions) == len(rows)
     sold = {lot["lot_id"] for o in orders if o["side"] == "sell" for lot in o["lots"]}
-    open_ids = {lot.lot_id for lot in load_snapshot(data_dir).ledger.open_lots(TAXABLE)}
+    open_ids = {lot.lot_id for lot in load_snapshot(data_dir).open_lots(TAXABLE)}
     assert not sold & open_ids
     assert {o["order_id"] for o in orders if o["side"] == "buy"} <= open_ids
 
@@ -45,7 +45,7 @@ def test_harvested_names_are_blocked_the_next_day(data_dir: Path) -> None:
     append_fills(data_dir, _orders(data_dir))
     snapshot = load_snapshot(data_dir)
 
-    blocks = blocked_buys(snapshot.ledger, "hh-a", AS_OF + dt.timedelta(days=1))
+    blocks = blocked_buys(snapshot.ledger("hh-a"), "hh-a", AS_OF + dt.timedelta(days=1))
 
     blocked = {symbol for block in blocks for symbol in block.symbols}
     assert {"TAA", "TAB", "HAA", "EAA"} <= blocked

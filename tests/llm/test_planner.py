@@ -13,6 +13,7 @@ import pytest
 from agent.evidence.records import EvidenceRecord
 from agent.llm.client import LLMClient
 from agent.llm.review import review_runner
+from agent.llm.whatif import resolve_targets, restrictions_for
 from agent.review.runner import NotPendingError
 from agent.review.runs import RunRecord
 from agent.review.snapshot import load_snapshot
@@ -151,7 +152,7 @@ def test_rebuying_a_harvested_name_is_refused_as_a_wash_sale(
 def test_a_plan_breaching_the_te_budget_is_rejected_and_cannot_be_approved(
     data_dir: Path, make_client: Callable[..., Any]
 ) -> None:
-    lots = [lot for lot in load_snapshot(data_dir).ledger.open_lots(TAXABLE)
+    lots = [lot for lot in load_snapshot(data_dir).open_lots(TAXABLE)
             if lot.symbol in ("TAA", "TAB", "TCC", "TDD")]
     sales = [{"account_id": TAXABLE, "symbol": lot.symbol, "side": "sell",
               "quantity": lot.quantity, "lots": [{"lot_id": lot.lot_id,
@@ -193,3 +194,24 @@ def test_a_security_name_with_instructions_changes_no_trade(
     assert "ignore previous instructions" in tool_result  # shown to the model ...
     assert tool_result.startswith('<data name="tool_result">')  # ... as data only:
     assert tool_result.count("</data>") == 1 and tool_result.endswith("</data>")
+
+
+def test_names_the_advisor_left_alone_stay_out_even_when_the_model_asks(
+    data_dir: Path, make_client: Callable[..., Any]
+) -> None:
+    snapshot = load_snapshot(data_dir)
+    avoid = restrictions_for("hh-a", resolve_targets(snapshot.data, ["energy"]),
+                             ("no_buy", "no_sell"), "leave energy alone")
+    client, _ = make_client([submit([HARVEST], [
+        {"account_id": TAXABLE, "symbol": "EBB", "side": "buy", "quantity": 10}])])
+    runner = review_runner(data_dir, client, narrate=False, focus=frozenset({"harvest"}),
+                           avoid=avoid)
+    run = runner.review("hh-a", requested_by="alex")
+    assert run.proposal is not None
+    assert not {t["symbol"] for t in run.proposal["trades"]} & {"EAA", "EBB", "ECC", "EDD"}
+    assert any("names the advisor asked to leave alone: EBB" in reason
+               for reason in run.proposal["impact_reasons"])
+    records = runner.services.evidence.records(run.run_id)
+    decision = next(r for r in records if r.kind == "planner_decision").outputs
+    assert [s["action"] for s in decision["steps"]] == ["harvest"]
+    assert not any("departs" in flag for flag in decision["flags"])  # compared with focus

@@ -53,8 +53,6 @@ def parameter_values(
         "long_rate": tax.long_rate,
         "cash_start": inp.cash / value,
         "half_spread": trading.half_spread,
-        "sell_commission": trading.commission_per_trade / value,
-        "buy_commission": trading.commission_per_trade / (value * largest_buy),
         "cash_min": trading.cash_min_fraction + cash_margin,
         "cash_max": trading.cash_max_fraction - cash_margin,
         "turnover_max": trading.max_turnover * (1.0 - margins.turnover),
@@ -66,6 +64,9 @@ def parameter_values(
         values["tilt_tolerance"] = np.array(
             [(t.tolerance or 0.0) * (1.0 - margins.te) for t in inp.tilts]
         )
+    if structure.has_commission:
+        values["sell_commission"] = trading.commission_per_trade / value  # per position sold
+        values["buy_commission"] = trading.commission_per_trade / (value * largest_buy)
     if structure.capped:
         values["loss_value_cap"] = (tax.loss_value_cap_usd or 0.0) / value
     if inp.transition is not None:

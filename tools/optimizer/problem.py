@@ -125,8 +125,6 @@ def _parameters(structure: Structure) -> dict[str, cp.Parameter]:
         "long_rate": True,
         "cash_start": False,  # cash / V
         "half_spread": True,
-        "sell_commission": True,  # commission / V per unit of position fraction sold
-        "buy_commission": True,  # commission / (V x largest buy weight)
         "cash_min": False,
         "cash_max": False,
         "turnover_max": True,
@@ -140,6 +138,9 @@ def _parameters(structure: Structure) -> dict[str, cp.Parameter]:
         params["tilt_tolerance"] = cp.Parameter(tilts, name="tilt_tolerance", nonneg=True)
     if structure.capped:
         params["loss_value_cap"] = cp.Parameter(name="loss_value_cap", nonneg=True)
+    if structure.has_commission:
+        params["sell_commission"] = cp.Parameter(name="sell_commission", nonneg=True)
+        params["buy_commission"] = cp.Parameter(name="buy_commission", nonneg=True)
     if structure.transition_security is not None:
         params["transition_min_shares"] = cp.Parameter(name="transition_min_shares", nonneg=True)
         params["transition_reward"] = cp.Parameter(name="transition_reward", nonneg=True)
@@ -164,11 +165,17 @@ def compile_problem(structure: Structure, *, reusable: bool = True) -> CompiledP
     active = p["active_start"] - sell + buy
 
     traded = cp.sum(sell) + cp.sum(buy)
-    cost = (
-        p["half_spread"] * traded
-        + p["sell_commission"] * (structure.position_fraction @ sold)
-        + p["buy_commission"] * cp.sum(buy)
-    )
+    cost: cp.Expression = p["half_spread"] * traded
+    commission_rows: dict[str, cp.Constraint] = {}
+    if structure.has_commission:
+        # One variable carries the commission envelope, so its per-lot row appears once
+        # rather than in both cash limits and the objective.
+        commission = cp.Variable(name="commission")
+        cost = cost + commission
+        commission_rows["commission"] = commission == (
+            p["sell_commission"] * (structure.position_fraction @ sold)
+            + p["buy_commission"] * cp.sum(buy)
+        )
     cash_after = p["cash_start"] + cp.sum(sell) - cp.sum(buy) - cost
     specific = cp.multiply(structure.specific_vol, active)
     variance = cp.sum_squares(factor) + cp.sum_squares(specific)  # TE^2 in factor form
@@ -181,17 +188,18 @@ def compile_problem(structure: Structure, *, reusable: bool = True) -> CompiledP
         "te_budget": (cp.norm(cp.hstack([factor, specific])), p["te_budget"]),
     }
     constraints: dict[str, cp.Constraint] = {
+        **commission_rows,
         "sell_value": sell == cp.multiply(p["price_over_value"], structure.lot_shares @ sold),
         # Gain = proceeds - basis, per holding period (IRC §1001(a), §1222).
         "realized_short": realized_short
         == (
             p["price_over_value"] @ (structure.short_lot_shares @ sold)
-            - p["inverse_value"] * (structure.short_basis @ sold)
+            - p["inverse_value"] * cp.sum(structure.short_basis @ sold)
         ),
         "realized_long": realized_long
         == (
             p["price_over_value"] @ (structure.long_lot_shares @ sold)
-            - p["inverse_value"] * (structure.long_basis @ sold)
+            - p["inverse_value"] * cp.sum(structure.long_basis @ sold)
         ),
         "factor": factor == structure.factor_exposure @ active,
         "lot_cap": sold <= structure.lot_cap,

@@ -1,10 +1,10 @@
 """The constants of an account's problem and the key that says when it can be reused.
 
 Everything that changes daily (prices, benchmark weights, cash, trading sides, limits, tax
-rates) enters the compiled problem as a cvxpy Parameter; what changes only when the lots, the
-ledger's wash-sale answers, the risk model, the tilts, the exclusions, the TE aversion or a
-transition change is a constant, listed here and hashed into the key. A problem compiled for
-one key serves any input with that key.
+rates) enters the compiled problem as a cvxpy Parameter. What changes only when the lots, the
+ledger's wash-sale answers, the risk model, the tilts, the exclusions, the TE aversion,
+whether orders pay a commission, or a transition change is a constant, listed here and hashed
+into the key. A problem compiled for one key serves any input with that key.
 
 Few Parameters matter: cvxpy's canonicalization of a DPP problem with a second-order cone
 costs in proportion to (variables x parameter entries), so parameters are per security, never
@@ -35,8 +35,8 @@ class Structure:
     long_lot_shares: sp.csr_matrix  # (N, L) same, long-term lots only
     lot_cap: np.ndarray  # (L,) 1 where the ledger lets the lot be sold today, else 0
     effective_basis: np.ndarray  # (L,) basis less any disallowed loss charged (IRC §1091)
-    short_basis: np.ndarray  # (L,) effective basis of short-term lots, 0 elsewhere
-    long_basis: np.ndarray  # (L,) effective basis of long-term lots, 0 elsewhere
+    short_basis: sp.csr_matrix  # (1, L) effective basis of the short-term lots only
+    long_basis: sp.csr_matrix  # (1, L) effective basis of the long-term lots only
     position_fraction: np.ndarray  # (L,) lot shares / position shares of its security
     factor_exposure: np.ndarray  # (K, N) G with G'G = B F B'
     specific_vol: np.ndarray  # (N,) sqrt of specific variance
@@ -46,6 +46,7 @@ class Structure:
     te_aversion: float  # objective penalty per unit of TE variance
     exclusion_penalty: np.ndarray  # (N,) penalty per unit weight held, excluded names only
     capped: bool  # loss value capped this year (IRC §1211(b) mode)
+    has_commission: bool  # orders pay a commission (its envelope is then in the problem)
     transition_security: int | None  # index of a concentrated position being sold down
 
 
@@ -64,6 +65,13 @@ def factor_exposure(loadings: np.ndarray, factor_cov: np.ndarray) -> np.ndarray:
     return root.T @ loadings.T
 
 
+def _row(values: np.ndarray) -> sp.csr_matrix:
+    """(1, L) sparse row without stored zeros: the DPP compilation keeps every stored entry."""
+    row = sp.csr_matrix(values.reshape(1, -1))
+    row.eliminate_zeros()
+    return row
+
+
 def structure_of(inp: OptimizationInput) -> Structure:
     n, lots = inp.n_securities, inp.n_lots
     width = max(lots, 1)
@@ -71,8 +79,10 @@ def structure_of(inp: OptimizationInput) -> Structure:
     long_mask = np.asarray(inp.lot_long_term, dtype=bool)
 
     def shares(mask: np.ndarray) -> sp.csr_matrix:
-        values = np.where(mask, inp.lot_quantity, 0.0)
-        return sp.csr_matrix((values, (inp.lot_security, columns)), shape=(n, width))
+        """Lot shares at (security, lot) for the lots in ``mask``, no stored zeros."""
+        return sp.csr_matrix(
+            (inp.lot_quantity[mask], (inp.lot_security[mask], columns[mask])), shape=(n, width)
+        )
 
     def padded(values: np.ndarray) -> np.ndarray:
         return np.concatenate([np.asarray(values, dtype=float), np.zeros(width - lots)])
@@ -104,7 +114,16 @@ def structure_of(inp: OptimizationInput) -> Structure:
         digest.update(contiguous.tobytes())
     digest.update(
         repr(
-            (n, lots, hard, tuple(penalties), inp.trading.te_aversion, capped, transition)
+            (
+                n,
+                lots,
+                hard,
+                tuple(penalties),
+                inp.trading.te_aversion,
+                capped,
+                transition,
+                inp.trading.commission_per_trade > 0,
+            )
         ).encode()
     )
     return Structure(
@@ -118,8 +137,8 @@ def structure_of(inp: OptimizationInput) -> Structure:
         long_lot_shares=shares(long_mask),
         lot_cap=lot_cap,
         effective_basis=basis,
-        short_basis=np.where(long_padded, 0.0, basis),
-        long_basis=np.where(long_padded, basis, 0.0),
+        short_basis=_row(np.where(long_padded, 0.0, basis)),
+        long_basis=_row(np.where(long_padded, basis, 0.0)),
         position_fraction=padded(inp.lot_quantity / inp.position_shares[inp.lot_security]),
         factor_exposure=factor_exposure(inp.loadings, inp.factor_cov),
         specific_vol=np.sqrt(inp.specific_var),
@@ -129,5 +148,6 @@ def structure_of(inp: OptimizationInput) -> Structure:
         te_aversion=inp.trading.te_aversion,
         exclusion_penalty=exclusion,
         capped=capped,
+        has_commission=inp.trading.commission_per_trade > 0,
         transition_security=transition,
     )

@@ -39,7 +39,8 @@ def perceive(state: ReviewState, runtime: Runtime[ReviewContext]) -> ReviewState
     services.record_once(run_id, "perceive", "input_snapshot",
                          {"as_of": state["as_of"], "household_id": household_id},
                          {"snapshot_hash": snapshot.hash, "files": data.file_digests,
-                          "as_of_prices_digest": _prices_digest(snapshot)},
+                          "as_of_prices_digest": _prices_digest(snapshot),
+                          "requested_by": state.get("requested_by")},
                          policy_version=version)
     accounts = [a for a in data.accounts_of(household_id) if a.managed]
     losses = _safe_losses(snapshot, household_id, policy)
@@ -99,7 +100,8 @@ def _safe_losses(snapshot: Snapshot, household_id: str, policy: Policy) -> dict[
     before it or will be (pending purchases) in the 30 days after.
     """
     statuses = loss_sale_check(
-        snapshot.ledger, household_id, snapshot.as_of, _counted_pending(snapshot, policy),
+        snapshot.ledger(household_id), household_id, snapshot.as_of,
+        _counted_pending(snapshot, policy),
         snapshot.data.prices_on().dropna().to_dict())
     thresholds = policy.harvest
     found: dict[str, list[float]] = {}
@@ -187,7 +189,7 @@ def _gains_budget_left(snapshot: Snapshot, household_id: str, policy: Policy) ->
     """This year's net realized gain budget minus what taxable accounts realized so far."""
     account_ids = set(snapshot.data.households[household_id].account_ids)
     year = snapshot.as_of.year
-    realized = sum(d.gain for d in snapshot.ledger.disposals
+    realized = sum(d.gain for d in snapshot.ledger(household_id).disposals
                    if d.account_id in account_ids and d.taxable and d.sell_date.year == year)
     return max(policy.gains_budget.yearly_net_gain_usd - realized, 0.0)
 
