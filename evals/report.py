@@ -25,32 +25,51 @@ PLOTS = {
     "te.png": "Realized tracking error, trailing 63 trading days",
     "after_tax_value.png": "After-tax value of $1 (pre-liquidation), ours versus the baselines",
 }
-COLUMNS = ("strategy", "pre-tax / yr", "after-tax / yr", "tax alpha / yr", "vs fund / yr",
-           "realized TE", "harvested", "peak net losses", "turnover / yr",
-           "wash-sale violations")
+COLUMNS = (
+    "strategy",
+    "pre-tax / yr",
+    "after-tax / yr",
+    "tax alpha / yr",
+    "vs fund / yr",
+    "realized TE",
+    "harvested",
+    "peak net losses",
+    "turnover / yr",
+    "wash-sale violations",
+)
 
 
 def summary_cells(row: SummaryRow) -> list[str]:
-    return [row.label, _pct(row.pre_tax), _pct(row.after_tax), _pct(row.tax_alpha),
-            _pct(row.tax_alpha_vs_fund), _pct(row.realized_te), _pct(row.harvested_share),
-            _pct(row.peak_net_loss_share), _pct(row.turnover, 0), str(row.wash_sale_violations)]
+    return [
+        row.label,
+        _pct(row.pre_tax),
+        _pct(row.after_tax),
+        _pct(row.tax_alpha),
+        _pct(row.tax_alpha_vs_fund),
+        _pct(row.realized_te),
+        _pct(row.harvested_share),
+        _pct(row.peak_net_loss_share),
+        _pct(row.turnover, 0),
+        str(row.wash_sale_violations),
+    ]
 
 
 def anchor_cells() -> list[list[str]]:
-    return [[a.label, "-" if a.tax_alpha is None else _pct(a.tax_alpha), a.note]
-            for a in ANCHORS]
+    return [[a.label, "-" if a.tax_alpha is None else _pct(a.tax_alpha), a.note] for a in ANCHORS]
 
 
 def _pct(value: float, decimals: int = 2) -> str:
     return f"{value * 100:.{decimals}f}%"
 
 
-def write_report(out: Path, settings: SuiteSettings, scored: list[Scored],
-                 rows: list[SummaryRow]) -> list[Path]:
+def write_report(
+    out: Path, settings: SuiteSettings, scored: list[Scored], rows: list[SummaryRow]
+) -> list[Path]:
     """Write the plots, ``report.md`` and ``report.html`` under ``out``; returns the paths."""
     out.mkdir(parents=True, exist_ok=True)
-    written = [_atomic(out / name, lambda path, name=name: _plot(name, scored, path))
-               for name in PLOTS]
+    written = [
+        _atomic(out / name, lambda path, name=name: _plot(name, scored, path)) for name in PLOTS
+    ]
     markdown = _markdown(settings, scored, rows)
     written.append(_atomic(out / "report.md", lambda path: path.write_text(markdown, "utf-8")))
     page = _html(settings, scored, rows)
@@ -59,8 +78,9 @@ def write_report(out: Path, settings: SuiteSettings, scored: list[Scored],
 
 
 def _atomic(target: Path, write: Callable[[Path], object]) -> Path:
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
-                                    suffix=target.suffix)
+    handle, name = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=target.suffix
+    )
     os.close(handle)
     temporary = Path(name)
     try:
@@ -71,8 +91,9 @@ def _atomic(target: Path, write: Callable[[Path], object]) -> Path:
     return target
 
 
-def _mean_series(scored: list[Scored], label: str,
-                 pick: Callable[[Scored], pd.Series]) -> pd.Series:
+def _mean_series(
+    scored: list[Scored], label: str, pick: Callable[[Scored], pd.Series]
+) -> pd.Series:
     series = [pick(s) for s in scored if s.label == label]
     return pd.concat(series, axis=1).mean(axis=1)
 
@@ -86,13 +107,23 @@ def _plot(name: str, scored: list[Scored], path: Path) -> None:
     axes = figure.subplots()
     for label in _labels(scored):
         if name == "harvested.png":
-            line = _mean_series(scored, label, lambda s: pd.Series(
-                s.run.harvested / s.run.config.initial_value * 100, index=run_years(s.run)))
+            line = _mean_series(
+                scored,
+                label,
+                lambda s: pd.Series(
+                    s.run.harvested / s.run.config.initial_value * 100, index=run_years(s.run)
+                ),
+            )
         elif name == "te.png":
             line = _mean_series(scored, label, lambda s: rolling_te(s.run) * 100)
         elif name == "after_tax_value.png":
-            line = _mean_series(scored, label, lambda s: pd.Series(
-                s.run.after_tax_value / s.run.config.initial_value, index=run_years(s.run)))
+            line = _mean_series(
+                scored,
+                label,
+                lambda s: pd.Series(
+                    s.run.after_tax_value / s.run.config.initial_value, index=run_years(s.run)
+                ),
+            )
         else:
             continue
         axes.plot(line.index, line.to_numpy(), label=label)
@@ -120,8 +151,9 @@ def _alpha_by_year(scored: list[Scored]) -> pd.DataFrame:
         for s in scored:
             if s.label != label:
                 continue
-            passive = next(p for p in scored if p.label == "buy_and_hold"
-                           and p.run.market == s.run.market)
+            passive = next(
+                p for p in scored if p.label == "buy_and_hold" and p.run.market == s.run.market
+            )
             differences.append(after_tax_by_year(s.run) - after_tax_by_year(passive.run))
         columns[label] = pd.concat(differences, axis=1).mean(axis=1)
     return pd.DataFrame(columns)
@@ -130,14 +162,16 @@ def _alpha_by_year(scored: list[Scored]) -> pd.DataFrame:
 def _settings_text(settings: SuiteSettings, scored: list[Scored]) -> str:
     config = settings.config
     markets = ", ".join(dict.fromkeys(s.run.market for s in scored))
-    return (f"Markets: {markets}; {settings.names} largest names, {settings.years:g} years, "
-            f"${config.initial_value:,.0f} initial, monthly flow ${config.monthly_flow_usd:,.0f}."
-            f" lotwise reviews every {config.decision_every_days} trading days (TE budget "
-            f"{config.te_budget:.1%}, no net gains realized); baselines harvest monthly. "
-            f"Rates {config.short_rate:.0%} short-term, {config.long_rate:.0%} long-term, losses "
-            f"offset gains elsewhere without limit (except the capped row: IRC §1211(b) $3,000 "
-            f"with carryforward, IRC §1212(b)). Costs: {config.spread_bps:g} bps spread, half "
-            f"paid on every fill.")
+    return (
+        f"Markets: {markets}; {settings.names} largest names, {settings.years:g} years, "
+        f"${config.initial_value:,.0f} initial, monthly flow ${config.monthly_flow_usd:,.0f}."
+        f" lotwise reviews every {config.decision_every_days} trading days (TE budget "
+        f"{config.te_budget:.1%}, no net gains realized); baselines harvest monthly. "
+        f"Rates {config.short_rate:.0%} short-term, {config.long_rate:.0%} long-term, losses "
+        f"offset gains elsewhere without limit (except the capped row: IRC §1211(b) $3,000 "
+        f"with carryforward, IRC §1212(b)). Costs: {config.spread_bps:g} bps spread, half "
+        f"paid on every fill."
+    )
 
 
 DEFINITIONS = (
@@ -148,15 +182,15 @@ DEFINITIONS = (
     "credits from net losses are paid into it). Harvested: cumulative losses claimed, as a "
     "share of the initial value. Peak net losses: the largest cumulative net realized loss "
     "(the AQR measure). Wash-sale violations: loss sales claimed in full with a purchase of "
-    "a substantially identical security within 30 days, re-derived from the fills.")
+    "a substantially identical security within 30 days, re-derived from the fills."
+)
 
 
 def _decay_text(scored: list[Scored]) -> str:
     table = _alpha_by_year(scored)
     if "lotwise" not in table:
         return ""
-    by_year = ", ".join(f"year {year}: {_pct(value)}"
-                        for year, value in table["lotwise"].items())
+    by_year = ", ".join(f"year {year}: {_pct(value)}" for year, value in table["lotwise"].items())
     return f"lotwise tax alpha by year of the run (mean over markets): {by_year}."
 
 
@@ -165,23 +199,40 @@ def _cap_text(rows: list[SummaryRow]) -> str:
     if "lotwise" not in found or CAPPED not in found:
         return ""
     free, capped = found["lotwise"], found[CAPPED]
-    return (f"The $3,000 cap with carryforward: lotwise's tax alpha is {_pct(capped.tax_alpha)}"
-            f" a year instead of {_pct(free.tax_alpha)} with unlimited offsetting gains; it "
-            f"harvests {_pct(capped.harvested_share)} of the initial value instead of "
-            f"{_pct(free.harvested_share)} (the policy's loss-value cap stops harvests whose "
-            f"losses could not be used this year).")
+    return (
+        f"The $3,000 cap with carryforward: lotwise's tax alpha is {_pct(capped.tax_alpha)}"
+        f" a year instead of {_pct(free.tax_alpha)} with unlimited offsetting gains; it "
+        f"harvests {_pct(capped.harvested_share)} of the initial value instead of "
+        f"{_pct(free.harvested_share)} (the policy's loss-value cap stops harvests whose "
+        f"losses could not be used this year)."
+    )
 
 
 def _markdown(settings: SuiteSettings, scored: list[Scored], rows: list[SummaryRow]) -> str:
-    lines = ["# lotwise backtest: tax alpha against the published baseline", "",
-             _settings_text(settings, scored), "",
-             "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    lines = [
+        "# lotwise backtest: tax alpha against the published baseline",
+        "",
+        _settings_text(settings, scored),
+        "",
+        "| " + " | ".join(COLUMNS) + " |",
+        "|" + "---|" * len(COLUMNS),
+    ]
     lines += ["| " + " | ".join(summary_cells(row)) + " |" for row in rows]
-    lines += ["", "## Published anchors", "", "| source | tax alpha / yr | note |",
-              "|---|---|---|"]
+    lines += ["", "## Published anchors", "", "| source | tax alpha / yr | note |", "|---|---|---|"]
     lines += ["| " + " | ".join(cells) + " |" for cells in anchor_cells()]
-    lines += ["", _cap_text(rows), "", _decay_text(scored), "", "## Definitions", "",
-              DEFINITIONS, "", "## Plots", ""]
+    lines += [
+        "",
+        _cap_text(rows),
+        "",
+        _decay_text(scored),
+        "",
+        "## Definitions",
+        "",
+        DEFINITIONS,
+        "",
+        "## Plots",
+        "",
+    ]
     lines += [f"![{title}]({name})" for name, title in PLOTS.items()]
     return "\n".join(lines) + "\n"
 
@@ -189,8 +240,9 @@ def _markdown(settings: SuiteSettings, scored: list[Scored], rows: list[SummaryR
 def _html(settings: SuiteSettings, scored: list[Scored], rows: list[SummaryRow]) -> str:
     def table(header: tuple[str, ...] | list[str], body: list[list[str]]) -> str:
         head = "".join(f"<th>{html.escape(cell)}</th>" for cell in header)
-        cells = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
-                        for row in body)
+        cells = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in body
+        )
         return f"<table><thead><tr>{head}</tr></thead><tbody>{cells}</tbody></table>"
 
     parts = [
@@ -206,8 +258,10 @@ def _html(settings: SuiteSettings, scored: list[Scored], rows: list[SummaryRow])
         f"<p>{html.escape(_cap_text(rows))}</p><p>{html.escape(_decay_text(scored))}</p>",
         f"<h2>Definitions</h2><p>{html.escape(DEFINITIONS)}</p><h2>Plots</h2>",
     ]
-    parts += [f"<figure><img src='{name}' alt='{html.escape(title)}'>"
-              f"<figcaption>{html.escape(title)}</figcaption></figure>"
-              for name, title in PLOTS.items()]
+    parts += [
+        f"<figure><img src='{name}' alt='{html.escape(title)}'>"
+        f"<figcaption>{html.escape(title)}</figcaption></figure>"
+        for name, title in PLOTS.items()
+    ]
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

@@ -19,8 +19,6 @@ IntentKind = Literal[
     "review", "why_not_sold", "what_if_exclude", "pending", "approve", "reject", "help",
     "unknown",
 ]
-ACTIONS: tuple[str, ...] = ("harvest", "te_repair", "transition", "restriction_cleanup",
-                            "cash_deployment")
 
 ENABLE_FREE_TEXT = (
     "To ask in free text, configure a model: set OPENAI_API_KEY (hosted) or OPENAI_BASE_URL "
@@ -57,8 +55,9 @@ _RUN_ID = r"(?P<run>[a-z0-9][\w.-]*-\d{8}-\d+)"
 _APPROVE = re.compile(rf"\b(?:approve|sign\s+off(?:\s+on)?)\b(?:\s+(?:run\s+)?{_RUN_ID})?"
                       r"(?:.*?\b(?:as|i'?m|i\s+am|this\s+is)\s+(?P<who>[^,.?!]+))?",
                       re.IGNORECASE)
-_REJECT = re.compile(rf"\b(?:reject|decline|turn\s+down)\b(?:\s+(?:run\s+)?{_RUN_ID})?"
-                     r"(?:\s*(?:because|:|-|,)\s*(?P<why>.+))?", re.IGNORECASE)
+_REJECT = re.compile(rf"\b(?:reject|decline|turn\s+down)\b(?:\s+(?:run\s+)?{_RUN_ID})?",
+                     re.IGNORECASE)
+_REASON = re.compile(r"(?:\bbecause\b|\bsince\b|:|\s-\s|,)\s*(?P<why>.+)$", re.IGNORECASE)
 _PENDING = re.compile(r"\bpending\b|\bawait\w*\s+approval|\bwaiting\s+for\s+(?:an?\s+)?approv"
                       r"|\bneeds?\s+approval|\bapprovals?\b|\bsigned\s+off\b", re.IGNORECASE)
 _WHY_SOLD = re.compile(r"\bwhy\b.*\b(sold|sell\w*|sale)\b|\b(sold|sell\w*)\b.*\bwhy\b",
@@ -82,8 +81,9 @@ def parse_command(text: str, households: Iterable[str], symbols: Iterable[str]) 
     if _HELP.match(text):
         return Intent(kind="help")
     if match := _REJECT.search(text):
+        reason = _REASON.search(text, match.end())
         return Intent(kind="reject", run_id=match["run"], household_id=household,
-                      reason=(match["why"] or "").strip() or None)
+                      reason=reason["why"].strip() if reason else None)
     if match := _APPROVE.search(text):
         return Intent(kind="approve", run_id=match["run"], household_id=household,
                       approver=(match["who"] or "").strip() or None)

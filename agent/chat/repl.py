@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from rich.console import Console
 from rich.panel import Panel
+from rich.text import Text
 
 from agent.chat.intents import ENABLE_FREE_TEXT
 from agent.chat.session import ChatSession
@@ -37,5 +38,6 @@ def run_repl(
         reply = session.send(text)
         answered += 1
         title = "question" if reply.question else "lotwise"
-        console.print(Panel(reply.text, title=title, title_align="left"), highlight=False)
+        # Text, not markup: "[#12]" cites evidence record 12, it is not a rich style.
+        console.print(Panel(Text(reply.text), title=title, title_align="left"))
     return answered

@@ -9,7 +9,6 @@ Conversations are checkpointed in the state directory (``chat.sqlite``).
 
 from __future__ import annotations
 
-import operator
 import sqlite3
 import uuid
 from pathlib import Path
@@ -30,12 +29,17 @@ CHAT_FILE = "chat.sqlite"
 HISTORY_TURNS = 20  # turns kept in the thread (the model sees the last few)
 
 
+def _recent(old: list[str], new: list[str]) -> list[str]:
+    """The conversation's last turns (two lines each): checkpoints stay small."""
+    return [*old, *new][-2 * HISTORY_TURNS:]
+
+
 class ChatState(TypedDict, total=False):
     text: str
     intent: dict[str, Any]
     note: str | None
     reply: dict[str, Any]
-    history: Annotated[list[str], operator.add]
+    history: Annotated[list[str], _recent]
     last_run_id: str | None
     last_household: str | None  # "why wasn't X sold?" after a review means that household
 
@@ -102,7 +106,7 @@ class ChatSession:
         return graph
 
     def _understand(self, state: ChatState) -> ChatState:
-        history = state.get("history", [])[-HISTORY_TURNS:]
+        history = state.get("history", [])
         intent, note = self.reader.read(state["text"], self.desk.households(),
                                         self.desk.symbols(), history)
         if intent.kind in ("approve", "reject") and not intent.run_id:
@@ -114,7 +118,8 @@ class ChatSession:
     def _act(self, state: ChatState) -> ChatState:
         intent = Intent.model_validate(state["intent"])
         decided_by = None
-        if intent.kind in ("approve", "reject") and intent.run_id and not intent.approver:
+        asks_who = intent.kind == "approve" or (intent.kind == "reject" and intent.reason)
+        if asks_who and intent.run_id and not intent.approver:
             verb = "approves" if intent.kind == "approve" else "rejects"
             decided_by = str(interrupt({"question": f"Who {verb} run {intent.run_id}?"}))
         reply = self.desk.answer(intent, decided_by)

@@ -1,7 +1,8 @@
-"""``lotwise evidence``: read and verify the append-only evidence log of review runs.
+"""``lotwise evidence``: read, verify, report, replay and explain the evidence of review runs.
 
-Exit codes: 0 done (for ``verify``: intact), 1 ``verify`` found tampering, 2 bad input (no
-store, unknown run, wrong options).
+Exit codes: 0 done (for ``verify``: intact; for ``replay``: identical), 1 ``verify`` or
+``export`` found tampering, or ``replay`` found a difference, 2 bad input (no store, unknown
+run, changed data files, wrong options).
 """
 
 from __future__ import annotations
@@ -15,13 +16,19 @@ from rich.table import Table
 
 from agent.cli.common import DataDir, Format, bad_input_exits, print_json, stderr, stdout
 from agent.evidence.export import export_run
+from agent.evidence.html_report import write_html_report
+from agent.evidence.replay import ReplayResult, replay_run
 from agent.evidence.store import EvidenceStore, evidence_path, unknown_run
 from agent.evidence.timeline import SHORT_HASH, display_time, render_timeline
 from agent.evidence.verify import VerificationResult, verify_all, verify_run
+from agent.evidence.why import explain
 from agent.paths import state_dir_for
 from tools.errors import DataValidationError
+from tools.loading.securities import load_securities
 
 TAMPERED_EXIT = 1
+DIFFERENT_EXIT = 1
+SECURITIES_FILE = "securities.csv"
 FORMATS = ("table", "json")
 
 StateDir = Annotated[
@@ -135,27 +142,117 @@ def export(
     run_id: RunId,
     *,
     destination: Annotated[
-        Path,
+        Path | None,
         typer.Option(
-            "--json", dir_okay=False, show_default=False, help="File to write the export to."
+            "--json", dir_okay=False, show_default=False, help="File to write the JSON export to."
         ),
-    ],
+    ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            dir_okay=False,
+            show_default=False,
+            help="File to write the compliance report (one self-contained HTML file) to.",
+        ),
+    ] = None,
     data: DataDir,
     state_dir: StateDir = None,
 ) -> None:
-    """Write a run's records, chain rule and verification to one JSON file (exit 1 if bad).
+    """Write a run's records, chain rule and verification to a JSON file and/or its compliance
+    report to an HTML file (exit 1 if the chain does not verify).
 
-    The file is written even when verification fails: it then says where the chain breaks.
+    Files are written even when verification fails: they then say where the chain breaks.
     """
+    if destination is None and report is None:
+        raise typer.BadParameter("give --json FILE, --html FILE or both")
+    results: list[tuple[Path, VerificationResult]] = []
     with bad_input_exits():
-        result = export_run(_existing_store(data, state_dir), run_id, destination)
-    if result.ok:
-        typer.echo(f"exported run {run_id} to {destination}: {_verdict(result)[0]}")
+        path = _existing_store(data, state_dir)
+        if destination is not None:
+            results.append((destination, export_run(path, run_id, destination)))
+        if report is not None:
+            results.append((report, write_html_report(data, path, run_id, report)))
+    failed = False
+    for written, result in results:
+        if result.ok:
+            typer.echo(f"exported run {run_id} to {written}: {_verdict(result)[0]}")
+            continue
+        failed = True
+        typer.echo(f"exported run {run_id} to {written}, but verification failed:")
+        for line in _verdict(result):
+            typer.echo(line)
+    if failed:
+        raise typer.Exit(TAMPERED_EXIT)
+
+
+@evidence_app.command("replay")
+def replay(
+    run_id: RunId, data: DataDir, fmt: Format = "table", state_dir: StateDir = None
+) -> None:
+    """Re-run the run's deterministic steps on the data it read; exit 1 at the first difference.
+
+    Refuses (exit 2), naming the files, when the data files changed since the run other than
+    by rows appended at their end (such as paper fills).
+    """
+    _check_format(fmt)
+    with bad_input_exits():
+        path = _existing_store(data, state_dir)
+        result = replay_run(data, state_dir_for(data, state_dir), path, run_id)
+    if fmt == "json":
+        print_json(result.document())
+    else:
+        for line in _replay_lines(result):
+            typer.echo(line)
+    if not result.identical:
+        raise typer.Exit(DIFFERENT_EXIT)
+
+
+@evidence_app.command("why")
+def why(
+    run_id: RunId,
+    symbol: Annotated[str, typer.Argument(help="The security's symbol.", show_default=False)],
+    data: DataDir,
+    fmt: Format = "table",
+    state_dir: StateDir = None,
+) -> None:
+    """Why a security was or was not traded in a run, citing evidence seq numbers."""
+    _check_format(fmt)
+    with bad_input_exits(), EvidenceStore(_existing_store(data, state_dir)) as store:
+        records = store.records(run_id)
+        if not records:
+            raise unknown_run(store.path, run_id)
+        securities_file = data / SECURITIES_FILE
+        securities = load_securities(securities_file) if securities_file.is_file() else {}
+        explanation = explain(run_id, records, symbol, securities.get(symbol))
+        if symbol not in securities and not explanation.findings:
+            raise DataValidationError.single(
+                SECURITIES_FILE, None, "symbol", f"unknown symbol {symbol!r}"
+            )
+    if fmt == "json":
+        print_json(explanation.document())
         return
-    typer.echo(f"exported run {run_id} to {destination}, but verification failed:")
-    for line in _verdict(result):
-        typer.echo(line)
-    raise typer.Exit(TAMPERED_EXIT)
+    name = f" ({explanation.name}, {explanation.sector})" if explanation.name else ""
+    typer.echo(f"{symbol}{name} in run {run_id}: {explanation.summary}")
+    for finding in explanation.findings:
+        typer.echo(f"  seq {finding.seq:>4}  {finding.topic:<12} {finding.text}")
+
+
+def _replay_lines(result: ReplayResult) -> list[str]:
+    lines = []
+    if result.grown_files:
+        lines.append(
+            f"restored {', '.join(result.grown_files)} to the rows the run read "
+            "(rows were appended since)"
+        )
+    for seq, reason in sorted(result.skipped.items()):
+        lines.append(f"seq {seq}: not replayed: {reason}")
+    if result.difference is None:
+        seqs = ", ".join(str(seq) for seq in result.compared)
+        lines.append(f"identical: {len(result.compared)} records replayed (seq {seqs})")
+    else:
+        lines.append(f"DIFFERENT at {result.difference.describe()}")
+    return lines
 
 
 def _verdict(result: VerificationResult) -> list[str]:

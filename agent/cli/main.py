@@ -11,6 +11,7 @@ from agent.cli import (
     eval_cmd,
     evidence_cmd,
     ledger_cmd,
+    optimize_cmd,
     review_cmd,
     risk_cmd,
 )
@@ -23,8 +24,19 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for module in (data_cmd, ledger_cmd, risk_cmd, review_cmd, daily_cmd, evidence_cmd, chat_cmd,
-               eval_cmd):
+COMMAND_GROUPS = (
+    data_cmd,
+    ledger_cmd,
+    optimize_cmd,
+    risk_cmd,
+    review_cmd,
+    daily_cmd,
+    evidence_cmd,
+    chat_cmd,
+    eval_cmd,
+)
+
+for module in COMMAND_GROUPS:
     module.register(app)
 
 

@@ -147,9 +147,7 @@ def replay_run(data_dir: Path, state_dir: Path, evidence_file: Path, run_id: str
         )
         earlier = _earlier_observations(evidence_file, scratch_state / RUNS_FILE, run)
         with _scratch_evidence(context, earlier) as evidence:
-            _run_nodes(context, run)
-            replayed = evidence.records(run_id)
-        outcome = _compare(records, replayed)
+            outcome = _run_nodes(context, run, records, evidence)
         execution_checks = _compare_execution_checks(records, scratch_data, run, outcome)
     return ReplayResult(
         run_id,
@@ -223,8 +221,12 @@ def _scratch_evidence(
         evidence.close()
 
 
-def _run_nodes(context: ReviewContext, run: RunRecord) -> None:
-    """perceive, reason, evaluate and propose, in the graph's order, on the scratch data."""
+def _run_nodes(
+    context: ReviewContext, run: RunRecord, recorded: list[EvidenceRecord],
+    evidence: EvidenceStore,
+) -> _Comparison:
+    """perceive, reason, evaluate and propose, in the graph's order, on the scratch data;
+    stops after the first node whose records differ from the recorded ones."""
     runtime = Runtime(context=context)
     state: ReviewState = {
         "run_id": run.run_id,
@@ -234,6 +236,10 @@ def _run_nodes(context: ReviewContext, run: RunRecord) -> None:
     }
     for node in (perceive, reason, evaluate, propose):
         state.update(node(state, runtime))
+        so_far = _compare(recorded, evidence.records(run.run_id), complete=False)
+        if so_far.difference is not None:
+            return so_far
+    return _compare(recorded, evidence.records(run.run_id))
 
 
 @dataclass
@@ -246,8 +252,11 @@ class _Comparison:
     hashes: dict[str, str] = field(default_factory=dict)
 
 
-def _compare(recorded: list[EvidenceRecord], replayed: list[EvidenceRecord]) -> _Comparison:
-    """Align the replayable recorded records with the replayed ones, in order, and compare."""
+def _compare(
+    recorded: list[EvidenceRecord], replayed: list[EvidenceRecord], complete: bool = True
+) -> _Comparison:
+    """Align the replayable recorded records with the replayed ones, in order, and compare
+    (only as many as were replayed so far unless ``complete``)."""
     outcome = _Comparison()
     narrated = any(r.node == "propose" and r.kind == "llm_call" for r in recorded)
     expected: list[EvidenceRecord] = []
@@ -257,7 +266,8 @@ def _compare(recorded: list[EvidenceRecord], replayed: list[EvidenceRecord]) -> 
             outcome.skipped[record.seq] = why
         elif record.node in REPLAYED_NODES:
             expected.append(record)
-    for position in range(max(len(expected), len(replayed))):
+    count = max(len(expected), len(replayed)) if complete else len(replayed)
+    for position in range(count):
         if position >= len(expected) or position >= len(replayed):
             missing = expected[position] if position < len(expected) else None
             extra = replayed[position] if position < len(replayed) else None
@@ -384,6 +394,7 @@ def _compare_execution_checks(
     policy = household_policy(snapshot.data, run.household_id)
     replayed = {
         inputs_digest({"stage": "execute", "check": o.name, "snapshot_hash": snapshot.hash}): {
+            "check": o.name,
             "passed": o.passed,
             "detail": o.detail,
             "numbers": o.numbers,

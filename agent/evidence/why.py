@@ -92,7 +92,9 @@ def _summary(verdict: str, findings: list[Finding]) -> str:
         return verdict
     topics = [f for f in findings if f.topic in ("restriction", "skipped", "blocked", "removed")]
     if topics:
-        return "not traded: " + "; ".join(dict.fromkeys(f.text for f in topics[:3]))
+        reasons = dict.fromkeys(f.text.split(": ")[0] if f.topic == "skipped" else f.text
+                                for f in topics)
+        return "not traded: " + "; ".join(list(reasons)[:3])
     if any(f.topic == "candidate" for f in findings):
         return "not traded: a harvest candidate the optimizer did not sell"
     return "not traded: the optimizer proposed no trade in it"

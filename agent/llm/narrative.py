@@ -123,7 +123,7 @@ class LLMNarrator:
     def narrate(self, proposal: Proposal, templated: str, evidence: EvidenceStore) -> str:
         run_id = proposal.run_id
         records = evidence.records(run_id)
-        self.client.start_run()
+        # No new budget here: the narrator spends what the review's planner left.
         inputs = {"purpose": "narrative", "run_id": run_id}
         try:
             response = self.client.invoke(_messages(proposal, records))

@@ -72,14 +72,13 @@ class LLMPlanner:
 
     def plan(self, observation: Observation) -> Plan:
         rule_plan = self.fallback.plan(observation)
-        self.client.start_run()
+        self.client.start_run()  # a review's budget: the planner and then the narrator
         events: list[LLMCall | ToolUse] = []
         notes = _suspicious_data(observation)
         try:
-            submission = self._converse(observation, rule_plan, events)
+            submission = self._converse(observation, rule_plan, events, notes)
             plan, trades, dropped = _accepted(submission, observation, rule_plan, self.name)
         except LLMUnavailable as error:
-            events += self.client.take_calls()  # an answer that failed validation
             self._trace = PlannerTrace(
                 planner=self.name, fallback_reason=str(error), events=events, notes=notes)
             return rule_plan
@@ -90,7 +89,8 @@ class LLMPlanner:
         return plan
 
     def _converse(
-        self, observation: Observation, rule_plan: Plan, events: list[LLMCall | ToolUse]
+        self, observation: Observation, rule_plan: Plan, events: list[LLMCall | ToolUse],
+        notes: list[str],
     ) -> PlanSubmission:
         tools = PortfolioTools(self.data_dir, observation.household_id, observation.as_of,
                                self.evidence).as_tools()
@@ -121,6 +121,8 @@ class LLMPlanner:
                         raise LLMUnavailable(f"the submitted plan is invalid: {error}") from error
                 result = _run_tool(by_name, call["name"], call["args"])
                 events.append(ToolUse(call["name"], dict(call["args"]), result))
+                notes += [f"{call['name']} result {field} reads like an instruction and was "
+                          "passed as data only" for field in instruction_like(_texts(result))]
                 messages.append(ToolMessage(content=quoted("tool_result", result),
                                             tool_call_id=call["id"] or call["name"]))
         raise LLMUnavailable(
@@ -179,6 +181,20 @@ def _departures(steps: list[PlannedStep], rule_plan: Plan) -> list[str]:
     if rules - mine:
         parts.append("omits " + ", ".join(f"{a} in {acc}" for a, acc in sorted(rules - mine)))
     return ["the LLM plan departs from the rule planner's: " + "; ".join(parts)]
+
+
+def _texts(value: Any, path: str = "") -> dict[str, str]:
+    """Every string inside a tool result, by its path (``best[0].name``)."""
+    if isinstance(value, str):
+        return {path: value}
+    found: dict[str, str] = {}
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found |= _texts(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found |= _texts(item, f"{path}[{index}]")
+    return found
 
 
 def _suspicious_data(observation: Observation) -> list[str]:

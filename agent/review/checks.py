@@ -173,7 +173,8 @@ def wash_sale(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> CheckOu
         if trade.side == "buy" and block is not None:
             failing[index] = (f"{trade.symbol} is blocked until {block.blocked_until} by a "
                               f"loss sale (IRC §1091(a))")
-    pending = snapshot.data.pending if subject.policy.wash_sale.pending_purchases_count else ()
+    pending = (snapshot.pending_of(subject.household_id)
+               if subject.policy.wash_sale.pending_purchases_count else ())
     impact = disallowed_for_trades(
         ledger, subject.household_id, as_of,
         [ForwardTrade(account_id=t.account_id, symbol=t.symbol, side=t.side,

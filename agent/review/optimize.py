@@ -74,9 +74,11 @@ class ToolsOptimizer:
 
     def optimize(self, request: AccountRequest) -> AccountTrades:
         snapshot = request.snapshot
+        household_id = request.account.household_id
+        # The household's own ledger knows only its accounts: give it only their purchases.
+        data = dataclasses.replace(snapshot.data, pending=snapshot.pending_of(household_id))
         inputs = build_input(
-            snapshot.data, request.account.account_id,
-            ledger=snapshot.ledger(request.account.household_id),
+            data, request.account.account_id, ledger=snapshot.ledger(household_id),
             model=snapshot.risk_model, policy=request.policy,
             realized_elsewhere_usd=request.realized_elsewhere_usd)
         if request.blocked_wash_keys:

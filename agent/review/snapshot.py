@@ -19,7 +19,7 @@ from tools.dataset import PortfolioData
 from tools.household_policy import household_policy
 from tools.ledger import Ledger, replay_ledger
 from tools.loading import load_data_dir
-from tools.models import Lot
+from tools.models import Lot, PendingPurchase
 from tools.risk.model import FactorModel
 from tools.risk.pca import estimate_pca_model
 from tools.risk.returns import daily_returns
@@ -79,6 +79,12 @@ class Snapshot:
             found = self._lots[account_id] = tuple(
                 self.account_ledger(account_id).open_lots(account_id))
         return found
+
+    def pending_of(self, household_id: str) -> tuple[PendingPurchase, ...]:
+        """The household's scheduled purchases (the ledger of one household knows only its
+        own accounts)."""
+        account_ids = set(self.data.households[household_id].account_ids)
+        return tuple(p for p in self.data.pending if p.account_id in account_ids)
 
     def cash(self, account_id: str) -> float:
         return self.account_ledger(account_id).cash.get(account_id, 0.0)

@@ -148,7 +148,8 @@ class ImmediateRepurchase:
         orders = invest_cash(ctx, ctx.cash)
         for _, lots in sorted(losing_lots(ctx).items()):
             sale = sale_of(lots, "harvest")
-            orders += [sale, Order(sale.symbol, "buy", sale.quantity, "repurchase",
-                                   acquisition=False)]
+            orders += [
+                sale,
+                Order(sale.symbol, "buy", sale.quantity, "repurchase", acquisition=False),
+            ]
         return orders
-

@@ -28,6 +28,7 @@ class Books:
         self.fills: list[Fill] = []
         self.shares: dict[str, float] = defaultdict(float)
         self.purchases: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
+        self.transactions: list[Transaction] = []  # every row applied, in order
         self._row = 0
 
     @property
@@ -35,8 +36,11 @@ class Books:
         return float(self.engine.cash[self.account.account_id])
 
     def value(self, prices: pd.Series) -> float:
-        held = sum(quantity * float(prices[symbol]) for symbol, quantity in self.shares.items()
-                   if quantity > 0)
+        held = sum(
+            quantity * float(prices[symbol])
+            for symbol, quantity in self.shares.items()
+            if quantity > 0
+        )
         return held + self.cash
 
     def move_cash(self, date: dt.date, amount: float) -> None:
@@ -61,36 +65,75 @@ class Books:
         key = self.engine.wash_key(order.symbol)
         for lot_id, quantity in order.lots:
             fees = quantity * price * self.half_spread
-            row = self._apply(date, "sell", symbol=order.symbol, quantity=quantity, price=price,
-                              fees=fees, lot_id=lot_id)
-            self.fills.append(Fill(row, date, order.symbol, key, "sell", quantity, price, fees,
-                                   lot_id, order.reason))
+            row = self._apply(
+                date,
+                "sell",
+                symbol=order.symbol,
+                quantity=quantity,
+                price=price,
+                fees=fees,
+                lot_id=lot_id,
+            )
+            self.fills.append(
+                Fill(
+                    row,
+                    date,
+                    order.symbol,
+                    key,
+                    "sell",
+                    quantity,
+                    price,
+                    fees,
+                    lot_id,
+                    order.reason,
+                )
+            )
             self.shares[order.symbol] -= quantity
 
     def _buy(self, date: dt.date, order: Order, quantity: float, price: float) -> None:
         fees = quantity * price * self.half_spread
         lot_id = f"bt-{self._row + 1}"
         if order.acquisition:
-            row = self._apply(date, "buy", symbol=order.symbol, quantity=quantity, price=price,
-                              fees=fees, lot_id=lot_id)
+            row = self._apply(
+                date,
+                "buy",
+                symbol=order.symbol,
+                quantity=quantity,
+                price=price,
+                fees=fees,
+                lot_id=lot_id,
+            )
         else:
-            row = self._apply(date, "transfer_in", symbol=order.symbol, quantity=quantity,
-                              lot_id=lot_id, acquired_date=date, cost_basis=quantity * price + fees)
+            row = self._apply(
+                date,
+                "transfer_in",
+                symbol=order.symbol,
+                quantity=quantity,
+                lot_id=lot_id,
+                acquired_date=date,
+                cost_basis=quantity * price + fees,
+            )
             self._apply(date, "withdraw", quantity=quantity * price + fees)
         key = self.engine.wash_key(order.symbol)
-        self.fills.append(Fill(row, date, order.symbol, key, "buy", quantity, price, fees, lot_id,
-                               order.reason))
+        self.fills.append(
+            Fill(row, date, order.symbol, key, "buy", quantity, price, fees, lot_id, order.reason)
+        )
         self.purchases[key].append((date, lot_id))
         self.shares[order.symbol] += quantity
 
     def _apply(self, date: dt.date, action: str, **fields: object) -> int:
         self._row += 1
-        self.engine.apply(
-            Transaction.model_validate(
-                {"row": self._row, "date": date, "account_id": self.account.account_id,
-                 "action": action, **fields}),
-            SOURCE,
+        transaction = Transaction.model_validate(
+            {
+                "row": self._row,
+                "date": date,
+                "account_id": self.account.account_id,
+                "action": action,
+                **fields,
+            }
         )
+        self.engine.apply(transaction, SOURCE)
+        self.transactions.append(transaction)
         return self._row
 
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from evals.backtest.taxes import Carryforward, LossUsage
-from policies import Policy, load_policy
 
 # Chaudhuri, Burnham and Lo (FAJ 2020) use 35% short-term and 15% long-term rates, with
 # offsetting gains elsewhere ("unlimited" loss usage): the default, so figures compare.
@@ -18,7 +17,6 @@ PAPER_LONG_RATE = 0.15
 class BacktestConfig:
     initial_value: float = 1_000_000.0
     decision_every_days: int = 5  # trading days between two lotwise reviews
-    risk_refit_every_days: int = 21  # trading days between two risk-model estimates
     monthly_flow_usd: float = 0.0  # + contribution / - withdrawal, each month's first day
     loss_usage: LossUsage = "unlimited"
     short_rate: float = PAPER_SHORT_RATE
@@ -43,6 +41,3 @@ class BacktestConfig:
             "gains_budget": {"yearly_net_gain_usd": self.yearly_net_gain_usd},
             "costs": {"spread_bps": self.spread_bps, "commission_per_trade": 0.0},
         }
-
-    def policy(self, carried: Carryforward | None = None) -> Policy:
-        return load_policy(self.policy_overrides(carried))

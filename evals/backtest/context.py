@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 import pandas as pd
 
 from evals.backtest.market import Market
-from policies import Policy
+from policies import Policy, load_policy
 from tools.ledger import LedgerEngine
-from tools.models import Account, Lot
+from tools.models import Account, Lot, Transaction
 
 
 @dataclass(frozen=True, eq=False)
@@ -19,11 +22,16 @@ class DayContext:
     date: dt.date
     market: Market
     engine: LedgerEngine  # the account's books after every earlier fill (do not apply to it)
+    transactions: Sequence[Transaction]  # every row applied to ``engine`` so far, in order
     account: Account
-    policy: Policy  # with this year's loss carryforward
+    policy_overrides: dict[str, Any]  # the backtest's terms, with this year's carryforward
     decision: bool  # a decision day at the configured frequency
     month_start: bool  # the first trading day of a calendar month
     purchases: dict[str, list[tuple[dt.date, str]]]  # wash key -> (date, lot_id) of buys
+
+    @cached_property
+    def policy(self) -> Policy:
+        return load_policy(self.policy_overrides)
 
     @property
     def prices(self) -> pd.Series:

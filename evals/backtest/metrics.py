@@ -98,8 +98,13 @@ def run_metrics(run: BacktestRun) -> RunMetrics:
     liquidated = run.after_tax_value.copy()
     liquidated[-1] = run.value[-1] - run.liquidation_tax
     fund_gain = run.benchmark[-1] - run.flows.sum()
-    fund_tax = year_tax(0.0, fund_gain, short_rate=run.config.short_rate,
-                        long_rate=run.config.long_rate, loss_usage=run.config.loss_usage).tax
+    fund_tax = year_tax(
+        0.0,
+        fund_gain,
+        short_rate=run.config.short_rate,
+        long_rate=run.config.long_rate,
+        loss_usage=run.config.loss_usage,
+    ).tax
     fund_liquidated = run.benchmark.copy()
     fund_liquidated[-1] -= fund_tax
     fund = annualized(growth_factors(run.benchmark, run.flows), days)
@@ -115,8 +120,7 @@ def run_metrics(run: BacktestRun) -> RunMetrics:
         after_tax=after_tax,
         after_tax_liquidated=annualized(growth_factors(liquidated, run.flows), days),
         benchmark_pre_tax=fund,
-        benchmark_after_tax_liquidated=annualized(growth_factors(fund_liquidated, run.flows),
-                                                  days),
+        benchmark_after_tax_liquidated=annualized(growth_factors(fund_liquidated, run.flows), days),
         tax_alpha_vs_fund=after_tax - fund,
         realized_te=ex_post_te(returns.iloc[1:], bench.iloc[1:], window=len(returns) - 1),
         harvested_share=float(run.harvested[-1]) / initial,

@@ -27,7 +27,7 @@ def sp500_market(years: float) -> Market:
     prices = datasets.load_sp500_dataset().astype(float)
     prices.index = pd.DatetimeIndex(prices.index)
     days = round(years * TRADING_DAYS_PER_YEAR)
-    prices = prices.dropna(how="any").iloc[-(days + RISK_WARMUP_DAYS):]
+    prices = prices.dropna(how="any").iloc[-(days + RISK_WARMUP_DAYS) :]
     symbols = [str(column) for column in prices.columns]
     prices.columns = symbols
     securities = {s: Security(symbol=s, name=s, sector=s, industry=s) for s in symbols}

@@ -56,15 +56,24 @@ class BacktestRun:
 
 
 def simulate(market: Market, strategy: Strategy, config: BacktestConfig) -> BacktestRun:
-    account = Account(account_id=ACCOUNT_ID, household_id=HOUSEHOLD_ID, owner="investor",
-                      tax_type="taxable", managed=True, te_budget=config.te_budget)
-    engine = LedgerEngine({ACCOUNT_ID: account}, market.securities, config.short_rate,
-                          config.long_rate)
+    account = Account(
+        account_id=ACCOUNT_ID,
+        household_id=HOUSEHOLD_ID,
+        owner="investor",
+        tax_type="taxable",
+        managed=True,
+        te_budget=config.te_budget,
+    )
+    engine = LedgerEngine(
+        {ACCOUNT_ID: account}, market.securities, config.short_rate, config.long_rate
+    )
     books = Books(engine, account, config.spread_bps / 2.0 / 10_000.0)
     dates = market.trading_dates
     size = len(dates)
-    series = {name: np.zeros(size) for name in ("value", "after_tax", "flows", "taxes",
-                                                "harvested", "net", "benchmark")}
+    series = {
+        name: np.zeros(size)
+        for name in ("value", "after_tax", "flows", "taxes", "harvested", "net", "benchmark")
+    }
     carried = Carryforward()
     unsettled = dates[0].year
     fund_units = 0.0
@@ -86,11 +95,17 @@ def simulate(market: Market, strategy: Strategy, config: BacktestConfig) -> Back
         series["flows"][i] = flow
         fund_units += flow / index[i]
         ctx = DayContext(
-            day=day, date=date, market=market, engine=engine, account=account,
-            policy=config.policy(carried),
+            day=day,
+            date=date,
+            market=market,
+            engine=engine,
+            transactions=books.transactions,
+            account=account,
+            policy_overrides=config.policy_overrides(carried),
             decision=i % config.decision_every_days == 0,
             month_start=i > 0 and dates[i - 1].month != date.month,
-            purchases=books.purchases)
+            purchases=books.purchases,
+        )
         books.execute(date, strategy.decide(ctx), prices)
         series["value"][i] = books.value(prices)
         accrued = _accrued(engine.disposals, unsettled, date.year, config, carried)
@@ -101,13 +116,28 @@ def simulate(market: Market, strategy: Strategy, config: BacktestConfig) -> Back
         series["benchmark"][i] = fund_units * index[i]
     last_prices = market.prices.iloc[-1]
     return BacktestRun(
-        strategy=strategy.name, market=market.name, config=config, dates=dates,
-        value=series["value"], after_tax_value=series["after_tax"], flows=series["flows"],
-        taxes_paid=series["taxes"], harvested=series["harvested"], net_realized=series["net"],
+        strategy=strategy.name,
+        market=market.name,
+        config=config,
+        dates=dates,
+        value=series["value"],
+        after_tax_value=series["after_tax"],
+        flows=series["flows"],
+        taxes_paid=series["taxes"],
+        harvested=series["harvested"],
+        net_realized=series["net"],
         benchmark=series["benchmark"],
-        liquidation_tax=_liquidation_tax(engine, books, last_prices, first_year=unsettled,
-                                         last=dates[-1], config=config, carried=carried),
-        fills=books.fills, disposals=list(engine.disposals),
+        liquidation_tax=_liquidation_tax(
+            engine,
+            books,
+            last_prices,
+            first_year=unsettled,
+            last=dates[-1],
+            config=config,
+            carried=carried,
+        ),
+        fills=books.fills,
+        disposals=list(engine.disposals),
         counters=dict(getattr(strategy, "counters", {})),
     )
 
@@ -128,15 +158,27 @@ def _year_results(disposals: Iterable[Disposal], year: int) -> tuple[float, floa
     return short, long
 
 
-def _tax_for(disposals: list[Disposal], year: int, config: BacktestConfig,
-             carried: Carryforward) -> YearTax:
+def _tax_for(
+    disposals: list[Disposal], year: int, config: BacktestConfig, carried: Carryforward
+) -> YearTax:
     short, long = _year_results(disposals, year)
-    return year_tax(short, long, short_rate=config.short_rate, long_rate=config.long_rate,
-                    loss_usage=config.loss_usage, carried=carried)
+    return year_tax(
+        short,
+        long,
+        short_rate=config.short_rate,
+        long_rate=config.long_rate,
+        loss_usage=config.loss_usage,
+        carried=carried,
+    )
 
 
-def _accrued(disposals: list[Disposal], first_year: int, this_year: int, config: BacktestConfig,
-             carried: Carryforward) -> float:
+def _accrued(
+    disposals: list[Disposal],
+    first_year: int,
+    this_year: int,
+    config: BacktestConfig,
+    carried: Carryforward,
+) -> float:
     """Tax on realized results of years not yet filed (negative: a credit still to come)."""
     total = 0.0
     for year in range(first_year, this_year + 1):
@@ -146,9 +188,16 @@ def _accrued(disposals: list[Disposal], first_year: int, this_year: int, config:
     return total
 
 
-def _liquidation_tax(engine: LedgerEngine, books: Books, prices: pd.Series, *,
-                     first_year: int, last: dt.date, config: BacktestConfig,
-                     carried: Carryforward) -> float:
+def _liquidation_tax(
+    engine: LedgerEngine,
+    books: Books,
+    prices: pd.Series,
+    *,
+    first_year: int,
+    last: dt.date,
+    config: BacktestConfig,
+    carried: Carryforward,
+) -> float:
     """Unpaid tax plus the tax of selling every lot at the last close (after the spread)."""
     short = long = 0.0
     for lot in engine.open_lots(ACCOUNT_ID):
@@ -163,8 +212,14 @@ def _liquidation_tax(engine: LedgerEngine, books: Books, prices: pd.Series, *,
         accrued += due.tax
         carried = due.carryforward
     realized_short, realized_long = _year_results(engine.disposals, last.year)
-    final = year_tax(realized_short + short, realized_long + long, short_rate=config.short_rate,
-                     long_rate=config.long_rate, loss_usage=config.loss_usage, carried=carried)
+    final = year_tax(
+        realized_short + short,
+        realized_long + long,
+        short_rate=config.short_rate,
+        long_rate=config.long_rate,
+        loss_usage=config.loss_usage,
+        carried=carried,
+    )
     return accrued + final.tax
 
 
@@ -201,6 +256,7 @@ def _raise_cash(books: Books, prices: pd.Series, amount: float) -> list[Order]:
             relieved.append((lot.lot_id, take))
             needed -= take
         if relieved:
-            orders.append(Order(symbol, "sell", sum(q for _, q in relieved), "cash",
-                                lots=tuple(relieved)))
+            orders.append(
+                Order(symbol, "sell", sum(q for _, q in relieved), "cash", lots=tuple(relieved))
+            )
     return orders

@@ -28,13 +28,22 @@ class Anchor:
 # Chaudhuri, Burnham and Lo, "An Empirical Evaluation of Tax-Loss-Harvesting Alpha", FAJ 76(3)
 # 2020, abstract: CRSP top 500, 1926-2018, 35% short-term / 15% long-term rates.
 ANCHORS = (
-    Anchor("Chaudhuri, Burnham & Lo 2020, no wash-sale rule", 0.0108,
-           "upper bound; compare immediate_repurchase"),
-    Anchor("Chaudhuri, Burnham & Lo 2020, with wash-sale rule", 0.0082,
-           "compare chaudhuri_monthly and lotwise"),
-    Anchor("AQR (Israel, Moskowitz et al.) decay", None,
-           "cumulative net losses peak near 30% of capital; most of the benefit inside ~5 "
-           "years without contributions"),
+    Anchor(
+        "Chaudhuri, Burnham & Lo 2020, no wash-sale rule",
+        0.0108,
+        "upper bound; compare immediate_repurchase",
+    ),
+    Anchor(
+        "Chaudhuri, Burnham & Lo 2020, with wash-sale rule",
+        0.0082,
+        "compare chaudhuri_monthly and lotwise",
+    ),
+    Anchor(
+        "AQR tax-loss harvesting decay",
+        None,
+        "cumulative net losses peak near 30% of capital; most of the benefit inside ~5 "
+        "years without contributions",
+    ),
 )
 
 
@@ -48,8 +57,9 @@ class SuiteSettings:
 
     @property
     def config(self) -> BacktestConfig:
-        return BacktestConfig(decision_every_days=self.decision_every_days,
-                              monthly_flow_usd=self.flow_usd)
+        return BacktestConfig(
+            decision_every_days=self.decision_every_days, monthly_flow_usd=self.flow_usd
+        )
 
 
 QUICK = SuiteSettings(seeds=(1, 2), names=30, years=2.0, decision_every_days=10)
@@ -80,7 +90,7 @@ class SummaryRow:
 
 def make_strategy(name: str, config: BacktestConfig) -> Strategy:
     if name == "lotwise":
-        return LotwiseStrategy(config.risk_refit_every_days)
+        return LotwiseStrategy()
     if name == "chaudhuri_monthly":
         return ChaudhuriMonthly()
     if name == "immediate_repurchase":
@@ -113,13 +123,16 @@ def run_market(market: Market, config: BacktestConfig, progress: Progress) -> li
 
 
 def run_suite(
-    settings: SuiteSettings, markets: list[Market] | None = None,
+    settings: SuiteSettings,
+    markets: list[Market] | None = None,
     progress: Progress = lambda _: None,
 ) -> list[Scored]:
-    chosen = markets if markets is not None else [
-        synthetic_market(seed, settings.names, settings.years) for seed in settings.seeds]
-    return [scored for market in chosen for scored in run_market(market, settings.config,
-                                                                   progress)]
+    chosen = (
+        markets
+        if markets is not None
+        else [synthetic_market(seed, settings.names, settings.years) for seed in settings.seeds]
+    )
+    return [scored for market in chosen for scored in run_market(market, settings.config, progress)]
 
 
 def summarize(scored: list[Scored]) -> list[SummaryRow]:
@@ -131,11 +144,18 @@ def summarize(scored: list[Scored]) -> list[SummaryRow]:
         def mean(field: str, group: list[Scored] = group) -> float:
             return float(np.mean([getattr(s.metrics, field) for s in group]))
 
-        rows.append(SummaryRow(
-            label=label, pre_tax=mean("pre_tax"), after_tax=mean("after_tax"),
-            tax_alpha=float(np.mean([s.tax_alpha for s in group])),
-            tax_alpha_vs_fund=mean("tax_alpha_vs_fund"), realized_te=mean("realized_te"),
-            harvested_share=mean("harvested_share"),
-            peak_net_loss_share=mean("peak_net_loss_share"), turnover=mean("turnover"),
-            wash_sale_violations=sum(s.metrics.wash_sale_violations for s in group)))
+        rows.append(
+            SummaryRow(
+                label=label,
+                pre_tax=mean("pre_tax"),
+                after_tax=mean("after_tax"),
+                tax_alpha=float(np.mean([s.tax_alpha for s in group])),
+                tax_alpha_vs_fund=mean("tax_alpha_vs_fund"),
+                realized_te=mean("realized_te"),
+                harvested_share=mean("harvested_share"),
+                peak_net_loss_share=mean("peak_net_loss_share"),
+                turnover=mean("turnover"),
+                wash_sale_violations=sum(s.metrics.wash_sale_violations for s in group),
+            )
+        )
     return rows

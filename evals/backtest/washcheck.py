@@ -55,10 +55,16 @@ def wash_sale_violations(fills: Sequence[Fill], disposals: Sequence[Disposal]) -
         if disallowed_by_row.get(sale.row, 0.0) > LOSS_TOLERANCE:
             continue  # the books disallow (part of) it: not claimed as a full loss
         for buy in purchases[sale.wash_key]:
-            if (abs(buy.date - sale.date) <= window and buy.lot_id != sale.lot_id
-                    and not closed.get(buy.lot_id, dt.date.max) <= sale.date):
-                found.append(Violation(sale.row, sale.date, sale.symbol, sale.lot_id, loss,
-                                       buy.lot_id, buy.date))
+            if (
+                abs(buy.date - sale.date) <= window
+                and buy.lot_id != sale.lot_id
+                and not closed.get(buy.lot_id, dt.date.max) <= sale.date
+            ):
+                found.append(
+                    Violation(
+                        sale.row, sale.date, sale.symbol, sale.lot_id, loss, buy.lot_id, buy.date
+                    )
+                )
                 break
     return found
 

@@ -41,8 +41,9 @@ def chosen_client(kind: str) -> Iterator[LLMClient | None]:
         yield client
     else:
         with serving() as url:
-            settings = LLMSettings(api_key=SecretStr("local"), base_url=url, model=MODEL,
-                                   max_retries=0)
+            settings = LLMSettings(
+                api_key=SecretStr("local"), base_url=url, model=MODEL, max_retries=0
+            )
             yield LLMClient(chat_model(settings), settings)
 
 
@@ -57,8 +58,11 @@ def score_intents(client: LLMClient | None) -> float:
         correct += not errors
         by_kind.setdefault(case.kind, []).append(int(not errors))
         mark = "ok  " if not errors else "MISS"
-        print(f"  {mark} {case.text!r}" + (f"  ({'; '.join(errors)})" if errors else "")
-              + (f" [{note}]" if note else ""))
+        print(
+            f"  {mark} {case.text!r}"
+            + (f"  ({'; '.join(errors)})" if errors else "")
+            + (f" [{note}]" if note else "")
+        )
     for kind, marks in by_kind.items():
         print(f"  {kind:<16} {sum(marks)}/{len(marks)}")
     accuracy = correct / len(CASES)
@@ -77,8 +81,10 @@ def score_trajectories(client: LLMClient | None, data_dir: Path | None) -> float
     print(f"Planner trajectories on {household}")
     for outcome in outcomes:
         figures = ", ".join(f"{k}={v}" for k, v in outcome.figures.items())
-        print(f"  {'pass' if outcome.passed else 'FAIL'} {outcome.scenario:<16} "
-              f"{outcome.seconds:5.1f}s  {figures}")
+        print(
+            f"  {'pass' if outcome.passed else 'FAIL'} {outcome.scenario:<16} "
+            f"{outcome.seconds:5.1f}s  {figures}"
+        )
     passed = sum(o.passed for o in outcomes) / len(outcomes)
     print(f"  scenarios passed: {sum(o.passed for o in outcomes)}/{len(outcomes)}")
     return passed
@@ -92,10 +98,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--intents-only", action="store_true")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    recorder = vcr.VCR(record_mode="once", match_on=["method", "path"],
-                       filter_headers=["authorization", "api-key", "x-api-key", "cookie"])
-    replay = (recorder.use_cassette(str(args.cassette)) if args.cassette
-              else contextlib.nullcontext())
+    recorder = vcr.VCR(
+        record_mode="once",
+        match_on=["method", "path"],
+        filter_headers=["authorization", "api-key", "x-api-key", "cookie"],
+    )
+    replay = (
+        recorder.use_cassette(str(args.cassette)) if args.cassette else contextlib.nullcontext()
+    )
     with chosen_client(args.model) as client, replay:
         score_intents(client)
         if not args.intents_only:

@@ -14,8 +14,7 @@ _FILLER = re.compile(r"\b(stocks?|names?|the|sector|industry)\b")
 def normalized(value: Any) -> Any:
     """Lists of names compared without case, filler words or order."""
     if isinstance(value, list):
-        return sorted(re.sub(r"\s+", " ", _FILLER.sub(" ", str(v).lower())).strip()
-                      for v in value)
+        return sorted(re.sub(r"\s+", " ", _FILLER.sub(" ", str(v).lower())).strip() for v in value)
     if isinstance(value, str):
         return value.strip().lower()
     return value

@@ -46,8 +46,10 @@ def closes() -> pd.DataFrame:
     paths["TAB"] = paths["TAA"] + rng.normal(0.0, 0.0005, DAYS)  # one company, two classes
     for symbol in FALLING:
         paths[symbol][FALL_STARTS:] -= FALL_PER_DAY
-    levels = {symbol: (30.0 + 7.0 * i) * np.exp(np.cumsum(paths[symbol]))
-              for i, symbol in enumerate(SYMBOLS)}
+    levels = {
+        symbol: (30.0 + 7.0 * i) * np.exp(np.cumsum(paths[symbol]))
+        for i, symbol in enumerate(SYMBOLS)
+    }
     return pd.DataFrame(levels, index=dates).round(2)
 
 

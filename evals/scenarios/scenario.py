@@ -58,7 +58,8 @@ def run_review(book: Book, workdir: Path) -> Outcome:
     data = book.write(workdir / "data")
     try:
         record = ReviewRunner(data, state_dir=workdir / "state").review(
-            HOUSEHOLD, requested_by="scenario")
+            HOUSEHOLD, requested_by="scenario"
+        )
     except DataValidationError as error:
         return Outcome(BAD_INPUT, problems=[str(problem) for problem in error.problems])
     proposal = record.proposal or {}
@@ -74,5 +75,4 @@ def run_scenario(scenario: Scenario) -> ScenarioResult:
     with tempfile.TemporaryDirectory(prefix="lotwise-scenario-") as workdir:
         outcome = run_review(scenario.build(), Path(workdir))
     failures = scenario.check(outcome)
-    return ScenarioResult(scenario.name, scenario.expected, not failures, failures,
-                          outcome.status)
+    return ScenarioResult(scenario.name, scenario.expected, not failures, failures, outcome.status)

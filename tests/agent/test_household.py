@@ -7,7 +7,7 @@ from pathlib import Path
 
 from agent.review.optimize import AccountRequest, AccountTrades
 from agent.review.runner import ReviewRunner
-from tests.agent.datadir import FALLING, IRA, TAXABLE, write_data_dir
+from tests.agent.datadir import FALLING, IRA, QUIET_ACCOUNT, TAXABLE, write_data_dir
 from tests.agent.scripted import ScriptedOptimizer, harvest_trades
 
 
@@ -56,3 +56,20 @@ def test_the_optimizer_keeps_the_ira_out_of_harvested_names(tmp_path: Path) -> N
     stored = runner.services.runs.evaluation(run.run_id)
     assert stored is not None and stored["removed"] == []
     assert all(check["passed"] for check in run.proposal["checks"])
+
+
+def test_another_households_pending_purchase_does_not_concern_this_one(
+    tmp_path: Path,
+) -> None:
+    root = write_data_dir(tmp_path / "data", pending=[
+        {"date": "2026-11-27", "account_id": QUIET_ACCOUNT, "symbol": "TAB", "quantity": "5"}])
+    runner = ReviewRunner(root)
+
+    run = runner.review("hh-a", requested_by="alice")
+
+    assert run.proposal is not None and run.proposal["trades"]
+    assert {"TAA", "TAB"} & {t["symbol"] for t in run.proposal["trades"]
+                             if t["reason"] == "harvest"}
+    observation = runner.services.evidence.find(run.run_id, kind="tool_call",
+                                                node="perceive")[0].outputs
+    assert observation["pending"] == []

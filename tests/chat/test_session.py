@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
+from agent.chat.answers import ChatReply
+from agent.chat.repl import run_repl
 from agent.chat.session import ChatSession
 from agent.cli.main import app
 from agent.llm.client import LLMClient
@@ -107,10 +110,26 @@ def test_the_chat_command_converses_over_stdin(data_dir: Path,
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
     result = CliRunner().invoke(app, ["chat", "--data", str(data_dir), "--user", "alex"],
-                                input="show pending approvals\nquit\n")
+                                input="review hh-a\nwhy wasn't HCC sold?\nquit\n")
     assert result.exit_code == 0, result.output
     assert "command grammar" in result.output
-    assert "No run is waiting for approval." in result.output
+    assert "Run hh-a-20261120-1: pending_approval" in result.output
+    assert "HCC was not sold in run hh-a-20261120-1" in result.output
+
+
+def test_the_repl_prints_evidence_citations_literally() -> None:
+    class Stub:
+        free_text = True
+        waiting = False
+        conversation_id = "c-9"
+
+        def send(self, text: str) -> ChatReply:
+            return ChatReply(f"{text}: see [#12] and [bold]")
+
+    console = Console(record=True, width=100)
+    lines = iter(["why", "quit"])
+    assert run_repl(Stub(), console, read=lambda _: next(lines)) == 1  # type: ignore[arg-type]
+    assert "why: see [#12] and [bold]" in console.export_text()
 
 
 def test_the_chat_command_refuses_a_missing_data_directory(tmp_path: Path) -> None:
@@ -118,3 +137,14 @@ def test_the_chat_command_refuses_a_missing_data_directory(tmp_path: Path) -> No
     assert result.exit_code == 2
     assert "no such data directory" in result.stderr
     assert result.stdout == ""
+
+
+def test_a_rejection_needs_a_reason_then_asks_who(data_dir: Path) -> None:
+    with ChatSession(data_dir, user="alex") as chat:
+        chat.send("review hh-a")
+        assert chat.send("reject it").text.startswith("A rejection needs a reason")
+        assert chat.send("reject it because turnover is too high").question == \
+            "Who rejects run hh-a-20261120-1?"
+        done = chat.send("Dana")
+    assert done.text == "Run hh-a-20261120-1 rejected by Dana: turnover is too high"
+    assert ReviewRunner(data_dir).services.runs.get("hh-a-20261120-1").status == "rejected"

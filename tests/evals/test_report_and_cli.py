@@ -16,8 +16,9 @@ from evals.report import PLOTS, write_report
 SETTINGS = SuiteSettings(seeds=(3,), names=12, years=1.3, decision_every_days=21)
 
 
-def test_report_files_hold_our_figures_and_the_anchors(tmp_path: Path,
-                                                       small_suite: dict[str, Scored]) -> None:
+def test_report_files_hold_our_figures_and_the_anchors(
+    tmp_path: Path, small_suite: dict[str, Scored]
+) -> None:
     scored = list(small_suite.values())
     rows = summarize(scored)
     written = write_report(tmp_path, SETTINGS, scored, rows)
@@ -34,8 +35,19 @@ def test_report_files_hold_our_figures_and_the_anchors(tmp_path: Path,
 
 
 def test_eval_scenarios_json_is_one_document() -> None:
-    result = CliRunner().invoke(app, ["eval", "scenarios", "--only", "nothing_to_do",
-                                      "--only", "negative_quantity", "--format", "json"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "eval",
+            "scenarios",
+            "--only",
+            "nothing_to_do",
+            "--only",
+            "negative_quantity",
+            "--format",
+            "json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert document["passed"] == 2 and document["failed"] == 0
@@ -49,24 +61,35 @@ def test_unknown_scenario_exits_2_with_nothing_on_stdout() -> None:
 
 
 def test_bad_seeds_exit_2(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["eval", "backtest", "--seeds", "one,2", "--out",
-                                      str(tmp_path / "r")])
+    result = CliRunner().invoke(
+        app, ["eval", "backtest", "--seeds", "one,2", "--out", str(tmp_path / "r")]
+    )
     assert result.exit_code == 2
     assert result.stdout == ""
     assert not (tmp_path / "r").exists()
 
 
 def test_backtest_command_prints_json_and_writes_the_report(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     tiny = SuiteSettings(seeds=(3,), names=8, years=0.6, decision_every_days=21)
     monkeypatch.setattr(eval_cmd, "QUICK", tiny)
-    result = CliRunner().invoke(app, ["eval", "backtest", "--quick", "--out",
-                                      str(tmp_path / "r"), "--format", "json"])
+    result = CliRunner().invoke(
+        app, ["eval", "backtest", "--quick", "--out", str(tmp_path / "r"), "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     labels = [row["label"] for row in document["summary"]]
-    assert labels == ["lotwise", "chaudhuri_monthly", "immediate_repurchase", "buy_and_hold",
-                      CAPPED]
-    assert all(row["wash_sale_violations"] == 0 for row in document["summary"]
-               if row["label"] != "immediate_repurchase")
+    assert labels == [
+        "lotwise",
+        "chaudhuri_monthly",
+        "immediate_repurchase",
+        "buy_and_hold",
+        CAPPED,
+    ]
+    assert all(
+        row["wash_sale_violations"] == 0
+        for row in document["summary"]
+        if row["label"] != "immediate_repurchase"
+    )
     assert (tmp_path / "r" / "report.md").is_file() and (tmp_path / "r" / "report.html").is_file()

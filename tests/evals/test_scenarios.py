@@ -27,9 +27,20 @@ def test_scenario_passes(scenario: Scenario) -> None:
 
 
 def test_expectations_fail_on_the_wrong_outcome() -> None:
-    sold = Outcome("pending_approval", trades=[
-        {"account_id": TAXABLE, "symbol": "HAA", "side": "sell", "quantity": 1.0,
-         "est_price": 10.0, "reason": "harvest", "lots": []}])
+    sold = Outcome(
+        "pending_approval",
+        trades=[
+            {
+                "account_id": TAXABLE,
+                "symbol": "HAA",
+                "side": "sell",
+                "quantity": 1.0,
+                "est_price": 10.0,
+                "reason": "harvest",
+                "lots": [],
+            }
+        ],
+    )
     assert no_sale_of("HAA")(sold)
     assert not harvests("HAA")(sold)
     assert harvests("TAA")(sold)
@@ -42,5 +53,10 @@ def test_the_data_directory_is_complete_and_loads(tmp_path: Path) -> None:
     outcome = run_review(Book(), tmp_path)
     assert outcome.status != BAD_INPUT
     written = {path.name for path in (tmp_path / "data").iterdir()}
-    assert {"securities.csv", "prices.csv", "benchmark.csv", "accounts.csv",
-            "transactions.csv"} <= written
+    assert {
+        "securities.csv",
+        "prices.csv",
+        "benchmark.csv",
+        "accounts.csv",
+        "transactions.csv",
+    } <= written

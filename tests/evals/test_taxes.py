@@ -30,8 +30,7 @@ def test_cap_deducts_3000_and_carries_the_short_term_rest() -> None:
 
 
 def test_carryforward_offsets_next_years_gains() -> None:
-    due = year_tax(5_000.0, 0.0, loss_usage="cap_3000", carried=Carryforward(short=7000.0),
-                   **RATES)
+    due = year_tax(5_000.0, 0.0, loss_usage="cap_3000", carried=Carryforward(short=7000.0), **RATES)
     assert due.tax == pytest.approx(-0.35 * 2000.0)
     assert due.carryforward == Carryforward()
 
@@ -52,8 +51,9 @@ money = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
 
 @settings(max_examples=200, deadline=None, derandomize=True)
 @given(short=money, long=money, carried_short=st.floats(0, 1e5), carried_long=st.floats(0, 1e5))
-def test_cap_never_loses_or_invents_a_loss(short: float, long: float, carried_short: float,
-                                           carried_long: float) -> None:
+def test_cap_never_loses_or_invents_a_loss(
+    short: float, long: float, carried_short: float, carried_long: float
+) -> None:
     carried = Carryforward(carried_short, carried_long)
     due = year_tax(short, long, loss_usage="cap_3000", carried=carried, **RATES)
     net = short + long - carried.total

@@ -12,19 +12,31 @@ DAY = dt.date(2026, 3, 2)
 
 
 def buy(row: int, days: int, lot: str, key: str = "symbol:AAA", quantity: float = 10.0) -> Fill:
-    return Fill(row, DAY + dt.timedelta(days=days), "AAA", key, "buy", quantity, 10.0, 0.0, lot,
-                "invest")
+    return Fill(
+        row, DAY + dt.timedelta(days=days), "AAA", key, "buy", quantity, 10.0, 0.0, lot, "invest"
+    )
 
 
 def sale(row: int, days: int, lot: str, quantity: float = 10.0) -> Fill:
-    return Fill(row, DAY + dt.timedelta(days=days), "AAA", "symbol:AAA", "sell", quantity, 8.0,
-                0.0, lot, "harvest")
+    return Fill(
+        row,
+        DAY + dt.timedelta(days=days),
+        "AAA",
+        "symbol:AAA",
+        "sell",
+        quantity,
+        8.0,
+        0.0,
+        lot,
+        "harvest",
+    )
 
 
 def loss(row: int, days: int, lot: str, disallowed: float = 0.0) -> Disposal:
     when = DAY + dt.timedelta(days=days)
-    return Disposal("acct", "AAA", lot, 10.0, DAY, DAY, when, 80.0, 100.0, "short", row, True,
-                    row, disallowed)
+    return Disposal(
+        "acct", "AAA", lot, 10.0, DAY, DAY, when, 80.0, 100.0, "short", row, True, row, disallowed
+    )
 
 
 def test_repurchase_inside_the_window_claimed_in_full_is_a_violation() -> None:
@@ -59,8 +71,7 @@ def test_a_lot_sold_whole_before_the_loss_sale_is_no_replacement() -> None:
 
 
 def test_substantially_identical_share_class_counts() -> None:
-    fills = [buy(1, 0, "a", key="group:X"), sale(2, 40, "a"),
-             buy(3, 45, "b", key="group:X")]
+    fills = [buy(1, 0, "a", key="group:X"), sale(2, 40, "a"), buy(3, 45, "b", key="group:X")]
     fills[1] = Fill(2, fills[1].date, "AAA", "group:X", "sell", 10.0, 8.0, 0.0, "a", "harvest")
     assert len(wash_sale_violations(fills, [loss(2, 40, "a")])) == 1
 

@@ -1,12 +1,17 @@
-"""Shared fixtures: a store on a deterministic clock, runs filled with varied records, and a
-way to tamper with the SQLite file the way an attacker with file access would."""
+"""Shared fixtures: a store on a deterministic clock, runs filled with varied records, a way
+to tamper with the SQLite file the way an attacker with file access would, and one real,
+executed review run of the sample household."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import shutil
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
@@ -15,6 +20,8 @@ from typer.testing import CliRunner
 from agent.cli import evidence_cmd
 from agent.evidence import EvidenceRecord, EvidenceStore, LLMCall
 from agent.evidence.schema import GUARDS
+from agent.review.runner import ReviewRunner
+from tools.synthetic import generate_data_dir
 
 START = dt.datetime(2025, 1, 2, 14, 30, tzinfo=dt.UTC)
 CODE_VERSION = "0.1.0+gtest"
@@ -127,3 +134,53 @@ def mentions(text: str, phrase: str) -> bool:
     """``phrase`` occurs in ``text``, ignoring whitespace (rich wraps stderr at 80 columns
     off a terminal, breaking lines inside long paths or at spaces)."""
     return "".join(phrase.split()) in "".join(text.split())
+
+
+MARKUP = "<script>alert(1)</script>"
+
+
+@dataclass(frozen=True)
+class ReviewedRun:
+    """A real review of the sample household, approved and executed (paper fills)."""
+
+    data_dir: Path
+    run_id: str
+    records: list[EvidenceRecord]
+
+    @property
+    def evidence_file(self) -> Path:
+        return self.data_dir / ".lotwise" / "evidence.sqlite"
+
+    def of_kind(self, kind: str) -> list[EvidenceRecord]:
+        return [record for record in self.records if record.kind == kind]
+
+    @property
+    def proposal(self) -> dict[str, Any]:
+        return self.of_kind("proposal")[-1].outputs
+
+    def copy_to(self, destination: Path) -> Path:
+        """The data directory with its state, to change without touching the shared run."""
+        shutil.copytree(self.data_dir, destination)
+        return destination
+
+
+@pytest.fixture(scope="session")
+def reviewed(tmp_path_factory: pytest.TempPathFactory) -> ReviewedRun:
+    """``generate_data_dir(seed=7)``, every security name carrying markup (the report must
+    escape it), reviewed for "rivera" by ana and approved by ben. Shared by the evidence tests
+    that read real runs: a review takes seconds."""
+    data_dir = tmp_path_factory.mktemp("reviewed") / "data"
+    generate_data_dir(data_dir, seed=7)
+    securities = data_dir / "securities.csv"
+    with securities.open(newline="", encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    with securities.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({**row, "name": f"{row['name']} {MARKUP}"} for row in rows)
+    runner = ReviewRunner(data_dir, state_dir=data_dir / ".lotwise")
+    run = runner.review("rivera", requested_by="ana")
+    runner.approve(run.run_id, by="ben", comment="checked <b>all</b> trades")
+    with EvidenceStore(data_dir / ".lotwise" / "evidence.sqlite") as store:
+        records = store.records(run.run_id)
+    return ReviewedRun(data_dir=data_dir, run_id=run.run_id, records=records)

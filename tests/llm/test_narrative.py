@@ -80,8 +80,8 @@ def _narration(template: str) -> Callable[[list[BaseMessage]], str]:
     return write
 
 
-def _run(data_dir: Path, make_client: Callable[..., Any], narration: Any) -> tuple[Any, Any]:
-    client, _ = make_client([submit(STEPS), narration])
+def _run(data_dir: Path, make_client: Callable[..., Any], *narration: Any) -> tuple[Any, Any]:
+    client, _ = make_client([submit(STEPS), *narration])
     runner = review_runner(data_dir, client)
     run = runner.review("hh-a", requested_by="alex")
     return run, runner.services.evidence.records(run.run_id)
@@ -111,3 +111,29 @@ def test_an_accepted_narrative_becomes_the_rationale_and_the_chain_stays_linked(
     proposal_record = next(r for r in records if r.kind == "proposal")
     assert proposal_record.seq == narrated.seq + 1
     assert run.proposal["evidence"]["head_hash"] == narrated.hash == proposal_record.prev_hash
+
+
+def test_an_unavailable_narrator_leaves_the_template_and_records_why(
+    data_dir: Path, make_client: Callable[..., Any]
+) -> None:
+    run, records = _run(data_dir, make_client, *[TimeoutError("read timed out")] * 3)
+    failure = next(r for r in records if r.node == "propose" and r.kind == "error")
+    assert failure.outputs["narrative"] == "templated"
+    assert failure.outputs["reason"] == ("the model endpoint did not answer after 3 attempts "
+                                         "(TimeoutError: read timed out)")
+    assert run.proposal["rationale"].startswith("Planned: harvest in hh-a-tax")
+
+
+def test_the_narrator_shares_the_review_budget_with_the_planner(
+    data_dir: Path, make_client: Callable[..., Any]
+) -> None:
+    costly_plan = submit(STEPS).model_copy(update={"usage_metadata": {
+        "input_tokens": 900, "output_tokens": 200, "total_tokens": 1100}})
+    client, model = make_client([costly_plan, "never asked [#1]."], token_budget=1000)
+    runner = review_runner(data_dir, client)
+    run = runner.review("hh-a", requested_by="alex")
+    records = runner.services.evidence.records(run.run_id)
+    failure = next(r for r in records if r.node == "propose" and r.kind == "error")
+    assert failure.outputs["reason"] == "token budget spent: 1100 of 1000 tokens"
+    assert len(model.prompts) == 1
+    assert run.proposal["rationale"].startswith("Planned:")

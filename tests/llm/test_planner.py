@@ -194,6 +194,10 @@ def test_a_security_name_with_instructions_changes_no_trade(
     assert "ignore previous instructions" in tool_result  # shown to the model ...
     assert tool_result.startswith('<data name="tool_result">')  # ... as data only:
     assert tool_result.count("</data>") == 1 and tool_result.endswith("</data>")
+    records = review_runner(injected, None).services.evidence.find("hh-a-20261120-1")
+    outcome = next(r for r in records if r.kind == "llm_call" and r.llm is None)
+    assert outcome.outputs["notes"] == ["harvest_candidates result best[1].name reads like an "
+                                        "instruction and was passed as data only"]
 
 
 def test_names_the_advisor_left_alone_stay_out_even_when_the_model_asks(

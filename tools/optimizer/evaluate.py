@@ -57,10 +57,6 @@ class PlanFigures:
     def cash_fraction(self) -> float:
         return self.cash_after / self.value_after
 
-    @property
-    def trading_cost(self) -> float:
-        return self.spread_cost + self.commission
-
 
 def tracking_error(inp: OptimizationInput, weights: np.ndarray) -> float:
     """Annualized ex-ante TE of ``weights`` against the benchmark, factor form:

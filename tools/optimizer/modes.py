@@ -18,22 +18,25 @@ each with its cause, so binding bounds can be named.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, TypeVar
 
 import numpy as np
 
 from tools.optimizer.inputs import OptimizationInput
 from tools.optimizer.screening import HarvestScreen
 
-BUY_CAUSES = ("excluded", "no_buy", "wash_sale", "selling_side")
-SELL_CAUSES = ("no_sell", "buying_side")
+# Why a security may not be bought or sold today ("" when it may).
+BuyCause = Literal["excluded", "no_buy", "wash_sale", "selling_side", ""]
+SellCause = Literal["no_sell", "buying_side", ""]
+Cause = TypeVar("Cause", bound=str)
 
 
 @dataclass(frozen=True)
 class TradeBounds:
     sell_allowed: np.ndarray  # (N,) bool: lots of the security may be sold
     buy_allowed: np.ndarray  # (N,) bool: the security may be bought
-    buy_block_cause: tuple[str, ...]  # (N,) first of BUY_CAUSES that blocks buying, or ""
-    sell_block_cause: tuple[str, ...]  # (N,) first of SELL_CAUSES that blocks selling, or ""
+    buy_block_cause: tuple[BuyCause, ...]  # (N,) the first rule that blocks buying
+    sell_block_cause: tuple[SellCause, ...]  # (N,) the first rule that blocks selling
     sell_side: frozenset[str]  # wash keys on the sell side
 
 
@@ -119,5 +122,5 @@ def lot_sellable(inp: OptimizationInput) -> np.ndarray:
     return inp.lot_wash_disallowed <= 0
 
 
-def _first_cause(*checks: tuple[bool | np.bool_, str]) -> str:
+def _first_cause(*checks: tuple[bool | np.bool_, Cause]) -> Cause | Literal[""]:
     return next((cause for applies, cause in checks if applies), "")

@@ -48,12 +48,6 @@ class HarvestScreen:
     candidates: tuple[HarvestCandidate, ...]  # best tax value first
     skipped: tuple[SkippedLot, ...]  # loss lots passed over, in lot order
 
-    def candidate_mask(self, n_lots: int) -> np.ndarray:
-        """(L,) bool: lot is a harvest candidate."""
-        mask = np.zeros(n_lots, dtype=bool)
-        mask[[c.lot for c in self.candidates]] = True
-        return mask
-
     def as_dict(self) -> dict[str, object]:
         return {
             "candidates": [

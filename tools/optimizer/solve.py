@@ -38,16 +38,6 @@ class SolveReport:
     iterations: int | None
     attempts: tuple[str, ...]  # "SOLVER: status" of every solver tried
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "solver": self.solver,
-            "status": self.status,
-            "wall_seconds": self.wall_seconds,
-            "compile_seconds": self.compile_seconds,
-            "solver_seconds": self.solver_seconds,
-            "iterations": self.iterations,
-        }
-
 
 def available_solvers(preferred: Sequence[str]) -> list[str]:
     installed = set(cp.installed_solvers())

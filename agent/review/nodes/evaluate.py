@@ -49,7 +49,8 @@ def evaluate(state: ReviewState, runtime: Runtime[ReviewContext]) -> ReviewState
             run_id, "evaluate", "check",
             {"stage": "evaluate", "round": round_number, "check": outcome.name,
              "trades_digest": _trades_digest(checked)},
-            {"passed": outcome.passed, "detail": outcome.detail, "numbers": outcome.numbers,
+            {"check": outcome.name, "passed": outcome.passed, "detail": outcome.detail,
+             "numbers": outcome.numbers,
              "failing_trades": {str(i + 1): why for i, why in outcome.failing.items()}},
             policy_version=version).seq
 

@@ -74,7 +74,8 @@ def _recheck_and_commit(
         services.record_once(
             run_id, "execute", "check",
             {"stage": "execute", "check": outcome.name, "snapshot_hash": snapshot.hash},
-            {"passed": outcome.passed, "detail": outcome.detail, "numbers": outcome.numbers,
+            {"check": outcome.name, "passed": outcome.passed, "detail": outcome.detail,
+             "numbers": outcome.numbers,
              "failing_trades": {str(i + 1): why for i, why in outcome.failing.items()}},
             policy_version=version)
     failed = [outcome for outcome in outcomes if not outcome.passed]

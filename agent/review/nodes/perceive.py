@@ -101,7 +101,7 @@ def _safe_losses(snapshot: Snapshot, household_id: str, policy: Policy) -> dict[
     """
     statuses = loss_sale_check(
         snapshot.ledger(household_id), household_id, snapshot.as_of,
-        _counted_pending(snapshot, policy),
+        _counted_pending(snapshot, household_id, policy),
         snapshot.data.prices_on().dropna().to_dict())
     thresholds = policy.harvest
     found: dict[str, list[float]] = {}
@@ -112,8 +112,10 @@ def _safe_losses(snapshot: Snapshot, household_id: str, policy: Policy) -> dict[
     return found
 
 
-def _counted_pending(snapshot: Snapshot, policy: Policy) -> tuple[PendingPurchase, ...]:
-    return snapshot.data.pending if policy.wash_sale.pending_purchases_count else ()
+def _counted_pending(
+    snapshot: Snapshot, household_id: str, policy: Policy
+) -> tuple[PendingPurchase, ...]:
+    return snapshot.pending_of(household_id) if policy.wash_sale.pending_purchases_count else ()
 
 
 def _restrictions(snapshot: Snapshot, household_id: str) -> list[str]:
@@ -126,11 +128,10 @@ def _restrictions(snapshot: Snapshot, household_id: str) -> list[str]:
 
 def _pending(snapshot: Snapshot, household_id: str, policy: Policy) -> list[str]:
     """Scheduled purchases of the household in [as_of, as_of + 30] (IRC §1091(a) window)."""
-    account_ids = set(snapshot.data.households[household_id].account_ids)
     horizon = snapshot.as_of + dt.timedelta(days=WINDOW_DAYS)
     return [f"{p.date.isoformat()} {p.action} {p.quantity:g} {p.symbol} in {p.account_id}"
-            for p in _counted_pending(snapshot, policy)
-            if p.account_id in account_ids and snapshot.as_of <= p.date <= horizon]
+            for p in _counted_pending(snapshot, household_id, policy)
+            if snapshot.as_of <= p.date <= horizon]
 
 
 def _previous_observation(
