@@ -33,15 +33,20 @@ def time_review(data_dir: Path, state_dir: Path) -> tuple[float, dict[str, float
     snapshot = runner.services.snapshot()
     as_of = snapshot.as_of.isoformat()
     run = runner.services.runs.create(SAMPLE_HOUSEHOLD, as_of, "benchmark")
-    start = {"run_id": run.run_id, "household_id": SAMPLE_HOUSEHOLD, "as_of": as_of,
-             "requested_by": "benchmark"}
+    start = {
+        "run_id": run.run_id,
+        "household_id": SAMPLE_HOUSEHOLD,
+        "as_of": as_of,
+        "requested_by": "benchmark",
+    }
     per_node: dict[str, float] = defaultdict(float)
     per_node["load data"] = time.perf_counter() - started
     config = {"configurable": {"thread_id": run.thread_id}}
     with runner.graph() as graph:
         mark = time.perf_counter()
-        for update in graph.stream(start, config, context=runner.context,
-                                   stream_mode="updates", durability="sync"):
+        for update in graph.stream(
+            start, config, context=runner.context, stream_mode="updates", durability="sync"
+        ):
             now = time.perf_counter()
             for node in update:
                 if node != "__interrupt__":
@@ -82,8 +87,10 @@ def main() -> None:
             statuses.add(status)
             for node, seconds in per_node.items():
                 nodes[node] += seconds
-        print(f"Rivera review, {args.repeats} runs: p50 {statistics.median(totals):.3f} s "
-              f"(min {min(totals):.3f}, max {max(totals):.3f}); status {', '.join(statuses)}")
+        print(
+            f"Rivera review, {args.repeats} runs: p50 {statistics.median(totals):.3f} s "
+            f"(min {min(totals):.3f}, max {max(totals):.3f}); status {', '.join(statuses)}"
+        )
         spent = sum(nodes.values())
         for node, seconds in sorted(nodes.items(), key=lambda item: -item[1]):
             print(f"  {node:<10} {seconds / args.repeats:7.3f} s  {seconds / spent:6.1%}")
@@ -99,13 +106,14 @@ def main() -> None:
         summary = run_daily(runner)
         elapsed = time.perf_counter() - started
         reviewed = summary.households + len(summary.failures)
-        print(f"daily over {reviewed} households: {elapsed:.1f} s, "
-              f"{reviewed / elapsed * 60:.0f} households per minute; "
-              f"by status {dict(summary.by_status)}; failures {len(summary.failures)}")
+        print(
+            f"daily over {reviewed} households: {elapsed:.1f} s, "
+            f"{reviewed / elapsed * 60:.0f} households per minute; "
+            f"by status {dict(summary.by_status)}; failures {len(summary.failures)}"
+        )
         started = time.perf_counter()
         run_daily(runner)
-        print(f"same day again (returns the existing runs): "
-              f"{time.perf_counter() - started:.1f} s")
+        print(f"same day again (returns the existing runs): {time.perf_counter() - started:.1f} s")
 
 
 if __name__ == "__main__":

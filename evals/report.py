@@ -42,24 +42,39 @@ COLUMNS = (
 def summary_cells(row: SummaryRow) -> list[str]:
     return [
         row.label,
-        _pct(row.pre_tax),
-        _pct(row.after_tax),
-        _pct(row.tax_alpha),
-        _pct(row.tax_alpha_vs_fund),
-        _pct(row.realized_te),
-        _pct(row.harvested_share),
-        _pct(row.peak_net_loss_share),
-        _pct(row.turnover, 0),
+        percent(row.pre_tax),
+        percent(row.after_tax),
+        percent(row.tax_alpha),
+        percent(row.tax_alpha_vs_fund),
+        percent(row.realized_te),
+        percent(row.harvested_share),
+        percent(row.peak_net_loss_share),
+        percent(row.turnover, 0),
         str(row.wash_sale_violations),
     ]
 
 
 def anchor_cells() -> list[list[str]]:
-    return [[a.label, "-" if a.tax_alpha is None else _pct(a.tax_alpha), a.note] for a in ANCHORS]
+    return [
+        [a.label, "-" if a.tax_alpha is None else percent(a.tax_alpha), a.note] for a in ANCHORS
+    ]
 
 
-def _pct(value: float, decimals: int = 2) -> str:
-    return f"{value * 100:.{decimals}f}%"
+def percent(value: float, decimals: int = 2) -> str:
+    shown = round(value * 100, decimals)
+    return f"{shown or 0.0:.{decimals}f}%"  # -0.0 is falsy: never "-0.00%"
+
+
+def by_market(scored: list[Scored]) -> tuple[list[str], list[list[str]]]:
+    """(header, rows): each label's tax alpha and wash-sale violations on each market."""
+    markets = list(dict.fromkeys(s.run.market for s in scored))
+    header = ["strategy", *markets, "violations"]
+    rows = []
+    for label in _labels(scored):
+        alpha = {s.run.market: s.tax_alpha for s in scored if s.label == label}
+        violations = sum(s.metrics.wash_sale_violations for s in scored if s.label == label)
+        rows.append([label, *(percent(alpha[m]) for m in markets), str(violations)])
+    return header, rows
 
 
 def write_report(
@@ -190,7 +205,9 @@ def _decay_text(scored: list[Scored]) -> str:
     table = _alpha_by_year(scored)
     if "lotwise" not in table:
         return ""
-    by_year = ", ".join(f"year {year}: {_pct(value)}" for year, value in table["lotwise"].items())
+    by_year = ", ".join(
+        f"year {year}: {percent(value)}" for year, value in table["lotwise"].items()
+    )
     return f"lotwise tax alpha by year of the run (mean over markets): {by_year}."
 
 
@@ -200,10 +217,10 @@ def _cap_text(rows: list[SummaryRow]) -> str:
         return ""
     free, capped = found["lotwise"], found[CAPPED]
     return (
-        f"The $3,000 cap with carryforward: lotwise's tax alpha is {_pct(capped.tax_alpha)}"
-        f" a year instead of {_pct(free.tax_alpha)} with unlimited offsetting gains; it "
-        f"harvests {_pct(capped.harvested_share)} of the initial value instead of "
-        f"{_pct(free.harvested_share)} (the policy's loss-value cap stops harvests whose "
+        f"The $3,000 cap with carryforward: lotwise's tax alpha is {percent(capped.tax_alpha)}"
+        f" a year instead of {percent(free.tax_alpha)} with unlimited offsetting gains; it "
+        f"harvests {percent(capped.harvested_share)} of the initial value instead of "
+        f"{percent(free.harvested_share)} (the policy's loss-value cap stops harvests whose "
         f"losses could not be used this year)."
     )
 
@@ -218,6 +235,15 @@ def _markdown(settings: SuiteSettings, scored: list[Scored], rows: list[SummaryR
         "|" + "---|" * len(COLUMNS),
     ]
     lines += ["| " + " | ".join(summary_cells(row)) + " |" for row in rows]
+    header, market_rows = by_market(scored)
+    lines += [
+        "",
+        "## Tax alpha by market",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+    ]
+    lines += ["| " + " | ".join(cells) + " |" for cells in market_rows]
     lines += ["", "## Published anchors", "", "| source | tax alpha / yr | note |", "|---|---|---|"]
     lines += ["| " + " | ".join(cells) + " |" for cells in anchor_cells()]
     lines += [
@@ -253,6 +279,8 @@ def _html(settings: SuiteSettings, scored: list[Scored], rows: list[SummaryRow])
         "<h1>lotwise backtest: tax alpha against the published baseline</h1>",
         f"<p>{html.escape(_settings_text(settings, scored))}</p>",
         table(COLUMNS, [summary_cells(row) for row in rows]),
+        "<h2>Tax alpha by market</h2>",
+        table(*by_market(scored)),
         "<h2>Published anchors</h2>",
         table(["source", "tax alpha / yr", "note"], anchor_cells()),
         f"<p>{html.escape(_cap_text(rows))}</p><p>{html.escape(_decay_text(scored))}</p>",

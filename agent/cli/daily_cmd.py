@@ -14,8 +14,12 @@ from agent.cli.common import stdout as out
 from agent.review.daily import DailySummary, run_daily, write_summary
 from agent.review.runner import ReviewRunner
 
-StateDir = Annotated[Path | None, typer.Option(
-    "--state-dir", help="Where runs, checkpoints and evidence live (default DIR/.lotwise).")]
+StateDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--state-dir", help="Where runs, checkpoints and evidence live (default DIR/.lotwise)."
+    ),
+]
 FORMATS = ("table", "json")
 
 
@@ -35,13 +39,23 @@ def daily(
         as_of_date = as_date(as_of)
         as_of_text = as_of_date.isoformat() if as_of_date else None
         households = list(runner.services.snapshot(as_of_text).data.households)
-        progress = Progress(TextColumn("reviewing"), BarColumn(), MofNCompleteColumn(),
-                            TextColumn("{task.description}"), console=stderr, transient=True)
+        progress = Progress(
+            TextColumn("reviewing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            console=stderr,
+            transient=True,
+        )
         with progress:
             task = progress.add_task("", total=len(households))
-            summary = run_daily(runner, as_of_text,
-                                on_household=lambda household: progress.update(
-                                    task, advance=1, description=household))
+            summary = run_daily(
+                runner,
+                as_of_text,
+                on_household=lambda household: progress.update(
+                    task, advance=1, description=household
+                ),
+            )
     assert runner.state_dir is not None
     write_summary(runner.state_dir, summary)
     if fmt == "json":
@@ -62,10 +76,12 @@ def _summary_table(summary: DailySummary) -> Table:
         table.add_row(f"  {status}", str(count))
     table.add_row("harvested losses", f"${document['harvested_losses']:,.2f}")
     table.add_row("estimated tax savings", f"${document['est_tax_savings']:,.2f}")
-    table.add_row("TE alerts", ", ".join(f"{a}: {s}" for a, s in document["alerts"].items())
-                  or "none")
-    table.add_row("failures", "\n".join(f"{h}: {e}" for h, e in document["failures"].items())
-                  or "none")
+    table.add_row(
+        "TE alerts", ", ".join(f"{a}: {s}" for a, s in document["alerts"].items()) or "none"
+    )
+    table.add_row(
+        "failures", "\n".join(f"{h}: {e}" for h, e in document["failures"].items()) or "none"
+    )
     return table
 
 

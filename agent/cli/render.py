@@ -21,32 +21,48 @@ def proposal_view(proposal: dict[str, Any]) -> Group:
     numbers = Table(title="Metrics", show_header=False)
     numbers.add_column("metric")
     numbers.add_column("value", justify="right")
-    numbers.add_row("TE before / after / budget",
-                    f"{metrics['te_before']:.2%} / {metrics['te_after']:.2%} / "
-                    f"{metrics['te_budget']:.2%}")
+    numbers.add_row(
+        "TE before / after / budget",
+        f"{metrics['te_before']:.2%} / {metrics['te_after']:.2%} / {metrics['te_budget']:.2%}",
+    )
     numbers.add_row("harvested losses", f"${metrics['harvested_losses']:,.2f}")
     numbers.add_row("estimated tax savings", f"${metrics['est_tax_savings']:,.2f}")
-    numbers.add_row("realized short / long", f"${metrics['realized_short']:,.2f} / "
-                    f"${metrics['realized_long']:,.2f}")
+    numbers.add_row(
+        "realized short / long",
+        f"${metrics['realized_short']:,.2f} / ${metrics['realized_long']:,.2f}",
+    )
     numbers.add_row("disallowed loss", f"${metrics['disallowed_loss']:,.2f}")
     numbers.add_row("turnover", f"{metrics['turnover']:.2%}")
 
     trades = Table(title=f"Trades ({len(proposal['trades'])})")
     for column in ("#", "account", "side", "symbol", "quantity", "est. price", "value", "reason"):
-        trades.add_column(column, justify="right" if column in {"#", "quantity", "est. price",
-                                                                 "value"} else "left")
+        trades.add_column(
+            column,
+            justify="right" if column in {"#", "quantity", "est. price", "value"} else "left",
+        )
     for number, trade in enumerate(proposal["trades"], 1):
         shares = f"{trade['quantity']:,.4f}".rstrip("0").rstrip(".")
-        trades.add_row(str(number), trade["account_id"], trade["side"], trade["symbol"],
-                       shares, f"${trade['est_price']:,.2f}",
-                       f"${trade['quantity'] * trade['est_price']:,.2f}", trade["reason"])
+        trades.add_row(
+            str(number),
+            trade["account_id"],
+            trade["side"],
+            trade["symbol"],
+            shares,
+            f"${trade['est_price']:,.2f}",
+            f"${trade['quantity'] * trade['est_price']:,.2f}",
+            trade["reason"],
+        )
 
     checks = Table(title="Checks")
     for column in ("check", "result", "detail", "evidence"):
         checks.add_column(column)
     for check in proposal["checks"]:
-        checks.add_row(check["name"], "[green]pass[/green]" if check["passed"]
-                       else "[red]FAIL[/red]", check["detail"], str(check.get("evidence_seq")))
+        checks.add_row(
+            check["name"],
+            "[green]pass[/green]" if check["passed"] else "[red]FAIL[/red]",
+            check["detail"],
+            str(check.get("evidence_seq")),
+        )
     parts: list[Any] = [header, numbers, trades, checks]
     if proposal["impact_reasons"]:
         parts.append(Panel("\n".join(proposal["impact_reasons"]), title="Why a person decides"))
@@ -63,7 +79,13 @@ def runs_table(runs: list[RunRecord], title: str = "Runs") -> Table:
         table.add_column(column)
     for run in runs:
         proposal = run.proposal or {}
-        table.add_row(run.run_id, run.household_id, run.as_of, run.status,
-                      proposal.get("impact", "-"), str(len(proposal.get("trades", []))),
-                      run.requested_by)
+        table.add_row(
+            run.run_id,
+            run.household_id,
+            run.as_of,
+            run.status,
+            proposal.get("impact", "-"),
+            str(len(proposal.get("trades", []))),
+            run.requested_by,
+        )
     return table

@@ -24,8 +24,12 @@ from agent.review.decision import DecisionRefusedError
 from agent.review.runner import NotPendingError, ReviewRunner, UnknownRunError
 from agent.review.runs import RunRecord
 
-StateDir = Annotated[Path | None, typer.Option(
-    "--state-dir", help="Where runs, checkpoints and evidence live (default DIR/.lotwise).")]
+StateDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--state-dir", help="Where runs, checkpoints and evidence live (default DIR/.lotwise)."
+    ),
+]
 By = Annotated[str, typer.Option("--by", help="Who is acting (recorded in the evidence).")]
 FORMATS = ("table", "json")
 
@@ -48,19 +52,28 @@ def _emit(run: RunRecord, fmt: str) -> None:
 
 
 def review(
-    data: DataDir, *, household: Annotated[str, typer.Option("--household")],
-    as_of: AsOf = None, by: Annotated[str | None, typer.Option("--by")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Start a new run even if one exists.")]
-    = False,
-    fmt: Format = "table", state_dir: StateDir = None,
+    data: DataDir,
+    *,
+    household: Annotated[str, typer.Option("--household")],
+    as_of: AsOf = None,
+    by: Annotated[str | None, typer.Option("--by")] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Start a new run even if one exists.")
+    ] = False,
+    fmt: Format = "table",
+    state_dir: StateDir = None,
 ) -> None:
     """Review a household: perceive, plan, optimize, check and propose (waits if high impact)."""
     _check_format(fmt)
     with bad_input_exits():
         runner = ReviewRunner(data, state_dir)
         as_of_date = as_date(as_of)
-        run = runner.review(household, as_of_date.isoformat() if as_of_date else None,
-                            requested_by=by or _default_user(), force=force)
+        run = runner.review(
+            household,
+            as_of_date.isoformat() if as_of_date else None,
+            requested_by=by or _default_user(),
+            force=force,
+        )
     _emit(run, fmt)
 
 
@@ -76,20 +89,30 @@ def approvals(data: DataDir, fmt: Format = "table", state_dir: StateDir = None) 
 
 
 def approve(
-    run_id: str, data: DataDir, *, by: By,
+    run_id: str,
+    data: DataDir,
+    *,
+    by: By,
     comment: Annotated[str, typer.Option("--comment")] = "",
-    drop: Annotated[list[int] | None, typer.Option(
-        "--drop", help="Trade number to remove before execution (repeatable).")] = None,
-    fmt: Format = "table", state_dir: StateDir = None,
+    drop: Annotated[
+        list[int] | None,
+        typer.Option("--drop", help="Trade number to remove before execution (repeatable)."),
+    ] = None,
+    fmt: Format = "table",
+    state_dir: StateDir = None,
 ) -> None:
     """Approve a pending run (optionally without some trades); it is re-checked and executed."""
     _decide(lambda runner: runner.approve(run_id, by, comment, drop or []), data, state_dir, fmt)
 
 
 def reject(
-    run_id: str, data: DataDir, *, by: By,
+    run_id: str,
+    data: DataDir,
+    *,
+    by: By,
     reason: Annotated[str, typer.Option("--reason")],
-    fmt: Format = "table", state_dir: StateDir = None,
+    fmt: Format = "table",
+    state_dir: StateDir = None,
 ) -> None:
     """Reject a pending run, with a reason."""
     _decide(lambda runner: runner.reject(run_id, by, reason), data, state_dir, fmt)
@@ -119,10 +142,12 @@ runs_app = typer.Typer(help="Review runs and their proposals.", invoke_without_c
 @runs_app.callback()
 def runs(
     ctx: typer.Context,
-    data: Annotated[Path | None, typer.Option(
-        "--data", help="Portfolio data directory.", file_okay=False)] = None,
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Portfolio data directory.", file_okay=False)
+    ] = None,
     household: Annotated[str | None, typer.Option("--household")] = None,
-    fmt: Format = "table", state_dir: StateDir = None,
+    fmt: Format = "table",
+    state_dir: StateDir = None,
 ) -> None:
     """List runs (all, or one household's)."""
     if ctx.invoked_subcommand is not None:
@@ -134,9 +159,19 @@ def runs(
     with bad_input_exits():
         records = ReviewRunner(data, state_dir).services.runs.list(household_id=household)
     if fmt == "json":
-        print_json([{"run_id": r.run_id, "household_id": r.household_id, "as_of": r.as_of,
-                     "status": r.status, "requested_by": r.requested_by,
-                     "created_at": r.created_at} for r in records])
+        print_json(
+            [
+                {
+                    "run_id": r.run_id,
+                    "household_id": r.household_id,
+                    "as_of": r.as_of,
+                    "status": r.status,
+                    "requested_by": r.requested_by,
+                    "created_at": r.created_at,
+                }
+                for r in records
+            ]
+        )
     else:
         stdout.print(runs_table(records))
 
@@ -156,14 +191,23 @@ def runs_show(
     decision = runner.services.runs.decision(run_id)
     orders = runner.services.runs.orders(run_id)
     if fmt == "json":
-        print_json({"proposal": run.proposal, "decision": decision, "orders": orders,
-                    "status": run.status, "requested_by": run.requested_by})
+        print_json(
+            {
+                "proposal": run.proposal,
+                "decision": decision,
+                "orders": orders,
+                "status": run.status,
+                "requested_by": run.requested_by,
+            }
+        )
         return
     if run.proposal:
         stdout.print(proposal_view(run.proposal))
     if decision:
-        stdout.print(f"decision: {decision['decision']} by {decision['by']} at "
-                     f"{decision['decided_at']} {decision['comment']}".rstrip())
+        stdout.print(
+            f"decision: {decision['decision']} by {decision['by']} at "
+            f"{decision['decided_at']} {decision['comment']}".rstrip()
+        )
     stdout.print(f"orders written: {len(orders)}")
 
 

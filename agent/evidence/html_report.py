@@ -290,6 +290,8 @@ def _flatten(value: Any, prefix: str) -> Iterable[tuple[str, Any]]:
 def _figure(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return value if isinstance(value, str) else json.dumps(value)
+    if isinstance(value, int):
+        return f"{value:,}"
     return f"{value:,.6g}" if abs(value) < 1 else f"{value:,.2f}"
 
 

@@ -121,7 +121,8 @@ def replay_run(data_dir: Path, state_dir: Path, evidence_file: Path, run_id: str
         raise DataValidationError.single(
             str(runs_file), None, "run_id", f"the run store has no run {run_id!r}"
         )
-    snapshot_record = recorded_inputs(records).record
+    inputs = recorded_inputs(records)
+    snapshot_record = inputs.record
     wanted = inputs_digest({"as_of": run.as_of, "household_id": run.household_id})
     if snapshot_record.inputs_digest != wanted:
         return ReplayResult(
@@ -136,7 +137,7 @@ def replay_run(data_dir: Path, state_dir: Path, evidence_file: Path, run_id: str
         )
     with tempfile.TemporaryDirectory(prefix="lotwise-replay-") as scratch:
         scratch_data, scratch_state = Path(scratch) / "data", Path(scratch) / "state"
-        grown = restore_inputs(data_dir, recorded_inputs(records).files, scratch_data)
+        grown = restore_inputs(data_dir, inputs.files, scratch_data)
         scratch_state.mkdir()
         _seed_run_store(runs_file, scratch_state / RUNS_FILE, run)
         context = ReviewContext(

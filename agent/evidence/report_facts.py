@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from agent.evidence.recorded_inputs import recorded_inputs, restore_inputs
 from agent.evidence.records import EvidenceRecord
 from agent.evidence.store import EvidenceStore, unknown_run
 from agent.evidence.verify import VerificationResult, verify_run
 from agent.evidence.wash_calendar import WashCalendar, wash_calendar
+from agent.review.proposal import Proposal
 from agent.review.runs import proposal_digest
 from agent.review.snapshot import load_snapshot
 from tools.errors import DataValidationError
@@ -47,8 +50,17 @@ class RunFacts:
 
     @property
     def proposal_hash(self) -> str | None:
-        """The hash an approver saw (``RunStore.save_proposal`` takes it over this proposal)."""
-        return proposal_digest(self.proposal) if self.proposal else None
+        """The hash an approver saw (``RunStore.save_proposal`` takes it over this proposal).
+
+        Canonical JSON writes a float with an integral value as an integer (``3.0`` as
+        ``3``), so the recorded proposal is read back through its model to restore the
+        types it was hashed with.
+        """
+        try:
+            proposal = Proposal.model_validate(self.proposal)
+        except ValidationError:  # no proposal, or not one of this code's proposals
+            return None
+        return proposal_digest(proposal.model_dump())
 
     @property
     def requested_by(self) -> str:

@@ -78,9 +78,15 @@ def run_checks(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> list[C
     if all(outcome.passed for outcome in outcomes):
         outcomes.append(wash_sale(subject, trades))
     else:
-        outcomes.append(CheckOutcome(
-            "wash_sale", False, "not run: fix lot or restriction failures first",
-            failing={}, removes_trades=True))
+        outcomes.append(
+            CheckOutcome(
+                "wash_sale",
+                False,
+                "not run: fix lot or restriction failures first",
+                failing={},
+                removes_trades=True,
+            )
+        )
     outcomes += [cash(subject, trades), tracking(subject, trades)]
     return outcomes
 
@@ -100,13 +106,13 @@ def lot_availability(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> 
         if trade.side == "buy":
             continue
         if trade.account_id not in lots_by_account:
-            lots_by_account[trade.account_id] = open_lots_by_id(subject.snapshot,
-                                                                trade.account_id)
+            lots_by_account[trade.account_id] = open_lots_by_id(subject.snapshot, trade.account_id)
         problem = _sale_problem(lots_by_account[trade.account_id], trade, taken)
         if problem:
             failing[index] = problem
-    return _trade_level("lot_availability", failing, len(trades),
-                        "every sale relieves open shares of named lots")
+    return _trade_level(
+        "lot_availability", failing, len(trades), "every sale relieves open shares of named lots"
+    )
 
 
 def _sale_problem(
@@ -145,13 +151,19 @@ def restrictions(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> Chec
             continue
         forbidding = ("exclude", "no_buy") if trade.side == "buy" else ("no_sell",)
         for rule in data.restrictions:
-            if (rule.kind in forbidding and rule.applies_to_account(account)
-                    and rule.matches(security)):
-                failing[index] = (f"{rule.kind} {rule.target_type} {rule.target} "
-                                  f"({rule.scope} {rule.scope_id}) forbids this {trade.side}")
+            if (
+                rule.kind in forbidding
+                and rule.applies_to_account(account)
+                and rule.matches(security)
+            ):
+                failing[index] = (
+                    f"{rule.kind} {rule.target_type} {rule.target} "
+                    f"({rule.scope} {rule.scope_id}) forbids this {trade.side}"
+                )
                 break
-    return _trade_level("restrictions", failing, len(trades),
-                        "no excluded or no-buy purchase, no no-sell sale")
+    return _trade_level(
+        "restrictions", failing, len(trades), "no excluded or no-buy purchase, no no-sell sale"
+    )
 
 
 def wash_sale(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> CheckOutcome:
@@ -171,16 +183,33 @@ def wash_sale(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> CheckOu
     for index, trade in enumerate(trades):
         block = blocked.get(trade.symbol)
         if trade.side == "buy" and block is not None:
-            failing[index] = (f"{trade.symbol} is blocked until {block.blocked_until} by a "
-                              f"loss sale (IRC §1091(a))")
-    pending = (snapshot.pending_of(subject.household_id)
-               if subject.policy.wash_sale.pending_purchases_count else ())
+            failing[index] = (
+                f"{trade.symbol} is blocked until {block.blocked_until} by a "
+                f"loss sale (IRC §1091(a))"
+            )
+    pending = (
+        snapshot.pending_of(subject.household_id)
+        if subject.policy.wash_sale.pending_purchases_count
+        else ()
+    )
     impact = disallowed_for_trades(
-        ledger, subject.household_id, as_of,
-        [ForwardTrade(account_id=t.account_id, symbol=t.symbol, side=t.side,
-                      quantity=t.quantity, lots=tuple((r.lot_id, r.quantity) for r in t.lots),
-                      price=t.est_price) for t in trades],
-        pending, subject.prices.dropna().to_dict())
+        ledger,
+        subject.household_id,
+        as_of,
+        [
+            ForwardTrade(
+                account_id=t.account_id,
+                symbol=t.symbol,
+                side=t.side,
+                quantity=t.quantity,
+                lots=tuple((r.lot_id, r.quantity) for r in t.lots),
+                price=t.est_price,
+            )
+            for t in trades
+        ],
+        pending,
+        subject.prices.dropna().to_dict(),
+    )
     charged: dict[int, float] = {}
     washed_sales: list[int] = []
     for trade_impact in impact.trades:
@@ -188,24 +217,35 @@ def wash_sale(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> CheckOu
             continue
         trade = trade_impact.trade
         if trade.side == "buy":
-            failing.setdefault(trade_impact.index, (
-                f"buying {trade.symbol} would get ${trade_impact.disallowed:,.2f} of an "
-                "earlier loss disallowed (IRC §1091(a))"))
+            failing.setdefault(
+                trade_impact.index,
+                (
+                    f"buying {trade.symbol} would get ${trade_impact.disallowed:,.2f} of an "
+                    "earlier loss disallowed (IRC §1091(a))"
+                ),
+            )
         elif subject.policy.wash_sale.allow_charged_wash:
             charged[trade_impact.index] = trade_impact.disallowed
         else:
             washed_sales.append(trade_impact.index)
     for index in washed_sales:
         _fail_washed_sale(subject, trades, index, impact.trades[index].disallowed, failing)
-    numbers = {"blocked_symbols": sorted(blocked), "disallowed": impact.disallowed,
-               "charged_by_trade": charged,
-               "pending_counted": len(pending)}
-    return _trade_level("wash_sale", failing, len(trades),
-                        "no trade washes a loss across the household", numbers)
+    numbers = {
+        "blocked_symbols": sorted(blocked),
+        "disallowed": impact.disallowed,
+        "charged_by_trade": charged,
+        "pending_counted": len(pending),
+    }
+    return _trade_level(
+        "wash_sale", failing, len(trades), "no trade washes a loss across the household", numbers
+    )
 
 
 def _fail_washed_sale(
-    subject: CheckSubject, trades: Sequence[ProposedTrade], index: int, disallowed: float,
+    subject: CheckSubject,
+    trades: Sequence[ProposedTrade],
+    index: int,
+    disallowed: float,
     failing: dict[int, str],
 ) -> None:
     """Blame the list's own purchases of an identical security when there are any (they are
@@ -213,16 +253,27 @@ def _fail_washed_sale(
     sale = trades[index]
     securities = subject.snapshot.data.securities
     key = wash_key_of(sale.symbol, securities)
-    causes = [i for i, trade in enumerate(trades)
-              if trade.side == "buy" and wash_key_of(trade.symbol, securities) == key]
+    causes = [
+        i
+        for i, trade in enumerate(trades)
+        if trade.side == "buy" and wash_key_of(trade.symbol, securities) == key
+    ]
     for cause in causes:
-        failing.setdefault(cause, (
-            f"buying {trades[cause].symbol} with the loss sale of {sale.symbol} in the same "
-            "list would wash that loss (IRC §1091(a))"))
+        failing.setdefault(
+            cause,
+            (
+                f"buying {trades[cause].symbol} with the loss sale of {sale.symbol} in the same "
+                "list would wash that loss (IRC §1091(a))"
+            ),
+        )
     if not causes:
-        failing.setdefault(index, (
-            f"sale of {sale.symbol} would get ${disallowed:,.2f} of loss disallowed by a "
-            "purchase within 30 days (IRC §1091(a))"))
+        failing.setdefault(
+            index,
+            (
+                f"sale of {sale.symbol} would get ${disallowed:,.2f} of loss disallowed by a "
+                "purchase within 30 days (IRC §1091(a))"
+            ),
+        )
 
 
 def cash(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> CheckOutcome:
@@ -246,11 +297,13 @@ def cash(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> CheckOutcome
             failing[index] = f"{account_id} cannot fund it (cash after {after:,.2f})"
             after -= flows[index]
         numbers[account_id] = {
-            "cash_before": available, "cash_after": after,
-            "costs": sum(trade_cost(trades[i], subject.policy) for i in indices
-                         if i not in failing)}
-    return _trade_level("cash", failing, len(trades), "every account's cash stays >= 0",
-                        numbers)
+            "cash_before": available,
+            "cash_after": after,
+            "costs": sum(
+                trade_cost(trades[i], subject.policy) for i in indices if i not in failing
+            ),
+        }
+    return _trade_level("cash", failing, len(trades), "every account's cash stays >= 0", numbers)
 
 
 def trade_cost(trade: ProposedTrade, policy: Policy) -> float:
@@ -271,15 +324,21 @@ def tracking(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> CheckOut
     An account already over budget passes only when the trades do not raise its TE.
     """
     by_account = tracking_by_account(subject, trades)
-    failures = [f"{account_id} TE {row['te_after']:.2%} above {row['limit']:.2%}"
-                for account_id, row in by_account.items()
-                if row["te_after"] > row["limit"] + TE_TOLERANCE]
-    detail = "; ".join(failures) or ", ".join(
-        f"{account_id} {row['te_before']:.2%} -> {row['te_after']:.2%} "
-        f"(budget {row['te_budget']:.2%})" for account_id, row in by_account.items()
-    ) or "no account traded"
-    return CheckOutcome("tracking_error", not failures, detail, by_account,
-                        removes_trades=False)
+    failures = [
+        f"{account_id} TE {row['te_after']:.2%} above {row['limit']:.2%}"
+        for account_id, row in by_account.items()
+        if row["te_after"] > row["limit"] + TE_TOLERANCE
+    ]
+    detail = (
+        "; ".join(failures)
+        or ", ".join(
+            f"{account_id} {row['te_before']:.2%} -> {row['te_after']:.2%} "
+            f"(budget {row['te_budget']:.2%})"
+            for account_id, row in by_account.items()
+        )
+        or "no account traded"
+    )
+    return CheckOutcome("tracking_error", not failures, detail, by_account, removes_trades=False)
 
 
 def tracking_by_account(
@@ -293,24 +352,41 @@ def tracking_by_account(
         if account is None:
             continue
         before = account_holdings(subject.snapshot, account_id)
-        after = holdings_after(before, prices, [
-            (t.symbol, t.quantity if t.side == "buy" else -t.quantity,
-             cash_flow(t, subject.policy)) for t in trades if t.account_id == account_id])
+        after = holdings_after(
+            before,
+            prices,
+            [
+                (
+                    t.symbol,
+                    t.quantity if t.side == "buy" else -t.quantity,
+                    cash_flow(t, subject.policy),
+                )
+                for t in trades
+                if t.account_id == account_id
+            ],
+        )
         budget = te_budget_of(account, subject.policy)
         te_before = tracking_error(subject.snapshot, before)
-        rows[account_id] = {"te_before": te_before,
-                            "te_after": tracking_error(subject.snapshot, after),
-                            "te_budget": budget, "limit": max(budget, te_before)}
+        rows[account_id] = {
+            "te_before": te_before,
+            "te_after": tracking_error(subject.snapshot, after),
+            "te_budget": budget,
+            "limit": max(budget, te_before),
+        }
     return rows
 
 
 def _trade_level(
-    name: str, failing: dict[int, str], count: int, rule: str,
+    name: str,
+    failing: dict[int, str],
+    count: int,
+    rule: str,
     numbers: dict[str, Any] | None = None,
 ) -> CheckOutcome:
     if failing:
         detail = f"{len(failing)} of {count} trades fail: " + "; ".join(
-            f"#{index + 1} {why}" for index, why in sorted(failing.items()))
+            f"#{index + 1} {why}" for index, why in sorted(failing.items())
+        )
     else:
         detail = f"{count} trades pass: {rule}"
     return CheckOutcome(name, not failing, detail, numbers or {}, failing)

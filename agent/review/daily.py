@@ -42,7 +42,8 @@ class DailySummary:
 
 
 def run_daily(
-    runner: ReviewRunner, as_of: str | None = None,
+    runner: ReviewRunner,
+    as_of: str | None = None,
     on_household: Callable[[str], None] | None = None,
 ) -> DailySummary:
     """Review every household of the data directory on ``as_of``.
@@ -63,8 +64,13 @@ def run_daily(
             summary.runs.append(run.run_id)
             summary.by_status[run.status] += 1
             proposal = run.proposal or {}
-            summary.alerts.update({account: status for account, status
-                                   in proposal.get("alerts", {}).items() if status != "ok"})
+            summary.alerts.update(
+                {
+                    account: status
+                    for account, status in proposal.get("alerts", {}).items()
+                    if status != "ok"
+                }
+            )
             if proposal and run.status != "rejected":  # rejected trades realize nothing
                 summary.harvested_losses += proposal["metrics"]["harvested_losses"]
                 summary.est_tax_savings += proposal["metrics"]["est_tax_savings"]

@@ -31,16 +31,26 @@ class DecisionRefusedError(ValueError):
 
 
 def refusal_reason(
-    decision: Decision, *, requested_by: str, impact: str, second_person_required: bool,
-    proposal_hash: str, trade_count: int,
+    decision: Decision,
+    *,
+    requested_by: str,
+    impact: str,
+    second_person_required: bool,
+    proposal_hash: str,
+    trade_count: int,
 ) -> str | None:
     """Why ``decision`` may not be applied, or None when it may."""
     if decision.proposal_hash != proposal_hash:
         return "the proposal changed since it was shown; review it again"
-    if (decision.decision == "approve" and impact == "high" and second_person_required
-            and decision.by == requested_by):
-        return (f"high-impact proposal requested by {requested_by} needs a second person "
-                "to approve it")
+    if (
+        decision.decision == "approve"
+        and impact == "high"
+        and second_person_required
+        and decision.by == requested_by
+    ):
+        return (
+            f"high-impact proposal requested by {requested_by} needs a second person to approve it"
+        )
     if decision.decision == "reject" and not decision.comment.strip():
         return "a rejection needs a reason"
     bad = [n for n in decision.drop if not 1 <= n <= trade_count]

@@ -1,9 +1,9 @@
 """The review StateGraph: perceive -> reason -> evaluate -> propose -> approval -> execute.
 
-    perceive ─► reason ─► evaluate ─► propose ─┬─► approval (interrupt) ─┬─► execute ─► END
-                                               ├─► execute (low impact, auto-approved)
-                                               └─► END (no action, failed checks)
-                                                  approval ─► END (rejected)
+perceive ─► reason ─► evaluate ─► propose ─┬─► approval (interrupt) ─┬─► execute ─► END
+                                           ├─► execute (low impact, auto-approved)
+                                           └─► END (no action, failed checks)
+                                              approval ─► END (rejected)
 """
 
 from __future__ import annotations

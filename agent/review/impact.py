@@ -30,19 +30,23 @@ def classify_impact(
     reasons: list[str] = []
     net_gain = inputs.realized_short + inputs.realized_long
     if net_gain > rules.high_impact_net_gain_usd:
-        reasons.append(f"realized net gain ${net_gain:,.2f} above "
-                       f"${rules.high_impact_net_gain_usd:,.2f}")
+        reasons.append(
+            f"realized net gain ${net_gain:,.2f} above ${rules.high_impact_net_gain_usd:,.2f}"
+        )
     if inputs.realized_short > rules.high_impact_short_gain_usd:
-        reasons.append(f"short-term gain ${inputs.realized_short:,.2f} above "
-                       f"${rules.high_impact_short_gain_usd:,.2f}")
+        reasons.append(
+            f"short-term gain ${inputs.realized_short:,.2f} above "
+            f"${rules.high_impact_short_gain_usd:,.2f}"
+        )
     if inputs.turnover > rules.high_impact_turnover:
         reasons.append(f"turnover {inputs.turnover:.1%} above {rules.high_impact_turnover:.1%}")
     warn_level = policy.tracking_error.warn_fraction * inputs.te_budget
     if rules.high_impact_te_after_warn and inputs.trade_count and inputs.te_after > warn_level:
         reasons.append(f"TE after {inputs.te_after:.2%} above the warn level {warn_level:.2%}")
     if rules.high_impact_concentrated_trades and inputs.concentrated_symbols_traded:
-        reasons.append("trades in a concentrated position: "
-                       + ", ".join(inputs.concentrated_symbols_traded))
+        reasons.append(
+            "trades in a concentrated position: " + ", ".join(inputs.concentrated_symbols_traded)
+        )
     if rules.high_impact_first_run and inputs.first_run and inputs.trade_count:
         reasons.append("first run for this household")
     if rules.high_impact_planner_flags:

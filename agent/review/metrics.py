@@ -31,8 +31,10 @@ def realized_by_term(
     to the terms pro rata to each term's loss (IRC §1091(a): the loss is not deductible)."""
     day = snapshot.as_of.toordinal()
     short = long = losses = 0.0
-    lots_by_account = {account_id: open_lots_by_id(snapshot, account_id)
-                       for account_id in {t.account_id for t in trades if t.side == "sell"}}
+    lots_by_account = {
+        account_id: open_lots_by_id(snapshot, account_id)
+        for account_id in {t.account_id for t in trades if t.side == "sell"}
+    }
     for index, trade in enumerate(trades):
         if trade.side != "sell":
             continue
@@ -61,8 +63,12 @@ def realized_by_term(
 
 
 def proposal_metrics(
-    snapshot: Snapshot, policy: Policy, trades: Sequence[ProposedTrade], *,
-    disallowed: Mapping[int, float], accounts: Mapping[str, AccountTracking],
+    snapshot: Snapshot,
+    policy: Policy,
+    trades: Sequence[ProposedTrade],
+    *,
+    disallowed: Mapping[int, float],
+    accounts: Mapping[str, AccountTracking],
     household_value: float,
 ) -> ProposalMetrics:
     """Metrics of the list; TE figures are those of the account closest to its budget."""
@@ -70,12 +76,18 @@ def proposal_metrics(
     tax = policy.tax
     traded = {t.account_id for t in trades}
     shown = {a: row for a, row in accounts.items() if a in traded} or dict(accounts)
-    binding = max(shown.values(), key=lambda row: row.te_after / row.te_budget,
-                  default=AccountTracking(te_before=0.0, te_after=0.0, te_budget=1.0))
+    binding = max(
+        shown.values(),
+        key=lambda row: row.te_after / row.te_budget,
+        default=AccountTracking(te_before=0.0, te_after=0.0, te_budget=1.0),
+    )
     value_traded = sum(t.quantity * t.est_price for t in trades)
     return ProposalMetrics(
-        te_before=binding.te_before, te_after=binding.te_after, te_budget=binding.te_budget,
-        realized_short=realized.short, realized_long=realized.long,
+        te_before=binding.te_before,
+        te_after=binding.te_after,
+        te_budget=binding.te_budget,
+        realized_short=realized.short,
+        realized_long=realized.long,
         harvested_losses=realized.losses,
         disallowed_loss=sum(disallowed.values()),
         # Marginal rates (federal + state + NIIT): a realized loss saves its rate, a gain

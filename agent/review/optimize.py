@@ -78,24 +78,30 @@ class ToolsOptimizer:
         # The household's own ledger knows only its accounts: give it only their purchases.
         data = dataclasses.replace(snapshot.data, pending=snapshot.pending_of(household_id))
         inputs = build_input(
-            data, request.account.account_id, ledger=snapshot.ledger(household_id),
-            model=snapshot.risk_model, policy=request.policy,
-            realized_elsewhere_usd=request.realized_elsewhere_usd)
+            data,
+            request.account.account_id,
+            ledger=snapshot.ledger(household_id),
+            model=snapshot.risk_model,
+            policy=request.policy,
+            realized_elsewhere_usd=request.realized_elsewhere_usd,
+        )
         if request.blocked_wash_keys:
             also_blocked = np.array([key in request.blocked_wash_keys for key in inputs.wash_keys])
             inputs = dataclasses.replace(inputs, wash_blocked=inputs.wash_blocked | also_blocked)
         result, flags = self._solve(inputs)
-        trades = [ProposedTrade.model_validate(trade.contract_fields())
-                  for trade in result.trades]
+        trades = [ProposedTrade.model_validate(trade.contract_fields()) for trade in result.trades]
         return AccountTrades(
             trades=trades,
-            details={"status": result.status, "metrics": result.metrics.model_dump(),
-                     "binding": [b.model_dump() for b in result.binding],
-                     "checks": [c.model_dump() for c in result.checks],
-                     "skipped_harvests": len(result.skipped),
-                     "harvest_candidates": [c.model_dump() for c in result.candidates],
-                     "skipped": [s.model_dump() for s in result.skipped],
-                     "timings": result.timings.model_dump(), "notes": result.notes},
+            details={
+                "status": result.status,
+                "metrics": result.metrics.model_dump(),
+                "binding": [b.model_dump() for b in result.binding],
+                "checks": [c.model_dump() for c in result.checks],
+                "harvest_candidates": [c.model_dump() for c in result.candidates],
+                "skipped": [s.model_dump() for s in result.skipped],
+                "timings": result.timings.model_dump(),
+                "notes": result.notes,
+            },
             realized_gain=result.metrics.realized_short + result.metrics.realized_long,
             flags=flags,
         )
@@ -109,8 +115,11 @@ class ToolsOptimizer:
             if step >= te_now:
                 raise
             relaxed = dataclasses.replace(
-                inputs, trading=dataclasses.replace(inputs.trading, te_budget=step))
-            flag = (f"{inputs.account_id}: TE budget {error.te_budget:.2%} cannot be met today "
-                    f"(lowest achievable {error.lowest_te:.2%}); the trades step TE from "
-                    f"{te_now:.2%} towards it, to at most {step:.2%}")
+                inputs, trading=dataclasses.replace(inputs.trading, te_budget=step)
+            )
+            flag = (
+                f"{inputs.account_id}: TE budget {error.te_budget:.2%} cannot be met today "
+                f"(lowest achievable {error.lowest_te:.2%}); the trades step TE from "
+                f"{te_now:.2%} towards it, to at most {step:.2%}"
+            )
             return optimize(relaxed, cache=self._cache), [flag]

@@ -21,8 +21,17 @@ from tools.risk.atomic import write_atomically
 ORDERS_DIR = "orders"
 TRANSACTIONS_FILE = "transactions.csv"
 ORDER_ID_COLUMN = "order_id"
-ORDER_COLUMNS = ("order_id", "date", "account_id", "side", "symbol", "quantity", "price",
-                 "reason", "lots")
+ORDER_COLUMNS = (
+    "order_id",
+    "date",
+    "account_id",
+    "side",
+    "symbol",
+    "quantity",
+    "price",
+    "reason",
+    "lots",
+)
 
 
 def build_orders(
@@ -30,10 +39,18 @@ def build_orders(
 ) -> list[dict[str, Any]]:
     """One order per trade, numbered from 1, priced at ``prices`` (the latest close)."""
     return [
-        {"order_id": f"{run_id}-{number}", "run_id": run_id, "date": day.isoformat(),
-         "account_id": trade.account_id, "side": trade.side, "symbol": trade.symbol,
-         "quantity": trade.quantity, "price": prices[trade.symbol], "reason": trade.reason,
-         "lots": [lot.model_dump() for lot in trade.lots]}
+        {
+            "order_id": f"{run_id}-{number}",
+            "run_id": run_id,
+            "date": day.isoformat(),
+            "account_id": trade.account_id,
+            "side": trade.side,
+            "symbol": trade.symbol,
+            "quantity": trade.quantity,
+            "price": prices[trade.symbol],
+            "reason": trade.reason,
+            "lots": [lot.model_dump() for lot in trade.lots],
+        }
         for number, trade in enumerate(trades, 1)
     ]
 
@@ -47,11 +64,19 @@ def write_order_files(state_dir: Path, run_id: str, orders: list[dict[str, Any]]
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(ORDER_COLUMNS)
     for order in orders:
-        writer.writerow([
-            order["order_id"], order["date"], order["account_id"], order["side"],
-            order["symbol"], _number(order["quantity"]), _number(order["price"]),
-            order["reason"],
-            ";".join(f"{lot['lot_id']}:{_number(lot['quantity'])}" for lot in order["lots"])])
+        writer.writerow(
+            [
+                order["order_id"],
+                order["date"],
+                order["account_id"],
+                order["side"],
+                order["symbol"],
+                _number(order["quantity"]),
+                _number(order["price"]),
+                order["reason"],
+                ";".join(f"{lot['lot_id']}:{_number(lot['quantity'])}" for lot in order["lots"]),
+            ]
+        )
     write_atomically(csv_path, buffer.getvalue().encode("utf-8"))
     return [json_path, csv_path]
 
@@ -76,8 +101,11 @@ def append_fills(data_dir: Path, orders: list[dict[str, Any]]) -> int:
     wanted = {order["order_id"] for order in orders}
     if any(len(row) > position and row[position] in wanted for row in body):
         return 0
-    fills = [_fill_row(header, order, lot) for order in orders
-             for lot in (order["lots"] if order["side"] == "sell" else [None])]
+    fills = [
+        _fill_row(header, order, lot)
+        for order in orders
+        for lot in (order["lots"] if order["side"] == "sell" else [None])
+    ]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
@@ -89,7 +117,9 @@ def append_fills(data_dir: Path, orders: list[dict[str, Any]]) -> int:
 
 def _fill_row(header: list[str], order: dict[str, Any], lot: dict[str, Any] | None) -> list[str]:
     values = {
-        "date": order["date"], "account_id": order["account_id"], "action": order["side"],
+        "date": order["date"],
+        "account_id": order["account_id"],
+        "action": order["side"],
         "symbol": order["symbol"],
         "quantity": _number(lot["quantity"] if lot is not None else order["quantity"]),
         "price": _number(order["price"]),

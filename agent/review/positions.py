@@ -24,13 +24,17 @@ def te_budget_of(account: Account, policy: Policy) -> float:
 
 def account_holdings(snapshot: Snapshot, account_id: str) -> Holdings:
     return holdings_of(
-        snapshot.open_lots(account_id), {account_id: snapshot.cash(account_id)},
+        snapshot.open_lots(account_id),
+        {account_id: snapshot.cash(account_id)},
         snapshot.data.prices_on(),
-        [account_id], as_of_label=snapshot.as_of.isoformat())
+        [account_id],
+        as_of_label=snapshot.as_of.isoformat(),
+    )
 
 
-def holdings_after(holdings: Holdings, prices: pd.Series, moves: Iterable[tuple[str, float, float]]
-                   ) -> Holdings:
+def holdings_after(
+    holdings: Holdings, prices: pd.Series, moves: Iterable[tuple[str, float, float]]
+) -> Holdings:
     """``holdings`` after ``moves`` of (symbol, signed shares, cash change)."""
     shares = holdings.shares.copy()
     cash = holdings.cash
@@ -38,14 +42,17 @@ def holdings_after(holdings: Holdings, prices: pd.Series, moves: Iterable[tuple[
         shares.loc[symbol] = float(shares.get(symbol, 0.0)) + quantity
         cash += cash_change
     shares = shares[shares > 0].sort_index()
-    return Holdings(account_ids=holdings.account_ids, shares=shares,
-                    values=(shares * prices.reindex(shares.index)).astype(float), cash=cash)
+    return Holdings(
+        account_ids=holdings.account_ids,
+        shares=shares,
+        values=(shares * prices.reindex(shares.index)).astype(float),
+        cash=cash,
+    )
 
 
 def tracking_error(snapshot: Snapshot, holdings: Holdings) -> float:
     """Annualized ex-ante TE of the account (cash counts as an active underweight)."""
-    return ex_ante_te(snapshot.risk_model, holdings.weights(),
-                      snapshot.data.benchmark_weights())
+    return ex_ante_te(snapshot.risk_model, holdings.weights(), snapshot.data.benchmark_weights())
 
 
 def open_lots_by_id(snapshot: Snapshot, account_id: str) -> dict[str, list[Lot]]:

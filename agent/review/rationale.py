@@ -14,32 +14,47 @@ def rationale(proposal: Proposal, evaluation: Evaluation, plan: Plan, policy: Po
     metrics = proposal.metrics
     lines: list[str] = []
     if plan.steps:
-        lines.append("Planned: " + "; ".join(
-            f"{step.action.replace('_', ' ')} in {step.account_id} ({step.why})"
-            for step in plan.steps) + ".")
+        lines.append(
+            "Planned: "
+            + "; ".join(
+                f"{step.action.replace('_', ' ')} in {step.account_id} ({step.why})"
+                for step in plan.steps
+            )
+            + "."
+        )
     else:
-        lines.append("Nothing called for action: no harvestable loss, TE breach, excluded "
-                     "holding, concentrated position or idle cash.")
+        lines.append(
+            "Nothing called for action: no harvestable loss, TE breach, excluded "
+            "holding, concentrated position or idle cash."
+        )
     if proposal.trades:
         reasons = Counter(trade.reason for trade in proposal.trades)
         accounts = sorted({trade.account_id for trade in proposal.trades})
         lines.append(
             f"{len(proposal.trades)} trades in {', '.join(accounts)} ("
             + ", ".join(f"{count} {reason}" for reason, count in sorted(reasons.items()))
-            + ").")
+            + ")."
+        )
         lines.append(
             f"They realize ${metrics.harvested_losses:,.2f} of losses; net realized "
             f"short-term ${metrics.realized_short:,.2f}, long-term ${metrics.realized_long:,.2f}; "
             f"estimated tax savings ${metrics.est_tax_savings:,.2f} at marginal rates of "
             f"{policy.tax.short_rate:.1%} (short) and {policy.tax.long_rate:.1%} (long), "
-            f"for about ${evaluation.costs:,.2f} of trading costs.")
+            f"for about ${evaluation.costs:,.2f} of trading costs."
+        )
         lines.append(
             f"Tracking error {metrics.te_before:.2%} -> {metrics.te_after:.2%} against a "
-            f"{metrics.te_budget:.2%} budget; turnover {metrics.turnover:.2%}.")
+            f"{metrics.te_budget:.2%} budget; turnover {metrics.turnover:.2%}."
+        )
     if evaluation.removed:
-        lines.append(f"The independent checks removed {len(evaluation.removed)} trades: "
-                     + "; ".join(f"{r.trade.side} {r.trade.symbol} in {r.trade.account_id} "
-                                 f"({r.check}: {r.why})" for r in evaluation.removed) + ".")
+        lines.append(
+            f"The independent checks removed {len(evaluation.removed)} trades: "
+            + "; ".join(
+                f"{r.trade.side} {r.trade.symbol} in {r.trade.account_id} ({r.check}: {r.why})"
+                for r in evaluation.removed
+            )
+            + "."
+        )
     if evaluation.flags:
         lines.append("Flags: " + "; ".join(evaluation.flags) + ".")
     if proposal.impact == "high":

@@ -52,11 +52,16 @@ class ReviewRunner:
     def __post_init__(self) -> None:
         if not self.data_dir.is_dir():
             raise DataValidationError.single(
-                self.data_dir.name, None, None, "no such data directory")
+                self.data_dir.name, None, None, "no such data directory"
+            )
         self.state_dir = state_dir_for(self.data_dir, self.state_dir)
         self.context = ReviewContext(
-            data_dir=self.data_dir, state_dir=self.state_dir, planner=self.planner,
-            optimizer=self.optimizer, paper=self.paper)
+            data_dir=self.data_dir,
+            state_dir=self.state_dir,
+            planner=self.planner,
+            optimizer=self.optimizer,
+            paper=self.paper,
+        )
 
     @property
     def services(self) -> ReviewServices:
@@ -72,16 +77,26 @@ class ReviewRunner:
             conn.close()
 
     def review(
-        self, household_id: str, as_of: str | None = None, requested_by: str = "unknown",
+        self,
+        household_id: str,
+        as_of: str | None = None,
+        requested_by: str = "unknown",
         force: bool = False,
     ) -> RunRecord:
         """Run (or return, or resume) the review of ``household_id`` on ``as_of``."""
         snapshot = self.services.snapshot(as_of)  # validates the data before any run exists
         if household_id not in snapshot.data.households:
-            raise DataValidationError([Problem(
-                "accounts.csv", None, "household_id",
-                f"unknown household {household_id!r}; known: "
-                + ", ".join(sorted(snapshot.data.households)))])
+            raise DataValidationError(
+                [
+                    Problem(
+                        "accounts.csv",
+                        None,
+                        "household_id",
+                        f"unknown household {household_id!r}; known: "
+                        + ", ".join(sorted(snapshot.data.households)),
+                    )
+                ]
+            )
         as_of_text = snapshot.data.as_of.isoformat()
         existing = self.services.runs.latest(household_id, as_of_text)
         if existing is not None and not force:
@@ -104,8 +119,9 @@ class ReviewRunner:
     def approve(
         self, run_id: str, by: str, comment: str = "", drop: list[int] | None = None
     ) -> RunRecord:
-        return self._decide(run_id, {"by": by, "decision": "approve", "comment": comment,
-                                     "drop": list(drop or [])})
+        return self._decide(
+            run_id, {"by": by, "decision": "approve", "comment": comment, "drop": list(drop or [])}
+        )
 
     def reject(self, run_id: str, by: str, reason: str) -> RunRecord:
         return self._decide(run_id, {"by": by, "decision": "reject", "comment": reason})
@@ -122,13 +138,22 @@ class ReviewRunner:
         decision = Decision(**fields, proposal_hash=run.proposal_hash)
         policy = self.services.policy_for(run.household_id)
         refused = refusal_reason(
-            decision, requested_by=run.requested_by, impact=run.proposal["impact"],
+            decision,
+            requested_by=run.requested_by,
+            impact=run.proposal["impact"],
             second_person_required=policy.approval.require_second_person,
-            proposal_hash=run.proposal_hash, trade_count=len(run.proposal["trades"]))
+            proposal_hash=run.proposal_hash,
+            trade_count=len(run.proposal["trades"]),
+        )
         if refused:
             self.services.evidence.append(
-                run_id, "approval", "approval", decision.model_dump(), {"refused": refused},
-                policy_version=run.proposal["policy_version"])
+                run_id,
+                "approval",
+                "approval",
+                decision.model_dump(),
+                {"refused": refused},
+                policy_version=run.proposal["policy_version"],
+            )
             raise DecisionRefusedError(refused)
         self._invoke(run, Command(resume=decision.model_dump()))
         return self._get(run_id)
@@ -146,5 +171,9 @@ class ReviewRunner:
 
 
 def _start(run: RunRecord) -> dict[str, str]:
-    return {"run_id": run.run_id, "household_id": run.household_id, "as_of": run.as_of,
-            "requested_by": run.requested_by}
+    return {
+        "run_id": run.run_id,
+        "household_id": run.household_id,
+        "as_of": run.as_of,
+        "requested_by": run.requested_by,
+    }

@@ -117,8 +117,17 @@ class RunStore:
             conn.execute(
                 "INSERT INTO runs (run_id, household_id, as_of, attempt, thread_id, "
                 "requested_by, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                (run_id, household_id, as_of, attempt, f"review:{run_id}", requested_by,
-                 "running", now, now),
+                (
+                    run_id,
+                    household_id,
+                    as_of,
+                    attempt,
+                    f"review:{run_id}",
+                    requested_by,
+                    "running",
+                    now,
+                    now,
+                ),
             )
         found = self.get(run_id)
         assert found is not None
@@ -154,13 +163,15 @@ class RunStore:
     def save_evaluation(self, run_id: str, evaluation: dict[str, Any]) -> None:
         """Store evaluate's trade list and checks (a resumed node replaces its own copy)."""
         with self._connect() as conn:
-            conn.execute("INSERT OR REPLACE INTO evaluations VALUES (?, ?)",
-                         (run_id, json.dumps(evaluation)))
+            conn.execute(
+                "INSERT OR REPLACE INTO evaluations VALUES (?, ?)", (run_id, json.dumps(evaluation))
+            )
 
     def evaluation(self, run_id: str) -> dict[str, Any] | None:
         with self._connect() as conn:
-            row = conn.execute("SELECT evaluation_json FROM evaluations WHERE run_id = ?",
-                               (run_id,)).fetchone()
+            row = conn.execute(
+                "SELECT evaluation_json FROM evaluations WHERE run_id = ?", (run_id,)
+            ).fetchone()
         return json.loads(row["evaluation_json"]) if row else None
 
     def set_status(self, run_id: str, status: str, reason: str = "") -> None:
@@ -189,8 +200,15 @@ class RunStore:
         with self._connect() as conn:
             conn.execute(
                 "INSERT OR IGNORE INTO decisions VALUES (?,?,?,?,?,?,?)",
-                (run_id, decision["by"], decision["decision"], decision.get("comment", ""),
-                 json.dumps(decision.get("drop", [])), proposal_hash, _now()),
+                (
+                    run_id,
+                    decision["by"],
+                    decision["decision"],
+                    decision.get("comment", ""),
+                    json.dumps(decision.get("drop", [])),
+                    proposal_hash,
+                    _now(),
+                ),
             )
 
     def decision(self, run_id: str) -> dict[str, Any] | None:
@@ -198,9 +216,14 @@ class RunStore:
             row = conn.execute("SELECT * FROM decisions WHERE run_id = ?", (run_id,)).fetchone()
         if row is None:
             return None
-        return {"by": row["decided_by"], "decision": row["decision"],
-                "comment": row["comment"], "drop": json.loads(row["dropped_json"]),
-                "proposal_hash": row["proposal_hash"], "decided_at": row["decided_at"]}
+        return {
+            "by": row["decided_by"],
+            "decision": row["decision"],
+            "comment": row["comment"],
+            "drop": json.loads(row["dropped_json"]),
+            "proposal_hash": row["proposal_hash"],
+            "decided_at": row["decided_at"],
+        }
 
     def save_orders(self, run_id: str, orders: list[dict[str, Any]]) -> bool:
         """Store the run's orders once; returns False when they were already stored."""
@@ -227,9 +250,15 @@ class RunStore:
 
 def _record(row: sqlite3.Row) -> RunRecord:
     return RunRecord(
-        run_id=row["run_id"], household_id=row["household_id"], as_of=row["as_of"],
-        attempt=row["attempt"], thread_id=row["thread_id"], requested_by=row["requested_by"],
-        status=row["status"], created_at=row["created_at"], updated_at=row["updated_at"],
+        run_id=row["run_id"],
+        household_id=row["household_id"],
+        as_of=row["as_of"],
+        attempt=row["attempt"],
+        thread_id=row["thread_id"],
+        requested_by=row["requested_by"],
+        status=row["status"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
         proposal=json.loads(row["proposal_json"]) if row["proposal_json"] else None,
         proposal_hash=row["proposal_hash"],
     )

@@ -46,14 +46,25 @@ def screen_trades(
     while True:
         outcomes = run_checks(subject, kept)
         seqs = [record(round_number, outcome, kept) for outcome in outcomes]
-        failing = {index: (outcome.name, why) for outcome in outcomes if outcome.removes_trades
-                   for index, why in outcome.failing.items()}
+        failing = {
+            index: (outcome.name, why)
+            for outcome in outcomes
+            if outcome.removes_trades
+            for index, why in outcome.failing.items()
+        }
         if not failing:
-            checks = [CheckResult(name=o.name, passed=o.passed, detail=o.detail,
-                                  evidence_seq=seq) for o, seq in zip(outcomes, seqs, strict=True)]
-            return ScreenResult(kept=kept, removed=removed, checks=checks,
-                                numbers={o.name: o.numbers for o in outcomes})
-        removed += [RemovedTrade(kept[index], name, why)
-                    for index, (name, why) in sorted(failing.items())]
+            checks = [
+                CheckResult(name=o.name, passed=o.passed, detail=o.detail, evidence_seq=seq)
+                for o, seq in zip(outcomes, seqs, strict=True)
+            ]
+            return ScreenResult(
+                kept=kept,
+                removed=removed,
+                checks=checks,
+                numbers={o.name: o.numbers for o in outcomes},
+            )
+        removed += [
+            RemovedTrade(kept[index], name, why) for index, (name, why) in sorted(failing.items())
+        ]
         kept = [trade for index, trade in enumerate(kept) if index not in failing]
         round_number += 1

@@ -37,7 +37,13 @@ class ReviewServices:
         return household_policy(self.snapshot(as_of).data, household_id)
 
     def record_once(
-        self, run_id: str, node: str, kind: EvidenceKind, inputs: Any, outputs: Any, *,
+        self,
+        run_id: str,
+        node: str,
+        kind: EvidenceKind,
+        inputs: Any,
+        outputs: Any,
+        *,
         policy_version: str | None = None,
     ) -> EvidenceRecord:
         """Append unless this node already recorded the same inputs (a resumed node)."""
@@ -46,13 +52,15 @@ class ReviewServices:
             if record.inputs_digest == wanted:
                 return record
         return self.evidence.append(
-            run_id, node, kind, inputs, outputs, policy_version=policy_version)
+            run_id, node, kind, inputs, outputs, policy_version=policy_version
+        )
 
 
 @cache
 def _services(data_dir: Path, state_dir: Path) -> ReviewServices:
     return ReviewServices(
-        data_dir=data_dir, state_dir=state_dir,
+        data_dir=data_dir,
+        state_dir=state_dir,
         runs=RunStore(state_dir / RUNS_FILE),
         evidence=EvidenceStore(evidence_path(state_dir)),
     )

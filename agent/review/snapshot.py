@@ -51,7 +51,11 @@ class Snapshot:
             found = self._ledgers[household_id] = replay_ledger(
                 [t for t in self.data.transactions if t.account_id in account_ids],
                 {a: account for a, account in self.data.accounts.items() if a in account_ids},
-                self.data.securities, tax.short_rate, tax.long_rate, as_of=self.data.as_of)
+                self.data.securities,
+                tax.short_rate,
+                tax.long_rate,
+                as_of=self.data.as_of,
+            )
         return found
 
     @cached_property
@@ -77,7 +81,8 @@ class Snapshot:
         found = self._lots.get(account_id)
         if found is None:
             found = self._lots[account_id] = tuple(
-                self.account_ledger(account_id).open_lots(account_id))
+                self.account_ledger(account_id).open_lots(account_id)
+            )
         return found
 
     def pending_of(self, household_id: str) -> tuple[PendingPurchase, ...]:

@@ -50,5 +50,13 @@ def run_cli(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
 def run_python(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     env.pop(STATE_ENV, None)
-    return subprocess.run([sys.executable, *args], capture_output=True, text=True,
-                          cwd=REPO_ROOT, env=env, timeout=120, check=False, **kwargs)
+    return subprocess.run(
+        [sys.executable, *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        env=env,
+        timeout=120,
+        check=False,
+        **kwargs,
+    )

@@ -35,8 +35,18 @@ TAXABLE = "hh-a-tax"
 IRA = "hh-a-ira"
 QUIET_ACCOUNT = "hh-b-tax"
 
-TRANSACTION_COLUMNS = ["date", "account_id", "action", "symbol", "quantity", "price", "fees",
-                       "lot_id", "acquired_date", "cost_basis"]
+TRANSACTION_COLUMNS = [
+    "date",
+    "account_id",
+    "action",
+    "symbol",
+    "quantity",
+    "price",
+    "fees",
+    "lot_id",
+    "acquired_date",
+    "cost_basis",
+]
 
 
 def price_frame(seed: int = 11) -> pd.DataFrame:
@@ -51,7 +61,7 @@ def price_frame(seed: int = 11) -> pd.DataFrame:
             own = rng.normal(0.0, 0.012, len(dates))
             path = market + sector_move + own
             if symbol in FALLING:
-                path[SUMMER_DAY + 1:] -= 0.0036  # about -30% over the last hundred days
+                path[SUMMER_DAY + 1 :] -= 0.0036  # about -30% over the last hundred days
             returns[symbol] = path
     returns["TAB"] = returns["TAA"] + rng.normal(0.0, 0.001, len(dates))  # share classes
     start = {symbol: 40.0 + 10.0 * index for index, symbol in enumerate(SYMBOLS)}
@@ -68,7 +78,9 @@ def benchmark_weights() -> dict[str, float]:
 
 
 def write_data_dir(
-    root: Path, *, policy: dict[str, Any] | None = None,
+    root: Path,
+    *,
+    policy: dict[str, Any] | None = None,
     pending: list[dict[str, str]] | None = None,
     restrictions: list[dict[str, str]] | None = None,
 ) -> Path:
@@ -76,30 +88,77 @@ def write_data_dir(
     root.mkdir(parents=True, exist_ok=True)
     closes = price_frame()
     dates = [day.date().isoformat() for day in closes.index]
-    _write(root / "securities.csv", ["symbol", "name", "sector", "industry", "esg_score",
-                                     "identical_group"],
-           [[symbol, f"{symbol} Holdings", sector, f"{sector} industry", "60",
-             "taa-classes" if symbol in ("TAA", "TAB") else ""]
-            for sector, names in SECTORS.items() for symbol in names])
-    _write(root / "prices.csv", ["date", "symbol", "close"],
-           [[day, symbol, f"{closes.at[stamp, symbol]:.2f}"]
-            for day, stamp in zip(dates, closes.index, strict=True) for symbol in SYMBOLS])
-    _write(root / "benchmark.csv", ["symbol", "weight"],
-           [[symbol, f"{weight:.6f}"] for symbol, weight in benchmark_weights().items()])
-    _write(root / "accounts.csv",
-           ["account_id", "household_id", "owner", "tax_type", "managed", "relief_method",
-            "te_budget"],
-           [[TAXABLE, "hh-a", "taxpayer", "taxable", "true", "fifo", "0.03"],
+    _write(
+        root / "securities.csv",
+        ["symbol", "name", "sector", "industry", "esg_score", "identical_group"],
+        [
+            [
+                symbol,
+                f"{symbol} Holdings",
+                sector,
+                f"{sector} industry",
+                "60",
+                "taa-classes" if symbol in ("TAA", "TAB") else "",
+            ]
+            for sector, names in SECTORS.items()
+            for symbol in names
+        ],
+    )
+    _write(
+        root / "prices.csv",
+        ["date", "symbol", "close"],
+        [
+            [day, symbol, f"{closes.at[stamp, symbol]:.2f}"]
+            for day, stamp in zip(dates, closes.index, strict=True)
+            for symbol in SYMBOLS
+        ],
+    )
+    _write(
+        root / "benchmark.csv",
+        ["symbol", "weight"],
+        [[symbol, f"{weight:.6f}"] for symbol, weight in benchmark_weights().items()],
+    )
+    _write(
+        root / "accounts.csv",
+        [
+            "account_id",
+            "household_id",
+            "owner",
+            "tax_type",
+            "managed",
+            "relief_method",
+            "te_budget",
+        ],
+        [
+            [TAXABLE, "hh-a", "taxpayer", "taxable", "true", "fifo", "0.03"],
             [IRA, "hh-a", "spouse", "traditional_ira", "false", "fifo", ""],
-            [QUIET_ACCOUNT, "hh-b", "taxpayer", "taxable", "true", "fifo", "0.03"]])
+            [QUIET_ACCOUNT, "hh-b", "taxpayer", "taxable", "true", "fifo", "0.03"],
+        ],
+    )
     _write(root / "transactions.csv", TRANSACTION_COLUMNS, _transactions(closes, dates))
-    _write(root / "restrictions.csv", ["scope", "scope_id", "kind", "target_type", "target",
-                                       "reason"],
-           [[r["scope"], r["scope_id"], r["kind"], r["target_type"], r["target"],
-             r.get("reason", "")] for r in restrictions or []])
-    _write(root / "pending.csv", ["date", "account_id", "action", "symbol", "quantity"],
-           [[p["date"], p["account_id"], p.get("action", "buy"), p["symbol"], p["quantity"]]
-            for p in pending or []])
+    _write(
+        root / "restrictions.csv",
+        ["scope", "scope_id", "kind", "target_type", "target", "reason"],
+        [
+            [
+                r["scope"],
+                r["scope_id"],
+                r["kind"],
+                r["target_type"],
+                r["target"],
+                r.get("reason", ""),
+            ]
+            for r in restrictions or []
+        ],
+    )
+    _write(
+        root / "pending.csv",
+        ["date", "account_id", "action", "symbol", "quantity"],
+        [
+            [p["date"], p["account_id"], p.get("action", "buy"), p["symbol"], p["quantity"]]
+            for p in pending or []
+        ],
+    )
     (root / "policy.yaml").write_text(yaml.safe_dump(policy or {}), encoding="utf-8")
     return root
 
@@ -128,10 +187,10 @@ def _transactions(closes: pd.DataFrame, dates: list[str]) -> list[list[str]]:
     weights = benchmark_weights()
     rows: list[list[str]] = []
 
-    def row(day: int, account: str, action: str, symbol: str, quantity: float, *,
-            price: str = "") -> None:
-        rows.append([dates[day], account, action, symbol, f"{quantity:.4f}", price, "", "",
-                     "", ""])
+    def row(
+        day: int, account: str, action: str, symbol: str, quantity: float, *, price: str = ""
+    ) -> None:
+        rows.append([dates[day], account, action, symbol, f"{quantity:.4f}", price, "", "", "", ""])
 
     def buy(day: int, account: str, symbol: str, dollars: float) -> None:
         price = float(closes.iloc[day][symbol])

@@ -33,18 +33,34 @@ def harvest_trades(root: Path, symbols: tuple[str, ...] = FALLING) -> list[Propo
     summer = max(lot.purchase_date for lot in snapshot.open_lots(TAXABLE))
     trades: list[ProposedTrade] = []
     for symbol in symbols:
-        lots = [lot for lot in snapshot.open_lots(TAXABLE)
-                if lot.symbol == symbol and lot.purchase_date == summer]
+        lots = [
+            lot
+            for lot in snapshot.open_lots(TAXABLE)
+            if lot.symbol == symbol and lot.purchase_date == summer
+        ]
         quantity = sum(lot.quantity for lot in lots)
         price = close_on(root, symbol)
-        trades.append(ProposedTrade(
-            account_id=TAXABLE, symbol=symbol, side="sell", quantity=quantity, est_price=price,
-            reason="harvest", lots=[LotRelief(lot_id=lot.lot_id, quantity=lot.quantity)
-                                    for lot in lots]))
+        trades.append(
+            ProposedTrade(
+                account_id=TAXABLE,
+                symbol=symbol,
+                side="sell",
+                quantity=quantity,
+                est_price=price,
+                reason="harvest",
+                lots=[LotRelief(lot_id=lot.lot_id, quantity=lot.quantity) for lot in lots],
+            )
+        )
         replacement = REPLACEMENT[symbol]
         replacement_price = close_on(root, replacement)
-        trades.append(ProposedTrade(
-            account_id=TAXABLE, symbol=replacement, side="buy",
-            quantity=round(quantity * price / replacement_price * 0.99, 4),
-            est_price=replacement_price, reason="replacement"))
+        trades.append(
+            ProposedTrade(
+                account_id=TAXABLE,
+                symbol=replacement,
+                side="buy",
+                quantity=round(quantity * price / replacement_price * 0.99, 4),
+                est_price=replacement_price,
+                reason="replacement",
+            )
+        )
     return trades

@@ -31,8 +31,14 @@ MakeRunner = Callable[..., ReviewRunner]
 
 
 def _buy(root: Path, symbol: str, quantity: float, account: str = TAXABLE) -> ProposedTrade:
-    return ProposedTrade(account_id=account, symbol=symbol, side="buy", quantity=quantity,
-                         est_price=close_on(root, symbol), reason="rebalance")
+    return ProposedTrade(
+        account_id=account,
+        symbol=symbol,
+        side="buy",
+        quantity=quantity,
+        est_price=close_on(root, symbol),
+        reason="rebalance",
+    )
 
 
 def _subject(root: Path) -> CheckSubject:
@@ -45,8 +51,12 @@ def test_trades_failing_a_check_are_removed_and_the_rest_rechecked(
 ) -> None:
     harvest = harvest_trades(data_dir)
     washing_buy = _buy(data_dir, "TAB", 10)  # identical to TAA, sold at a loss in the list
-    oversold = harvest[0].model_copy(update={"quantity": 10_000.0, "lots": [
-        LotRelief(lot_id=harvest[0].lots[0].lot_id, quantity=10_000.0)]})
+    oversold = harvest[0].model_copy(
+        update={
+            "quantity": 10_000.0,
+            "lots": [LotRelief(lot_id=harvest[0].lots[0].lot_id, quantity=10_000.0)],
+        }
+    )
     runner = make_runner({TAXABLE: [*harvest, washing_buy, oversold]})
 
     run = runner.review("hh-a", requested_by="alice")
@@ -58,19 +68,30 @@ def test_trades_failing_a_check_are_removed_and_the_rest_rechecked(
     removed = {(r["trade"]["symbol"], r["check"]) for r in stored["removed"]}
     assert removed == {("TAB", "wash_sale"), ("TAA", "lot_availability")}
     assert all(check["passed"] for check in run.proposal["checks"])
-    rounds = {r.outputs["detail"] for r in runner.services.evidence.find(run.run_id,
-                                                                           kind="check")}
+    rounds = {r.outputs["detail"] for r in runner.services.evidence.find(run.run_id, kind="check")}
     assert any("fail" in detail for detail in rounds)
     assert "removed 2 trades" in run.proposal["rationale"]
 
 
 def test_restricted_and_held_away_trades_fail(tmp_path: Path) -> None:
-    root = write_data_dir(tmp_path / "data", restrictions=[
-        {"scope": "household", "scope_id": "hh-a", "kind": "exclude", "target_type": "sector",
-         "target": "Energy", "reason": "client"}])
+    root = write_data_dir(
+        tmp_path / "data",
+        restrictions=[
+            {
+                "scope": "household",
+                "scope_id": "hh-a",
+                "kind": "exclude",
+                "target_type": "sector",
+                "target": "Energy",
+                "reason": "client",
+            }
+        ],
+    )
 
-    outcomes = run_checks(_subject(root), [_buy(root, "EBB", 10), _buy(root, "TCC", 10),
-                                           _buy(root, "HCC", 5, account=IRA)])
+    outcomes = run_checks(
+        _subject(root),
+        [_buy(root, "EBB", 10), _buy(root, "TCC", 10), _buy(root, "HCC", 5, account=IRA)],
+    )
 
     by_name = {o.name: o for o in outcomes}
     assert set(by_name["restrictions"].failing) == {0, 2}
@@ -97,12 +118,19 @@ def test_tracking_error_above_budget_rejects_the_proposal(tmp_path: Path) -> Non
     (root / "accounts.csv").write_text(accounts)
     # Selling most of a whole sector moves TE far from the benchmark.
     snapshot = load_snapshot(root)
-    sells = [ProposedTrade(account_id=TAXABLE, symbol=lot.symbol, side="sell",
-                           quantity=lot.quantity, est_price=close_on(root, lot.symbol),
-                           reason="rebalance",
-                           lots=[LotRelief(lot_id=lot.lot_id, quantity=lot.quantity)])
-             for lot in snapshot.open_lots(TAXABLE)
-             if lot.symbol in {"EBB", "ECC", "EDD"}]
+    sells = [
+        ProposedTrade(
+            account_id=TAXABLE,
+            symbol=lot.symbol,
+            side="sell",
+            quantity=lot.quantity,
+            est_price=close_on(root, lot.symbol),
+            reason="rebalance",
+            lots=[LotRelief(lot_id=lot.lot_id, quantity=lot.quantity)],
+        )
+        for lot in snapshot.open_lots(TAXABLE)
+        if lot.symbol in {"EBB", "ECC", "EDD"}
+    ]
     runner = ReviewRunner(root, optimizer=ScriptedOptimizer({TAXABLE: sells}))
 
     run = runner.review("hh-a", requested_by="alice")
@@ -122,9 +150,17 @@ def test_execution_recheck_catches_a_purchase_made_after_the_proposal(
     assert run.status == "pending_approval"
     # The spouse's IRA buys TAB (a share class of TAA, which the proposal sells at a loss)
     # the same day: IRC §1091(a) and Rev. Rul. 2008-5 would disallow the TAA loss for good.
-    append_transaction(data_dir, {"date": AS_OF.isoformat(), "account_id": IRA,
-                                  "action": "buy", "symbol": "TAB", "quantity": "10",
-                                  "price": f"{close_on(data_dir, 'TAB'):.2f}"})
+    append_transaction(
+        data_dir,
+        {
+            "date": AS_OF.isoformat(),
+            "account_id": IRA,
+            "action": "buy",
+            "symbol": "TAB",
+            "quantity": "10",
+            "price": f"{close_on(data_dir, 'TAB'):.2f}",
+        },
+    )
     before = read_transactions(data_dir)
 
     done = runner.approve(run.run_id, "bob")
@@ -138,8 +174,10 @@ def test_execution_recheck_catches_a_purchase_made_after_the_proposal(
 
 
 def test_pending_purchase_blocks_the_harvest_of_an_identical_name(tmp_path: Path) -> None:
-    root = write_data_dir(tmp_path / "data", pending=[
-        {"date": "2026-12-01", "account_id": IRA, "symbol": "TAB", "quantity": "50"}])
+    root = write_data_dir(
+        tmp_path / "data",
+        pending=[{"date": "2026-12-01", "account_id": IRA, "symbol": "TAB", "quantity": "50"}],
+    )
     subject = _subject(root)
     taa_sale = harvest_trades(root, symbols=("TAA",))[0]
 
@@ -152,10 +190,19 @@ def test_pending_purchase_blocks_the_harvest_of_an_identical_name(tmp_path: Path
 def _pool(root: Path) -> list[ProposedTrade]:
     """Good trades (the harvest) mixed with bad ones of every kind."""
     harvest = harvest_trades(root)
-    oversold = harvest[2].model_copy(update={"quantity": 5_000.0, "lots": [
-        LotRelief(lot_id=harvest[2].lots[0].lot_id, quantity=5_000.0)]})
-    return [*harvest, _buy(root, "TAB", 25), oversold, _buy(root, "HCC", 5, account=IRA),
-            _buy(root, "TDD", 2_000)]
+    oversold = harvest[2].model_copy(
+        update={
+            "quantity": 5_000.0,
+            "lots": [LotRelief(lot_id=harvest[2].lots[0].lot_id, quantity=5_000.0)],
+        }
+    )
+    return [
+        *harvest,
+        _buy(root, "TAB", 25),
+        oversold,
+        _buy(root, "HCC", 5, account=IRA),
+        _buy(root, "TDD", 2_000),
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -165,8 +212,7 @@ def pool_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @settings(max_examples=15, deadline=None, derandomize=True)
-@given(choice=st.lists(st.integers(min_value=0, max_value=9), min_size=1, max_size=10,
-                       unique=True))
+@given(choice=st.lists(st.integers(min_value=0, max_value=9), min_size=1, max_size=10, unique=True))
 def test_screened_list_passes_every_trade_check(pool_dir: Path, choice: list[int]) -> None:
     pool = _pool(pool_dir)
     trades = [pool[i] for i in choice]

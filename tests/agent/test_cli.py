@@ -19,8 +19,9 @@ def _run(*args: str | Path) -> Result:
 
 
 def test_review_approve_and_runs_with_the_optimizer(data_dir: Path) -> None:
-    reviewed = _run("review", "--data", data_dir, "--household", "hh-a", "--by", "alice",
-                    "--format", "json")
+    reviewed = _run(
+        "review", "--data", data_dir, "--household", "hh-a", "--by", "alice", "--format", "json"
+    )
     assert reviewed.exit_code == 0, reviewed.output
     proposal = json.loads(reviewed.stdout)
     assert proposal["status"] == "pending_approval" and proposal["trades"]
@@ -34,43 +35,60 @@ def test_review_approve_and_runs_with_the_optimizer(data_dir: Path) -> None:
     table = _run("review", "--data", data_dir, "--household", "hh-a")
     assert table.exit_code == 0 and "Checks" in table.stdout
 
-    approved = _run("approve", proposal["run_id"], "--data", data_dir, "--by", "bob",
-                    "--format", "json")
+    approved = _run(
+        "approve", proposal["run_id"], "--data", data_dir, "--by", "bob", "--format", "json"
+    )
     assert approved.exit_code == 0, approved.output
     assert json.loads(approved.stdout)["status"] == "executed"
 
-    shown = json.loads(_run("runs", "show", proposal["run_id"], "--data", data_dir,
-                            "--format", "json").stdout)
+    shown = json.loads(
+        _run("runs", "show", proposal["run_id"], "--data", data_dir, "--format", "json").stdout
+    )
     assert shown["decision"]["by"] == "bob"
     assert len(shown["orders"]) == len(proposal["trades"])
     listed = json.loads(_run("runs", "--data", data_dir, "--format", "json").stdout)
     assert [(r["run_id"], r["status"]) for r in listed] == [(proposal["run_id"], "executed")]
     rows = read_transactions(data_dir)
     assert sum(1 for row in rows if row["order_id"]) >= len(proposal["trades"])
-    sold = {lot["lot_id"] for t in proposal["trades"] if t["side"] == "sell"
-            for lot in t["lots"]}
+    sold = {lot["lot_id"] for t in proposal["trades"] if t["side"] == "sell" for lot in t["lots"]}
     data = load_data_dir(data_dir)
     assert len(data.transactions) == len(rows)
     assert sold, "the optimizer harvested lots"
-    assert any(t.account_id == TAXABLE and t.lot_id in sold and t.action == "sell"
-               for t in data.transactions)
+    assert any(
+        t.account_id == TAXABLE and t.lot_id in sold and t.action == "sell"
+        for t in data.transactions
+    )
 
 
 def test_four_eyes_refuses_the_requester_as_approver(data_dir: Path) -> None:
-    reviewed = json.loads(_run("review", "--data", data_dir, "--household", "hh-a", "--by",
-                               "alice", "--format", "json").stdout)
+    reviewed = json.loads(
+        _run(
+            "review", "--data", data_dir, "--household", "hh-a", "--by", "alice", "--format", "json"
+        ).stdout
+    )
     assert reviewed["impact"] == "high"
 
-    refused = _run("approve", reviewed["run_id"], "--data", data_dir, "--by", "alice",
-                   "--format", "json")
+    refused = _run(
+        "approve", reviewed["run_id"], "--data", data_dir, "--by", "alice", "--format", "json"
+    )
 
     assert refused.exit_code == 1 and refused.stdout == ""
     assert "second person" in refused.stderr
     waiting = json.loads(_run("approvals", "--data", data_dir, "--format", "json").stdout)
     assert [p["run_id"] for p in waiting] == [reviewed["run_id"]]
     assert not any(row.get("order_id") for row in read_transactions(data_dir))
-    rejected = _run("reject", reviewed["run_id"], "--data", data_dir, "--by", "alice",
-                    "--reason", "not now", "--format", "json")
+    rejected = _run(
+        "reject",
+        reviewed["run_id"],
+        "--data",
+        data_dir,
+        "--by",
+        "alice",
+        "--reason",
+        "not now",
+        "--format",
+        "json",
+    )
     assert rejected.exit_code == 0 and json.loads(rejected.stdout)["status"] == "rejected"
 
 
@@ -90,8 +108,9 @@ def test_daily_json_summary_is_written_and_stable(data_dir: Path) -> None:
 
 def test_bad_input_exits_2_with_nothing_on_stdout(data_dir: Path, tmp_path: Path) -> None:
     bad_format = _run("daily", "--data", data_dir, "--format", "xml")
-    missing = _run("review", "--data", tmp_path / "nowhere", "--household", "hh-a",
-                   "--format", "json")
+    missing = _run(
+        "review", "--data", tmp_path / "nowhere", "--household", "hh-a", "--format", "json"
+    )
 
     assert bad_format.exit_code == 2 and bad_format.stdout == ""
     assert missing.exit_code == 2 and missing.stdout == ""

@@ -25,8 +25,9 @@ class BrokenForOneAccount(ScriptedOptimizer):
 
 
 def test_daily_reviews_every_household_and_isolates_failures(tmp_path: Path) -> None:
-    data_dir = write_data_dir(tmp_path / "data",
-                              policy={"approval": {"high_impact_first_run": False}})
+    data_dir = write_data_dir(
+        tmp_path / "data", policy={"approval": {"high_impact_first_run": False}}
+    )
     optimizer = BrokenForOneAccount({TAXABLE: harvest_trades(data_dir)})
     runner = ReviewRunner(data_dir, optimizer=optimizer)
     seen: list[str] = []
@@ -43,10 +44,12 @@ def test_daily_reviews_every_household_and_isolates_failures(tmp_path: Path) -> 
 
 
 def test_daily_twice_on_the_same_day_duplicates_nothing(tmp_path: Path) -> None:
-    data_dir = write_data_dir(tmp_path / "data",
-                              policy={"approval": {"high_impact_first_run": False}})
-    runner = ReviewRunner(data_dir, optimizer=ScriptedOptimizer(
-        {TAXABLE: harvest_trades(data_dir)}))
+    data_dir = write_data_dir(
+        tmp_path / "data", policy={"approval": {"high_impact_first_run": False}}
+    )
+    runner = ReviewRunner(
+        data_dir, optimizer=ScriptedOptimizer({TAXABLE: harvest_trades(data_dir)})
+    )
 
     first = run_daily(runner)
     rows = read_transactions(data_dir)

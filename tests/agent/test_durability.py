@@ -25,8 +25,18 @@ def test_approval_from_a_new_process_resumes_the_waiting_run(
     run = make_runner().review("hh-a", requested_by="alice")
     assert run.status == "pending_approval"
 
-    done = run_cli("approve", run.run_id, "--data", str(data_dir), "--by", "bob",
-                   "--comment", "ok", "--format", "json")
+    done = run_cli(
+        "approve",
+        run.run_id,
+        "--data",
+        str(data_dir),
+        "--by",
+        "bob",
+        "--comment",
+        "ok",
+        "--format",
+        "json",
+    )
 
     assert done.returncode == 0, done.stderr
     proposal = json.loads(done.stdout)
@@ -59,8 +69,9 @@ def test_force_starts_a_second_attempt_that_sees_the_first(make_runner: MakeRunn
     second = runner.review("hh-b", requested_by="alice", force=True)
 
     assert second.run_id != first.run_id and second.run_id.endswith("-2")
-    observation = runner.services.evidence.find(second.run_id, kind="tool_call",
-                                                node="perceive")[0].outputs
+    observation = runner.services.evidence.find(second.run_id, kind="tool_call", node="perceive")[
+        0
+    ].outputs
     assert observation["first_run"] is False
     assert "first review of this household" not in observation["changes"]
 
@@ -108,8 +119,12 @@ def _crash(tmp_path: Path, data_dir: Path, patch: str, action: str) -> None:
 def test_killed_in_propose_resumes_without_a_second_proposal(
     tmp_path: Path, make_runner: MakeRunner, data_dir: Path
 ) -> None:
-    _crash(tmp_path, data_dir, _CRASH_AFTER_PROPOSAL_SAVED,
-           'runner.review("hh-a", requested_by="alice")')
+    _crash(
+        tmp_path,
+        data_dir,
+        _CRASH_AFTER_PROPOSAL_SAVED,
+        'runner.review("hh-a", requested_by="alice")',
+    )
 
     runner = make_runner()
     run = runner.review("hh-a", requested_by="alice")
@@ -127,8 +142,7 @@ def test_killed_in_execute_resumes_without_duplicate_orders(
     tmp_path: Path, make_runner: MakeRunner, data_dir: Path
 ) -> None:
     run = make_runner().review("hh-a", requested_by="alice")
-    _crash(tmp_path, data_dir, _CRASH_AFTER_FILLS,
-           f'runner.approve("{run.run_id}", "bob")')
+    _crash(tmp_path, data_dir, _CRASH_AFTER_FILLS, f'runner.approve("{run.run_id}", "bob")')
     assert len(_order_rows(data_dir)) == 6  # the fills were written before the crash
 
     resumed = make_runner().review("hh-a", requested_by="alice")

@@ -20,12 +20,32 @@ from agent.review.services import review_services
 from tests.agent.datadir import QUIET_ACCOUNT, TAXABLE, read_transactions, write_data_dir
 from tests.agent.scripted import ScriptedOptimizer, harvest_trades
 
-PROPOSAL_KEYS = {"run_id", "household_id", "as_of", "policy_version", "status", "impact",
-                 "impact_reasons", "trades", "metrics", "checks", "evidence"}
+PROPOSAL_KEYS = {
+    "run_id",
+    "household_id",
+    "as_of",
+    "policy_version",
+    "status",
+    "impact",
+    "impact_reasons",
+    "trades",
+    "metrics",
+    "checks",
+    "evidence",
+}
 OPTIONAL_KEYS = {"rationale", "status_reason", "alerts"}  # documented optional additions
 TRADE_KEYS = {"account_id", "symbol", "side", "quantity", "est_price", "reason", "lots"}
-METRIC_KEYS = {"te_before", "te_after", "te_budget", "realized_short", "realized_long",
-               "harvested_losses", "disallowed_loss", "est_tax_savings", "turnover"}
+METRIC_KEYS = {
+    "te_before",
+    "te_after",
+    "te_budget",
+    "realized_short",
+    "realized_long",
+    "harvested_losses",
+    "disallowed_loss",
+    "est_tax_savings",
+    "turnover",
+}
 CHECK_KEYS = {"name", "passed", "detail", "evidence_seq"}
 
 MakeRunner = Callable[..., ReviewRunner]
@@ -33,24 +53,31 @@ MakeRunner = Callable[..., ReviewRunner]
 
 def test_in_memory_graph_interrupts_then_resumes_to_execution(data_dir: Path) -> None:
     context = ReviewContext(
-        data_dir=data_dir, state_dir=state_dir_for(data_dir),
-        optimizer=ScriptedOptimizer({TAXABLE: harvest_trades(data_dir)}))
+        data_dir=data_dir,
+        state_dir=state_dir_for(data_dir),
+        optimizer=ScriptedOptimizer({TAXABLE: harvest_trades(data_dir)}),
+    )
     services = review_services(context)
     run = services.runs.create("hh-a", "2026-11-20", "alice")
     graph = build_review_graph(InMemorySaver())
     config = {"configurable": {"thread_id": run.thread_id}}
 
-    first = graph.invoke({"run_id": run.run_id, "household_id": "hh-a", "as_of": run.as_of,
-                          "requested_by": "alice"}, config, context=context)
+    first = graph.invoke(
+        {"run_id": run.run_id, "household_id": "hh-a", "as_of": run.as_of, "requested_by": "alice"},
+        config,
+        context=context,
+    )
 
     assert first["status"] == "pending_approval"
     (waiting,) = first["__interrupt__"]
     assert waiting.value["impact"] == "high"
     stored = services.runs.get(run.run_id)
     assert stored is not None and stored.proposal_hash == waiting.value["proposal_hash"]
-    final = graph.invoke(Command(resume={"by": "bob", "decision": "approve",
-                                         "proposal_hash": stored.proposal_hash}),
-                         config, context=context)
+    final = graph.invoke(
+        Command(resume={"by": "bob", "decision": "approve", "proposal_hash": stored.proposal_hash}),
+        config,
+        context=context,
+    )
     assert final["status"] == "executed"
     assert len(services.runs.orders(run.run_id)) == 6
     assert verify_run(services.evidence.path, run.run_id).ok
@@ -103,7 +130,8 @@ def test_approval_with_dropped_trades_executes_the_rest(make_runner: MakeRunner)
     orders = runner.services.runs.orders(done.run_id)
     assert done.status == "executed"
     assert [(o["symbol"], o["side"]) for o in orders] == [
-        (t["symbol"], t["side"]) for t in proposed[:4]]
+        (t["symbol"], t["side"]) for t in proposed[:4]
+    ]
 
 
 def test_no_trades_is_a_no_action_day(make_runner: MakeRunner) -> None:
@@ -117,10 +145,12 @@ def test_no_trades_is_a_no_action_day(make_runner: MakeRunner) -> None:
 
 
 def test_low_impact_is_auto_approved_and_executed(tmp_path: Path) -> None:
-    data_dir = write_data_dir(tmp_path / "data",
-                              policy={"approval": {"high_impact_first_run": False}})
-    runner = ReviewRunner(data_dir,
-                          optimizer=ScriptedOptimizer({TAXABLE: harvest_trades(data_dir)}))
+    data_dir = write_data_dir(
+        tmp_path / "data", policy={"approval": {"high_impact_first_run": False}}
+    )
+    runner = ReviewRunner(
+        data_dir, optimizer=ScriptedOptimizer({TAXABLE: harvest_trades(data_dir)})
+    )
 
     run = runner.review("hh-a", requested_by=AUTO_APPROVER)
 
@@ -145,8 +175,7 @@ def test_proposal_json_has_exactly_the_contract_keys(make_runner: MakeRunner) ->
 
     assert PROPOSAL_KEYS <= set(proposal) <= PROPOSAL_KEYS | OPTIONAL_KEYS
     assert proposal["trades"] and all(set(t) == TRADE_KEYS for t in proposal["trades"])
-    assert all(set(lot) == {"lot_id", "quantity"} for t in proposal["trades"]
-               for lot in t["lots"])
+    assert all(set(lot) == {"lot_id", "quantity"} for t in proposal["trades"] for lot in t["lots"])
     assert set(proposal["metrics"]) == METRIC_KEYS
     assert all(set(c) == CHECK_KEYS for c in proposal["checks"])
     assert set(proposal["evidence"]) == {"run_id", "head_hash"}
@@ -179,8 +208,11 @@ def test_metrics_match_the_harvested_lots(make_runner: MakeRunner, data_dir: Pat
     runner = make_runner()
     lots = {lot.lot_id: lot for lot in runner.services.snapshot().open_lots(TAXABLE)}
 
-    expected = sum(t.quantity * t.est_price - lots[t.lots[0].lot_id].cost_basis
-                   for t in trades if t.side == "sell")
+    expected = sum(
+        t.quantity * t.est_price - lots[t.lots[0].lot_id].cost_basis
+        for t in trades
+        if t.side == "sell"
+    )
     assert expected < 0
     assert metrics["realized_short"] == pytest.approx(expected)
     assert metrics["harvested_losses"] == pytest.approx(-expected)
@@ -196,9 +228,11 @@ def test_decision_on_a_changed_proposal_is_refused(make_runner: MakeRunner) -> N
     context = runner.context
     config = {"configurable": {"thread_id": run.thread_id}}
     with runner.graph() as graph:
-        result = graph.invoke(Command(resume={"by": "bob", "decision": "approve",
-                                              "proposal_hash": "stale"}),
-                              config, context=context)
+        result = graph.invoke(
+            Command(resume={"by": "bob", "decision": "approve", "proposal_hash": "stale"}),
+            config,
+            context=context,
+        )
     assert result["__interrupt__"][0].value["refused"].startswith("the proposal changed")
     assert runner.services.runs.get(run.run_id).status == "pending_approval"  # type: ignore[union-attr]
 

@@ -23,8 +23,11 @@ class RecordingOptimizer(ScriptedOptimizer):
 def _with_managed_ira(root: Path) -> Path:
     write_data_dir(root)
     accounts = root / "accounts.csv"
-    accounts.write_text(accounts.read_text().replace(
-        f"{IRA},hh-a,spouse,traditional_ira,false", f"{IRA},hh-a,spouse,traditional_ira,true"))
+    accounts.write_text(
+        accounts.read_text().replace(
+            f"{IRA},hh-a,spouse,traditional_ira,false", f"{IRA},hh-a,spouse,traditional_ira,true"
+        )
+    )
     return root
 
 
@@ -47,10 +50,14 @@ def test_the_optimizer_keeps_the_ira_out_of_harvested_names(tmp_path: Path) -> N
     run = runner.review("hh-a", requested_by="alice")
 
     assert run.proposal is not None
-    ira_buys = {t["symbol"] for t in run.proposal["trades"]
-                if t["account_id"] == IRA and t["side"] == "buy"}
-    harvested = {t["symbol"] for t in run.proposal["trades"]
-                 if t["account_id"] == TAXABLE and t["reason"] == "harvest"}
+    ira_buys = {
+        t["symbol"] for t in run.proposal["trades"] if t["account_id"] == IRA and t["side"] == "buy"
+    }
+    harvested = {
+        t["symbol"]
+        for t in run.proposal["trades"]
+        if t["account_id"] == TAXABLE and t["reason"] == "harvest"
+    }
     assert harvested & {*FALLING, "TAB"}
     assert not ira_buys & {*FALLING, "TAB"}
     stored = runner.services.runs.evaluation(run.run_id)
@@ -61,15 +68,21 @@ def test_the_optimizer_keeps_the_ira_out_of_harvested_names(tmp_path: Path) -> N
 def test_another_households_pending_purchase_does_not_concern_this_one(
     tmp_path: Path,
 ) -> None:
-    root = write_data_dir(tmp_path / "data", pending=[
-        {"date": "2026-11-27", "account_id": QUIET_ACCOUNT, "symbol": "TAB", "quantity": "5"}])
+    root = write_data_dir(
+        tmp_path / "data",
+        pending=[
+            {"date": "2026-11-27", "account_id": QUIET_ACCOUNT, "symbol": "TAB", "quantity": "5"}
+        ],
+    )
     runner = ReviewRunner(root)
 
     run = runner.review("hh-a", requested_by="alice")
 
     assert run.proposal is not None and run.proposal["trades"]
-    assert {"TAA", "TAB"} & {t["symbol"] for t in run.proposal["trades"]
-                             if t["reason"] == "harvest"}
-    observation = runner.services.evidence.find(run.run_id, kind="tool_call",
-                                                node="perceive")[0].outputs
+    assert {"TAA", "TAB"} & {
+        t["symbol"] for t in run.proposal["trades"] if t["reason"] == "harvest"
+    }
+    observation = runner.services.evidence.find(run.run_id, kind="tool_call", node="perceive")[
+        0
+    ].outputs
     assert observation["pending"] == []

@@ -18,8 +18,7 @@ from tools.loading import load_data_dir
 
 def _orders(data_dir: Path) -> list[dict[str, Any]]:
     trades = harvest_trades(data_dir)
-    return build_orders("hh-a-20261120-1", trades, {t.symbol: t.est_price for t in trades},
-                        AS_OF)
+    return build_orders("hh-a-20261120-1", trades, {t.symbol: t.est_price for t in trades}, AS_OF)
 
 
 def test_fills_are_appended_once_and_the_loader_reads_them(data_dir: Path) -> None:
@@ -31,7 +30,7 @@ def test_fills_are_appended_once_and_the_loader_reads_them(data_dir: Path) -> No
 
     rows = read_transactions(data_dir)
     assert rows[: len(rows_before)] == [{**row, "order_id": ""} for row in rows_before]
-    fills = rows[len(rows_before):]
+    fills = rows[len(rows_before) :]
     assert [f["order_id"] for f in fills] == [o["order_id"] for o in orders]
     data = load_data_dir(data_dir)
     assert len(data.transactions) == len(rows)

@@ -35,7 +35,8 @@ def test_first_observation_of_a_household(make_runner: MakeRunner, data_dir: Pat
     alerts = json.loads((state_dir_for(data_dir) / "alerts.json").read_text())
     assert set(alerts["accounts"]) == {TAXABLE}
     plan = Plan.model_validate(
-        runner.services.evidence.find(run.run_id, kind="planner_decision")[0].outputs)
+        runner.services.evidence.find(run.run_id, kind="planner_decision")[0].outputs
+    )
     assert "harvest" in plan.actions_for(TAXABLE) and not plan.actions_for(IRA)
 
 
@@ -44,9 +45,11 @@ def test_changes_since_the_previous_run(make_runner: MakeRunner, data_dir: Path)
     runner.review("hh-a", requested_by="alice")
     (data_dir / "restrictions.csv").write_text(
         "scope,scope_id,kind,target_type,target,reason\n"
-        "household,hh-a,exclude,symbol,EDD,client request\n")
+        "household,hh-a,exclude,symbol,EDD,client request\n"
+    )
     (data_dir / "pending.csv").write_text(
-        "date,account_id,action,symbol,quantity\n2026-12-01,hh-a-ira,reinvest,HBB,2\n")
+        "date,account_id,action,symbol,quantity\n2026-12-01,hh-a-ira,reinvest,HBB,2\n"
+    )
 
     second = runner.review("hh-a", requested_by="alice", force=True)
 
@@ -59,7 +62,8 @@ def test_changes_since_the_previous_run(make_runner: MakeRunner, data_dir: Path)
     ]
     assert observation.accounts[0].excluded_holdings == ["EDD"]
     plan = Plan.model_validate(
-        runner.services.evidence.find(second.run_id, kind="planner_decision")[0].outputs)
+        runner.services.evidence.find(second.run_id, kind="planner_decision")[0].outputs
+    )
     assert "restriction_cleanup" in plan.actions_for(TAXABLE)
 
 
@@ -72,5 +76,6 @@ def test_breach_is_observed_and_planned_as_te_repair(make_runner: MakeRunner) ->
     assert account.te > account.te_budget and account.te_status == "breach"
     assert run.proposal is not None and run.proposal["alerts"] == {QUIET_ACCOUNT: "breach"}
     plan = Plan.model_validate(
-        runner.services.evidence.find(run.run_id, kind="planner_decision")[0].outputs)
+        runner.services.evidence.find(run.run_id, kind="planner_decision")[0].outputs
+    )
     assert "te_repair" in plan.actions_for(QUIET_ACCOUNT)

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from agent.cli import eval_cmd
 from agent.cli.main import app
 from evals.backtest.suite import CAPPED, Scored, SuiteSettings, summarize
-from evals.report import PLOTS, write_report
+from evals.report import PLOTS, percent, write_report
 
 SETTINGS = SuiteSettings(seeds=(3,), names=12, years=1.3, decision_every_days=21)
 
@@ -28,6 +28,9 @@ def test_report_files_hold_our_figures_and_the_anchors(
     lotwise = next(row for row in rows if row.label == "lotwise")
     assert f"| lotwise | {lotwise.pre_tax * 100:.2f}% |" in markdown
     assert "1.08%" in markdown and "0.82%" in markdown and CAPPED in markdown
+    market = small_suite["lotwise"].run.market
+    assert f"| strategy | {market} | violations |" in markdown
+    assert f"| lotwise | {small_suite['lotwise'].tax_alpha * 100:.2f}% | 0 |" in markdown
     page = (tmp_path / "report.html").read_text()
     assert page.count("<img src=") == len(PLOTS) and "chaudhuri_monthly" in page
     for name in PLOTS:
@@ -93,3 +96,24 @@ def test_backtest_command_prints_json_and_writes_the_report(
         if row["label"] != "immediate_repurchase"
     )
     assert (tmp_path / "r" / "report.md").is_file() and (tmp_path / "r" / "report.html").is_file()
+
+
+def test_percentages_never_show_a_negative_zero() -> None:
+    assert percent(-0.00001) == "0.00%"
+    assert percent(-0.0124) == "-1.24%"
+    assert percent(0.66, 0) == "66%"
+
+
+def test_real_data_is_skipped_cleanly_without_skfolio(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tiny = SuiteSettings(seeds=(3,), names=8, years=0.6, decision_every_days=21)
+    monkeypatch.setattr(eval_cmd, "QUICK", tiny)
+    monkeypatch.setattr(eval_cmd, "real_data_available", lambda: False)
+    result = CliRunner().invoke(
+        app,
+        ["eval", "backtest", "--quick", "--real-data", "--out", str(tmp_path), "--format", "json"],
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["markets"] == ["synthetic seed 3"]
+    assert "skfolio is not installed" in result.stderr

@@ -66,15 +66,13 @@ def test_replay_shows_the_first_difference(reviewed: ReviewedRun, tmp_path: Path
     tamper(store, ("UPDATE evidence SET body = ? WHERE run_id = ? AND seq = ?",
                    (body.replace('"first_run":true', '"first_run":false'), reviewed.run_id,
                     observed.seq)))
-    result = replay_run(data_dir, data_dir / ".lotwise", store, reviewed.run_id)
-    assert result.difference is not None
-    assert (result.difference.seq, result.difference.path) == (observed.seq, "outputs.first_run")
-    assert (result.difference.recorded, result.difference.replayed) == (False, True)
-    assert result.compared == [observed.seq - 1]  # the input snapshot, before it
-    code, out, _ = run_cli("replay", reviewed.run_id, "--data", str(data_dir))
+    code, out, _ = run_cli("replay", reviewed.run_id, "--data", str(data_dir), "--format", "json")
     assert code == 1
-    assert f"DIFFERENT at seq {observed.seq}, outputs.first_run: recorded False, replayed True" \
-        in out
+    document = json.loads(out)
+    assert document["identical"] is False
+    assert document["first_difference"] == {
+        "seq": observed.seq, "path": "outputs.first_run", "recorded": False, "replayed": True}
+    assert document["compared_seqs"] == [observed.seq - 1]  # the input snapshot, before it
 
 
 def test_recorded_prefix_finds_the_bytes_a_run_read() -> None:

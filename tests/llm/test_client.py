@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from langchain_core.messages import AIMessage, HumanMessage
+from langchain_openai import ChatOpenAI
 
 from agent.llm.client import BudgetExceededError, LLMClient, LLMUnavailable, client_from_env
 from agent.llm.guardrails import instruction_like, quoted
@@ -38,8 +39,14 @@ def test_settings_come_from_the_environment() -> None:
 
 
 def test_a_local_server_needs_no_key() -> None:
-    client = client_from_env({"OPENAI_BASE_URL": "http://127.0.0.1:8000/v1"})
+    client = client_from_env({"OPENAI_BASE_URL": "http://127.0.0.1:8000/v1",
+                              "LOTWISE_MODEL": "m1", "LOTWISE_LLM_TIMEOUT": "7"})
     assert client is not None and client.settings.key_for_client() == "not-needed"
+    model = client.model
+    assert isinstance(model, ChatOpenAI)
+    assert (model.model_name, model.openai_api_base, model.request_timeout) == (
+        "m1", "http://127.0.0.1:8000/v1", 7.0)
+    assert model.max_retries == 0  # lotwise retries, with its own backoff
 
 
 @pytest.mark.parametrize("name, value", [("LOTWISE_LLM_TIMEOUT", "soon"),

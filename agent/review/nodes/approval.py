@@ -34,9 +34,12 @@ def approval(state: ReviewState, runtime: Runtime[ReviewContext]) -> ReviewState
     while True:
         decision = Decision.model_validate(interrupt(request))
         refused = refusal_reason(
-            decision, requested_by=run.requested_by, impact=run.proposal["impact"],
+            decision,
+            requested_by=run.requested_by,
+            impact=run.proposal["impact"],
             second_person_required=policy.approval.require_second_person,
-            proposal_hash=run.proposal_hash, trade_count=len(run.proposal["trades"]),
+            proposal_hash=run.proposal_hash,
+            trade_count=len(run.proposal["trades"]),
         )
         if refused is None:
             break
@@ -44,9 +47,18 @@ def approval(state: ReviewState, runtime: Runtime[ReviewContext]) -> ReviewState
     status = "approved" if decision.decision == "approve" else "rejected"
     services.runs.record_decision(run.run_id, decision.model_dump(), run.proposal_hash)
     services.record_once(
-        run.run_id, "approval", "approval", decision.model_dump(),
-        {"status": status, "by": decision.by, "proposal_hash": run.proposal_hash,
-         "dropped_trades": decision.drop, "comment": decision.comment},
-        policy_version=state.get("policy_version"))
+        run.run_id,
+        "approval",
+        "approval",
+        decision.model_dump(),
+        {
+            "status": status,
+            "by": decision.by,
+            "proposal_hash": run.proposal_hash,
+            "dropped_trades": decision.drop,
+            "comment": decision.comment,
+        },
+        policy_version=state.get("policy_version"),
+    )
     services.runs.set_status(run.run_id, status)
     return {"status": status, "decision": decision.model_dump()}

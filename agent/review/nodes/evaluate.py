@@ -46,32 +46,55 @@ def evaluate(state: ReviewState, runtime: Runtime[ReviewContext]) -> ReviewState
 
     def record(round_number: int, outcome: CheckOutcome, checked: Sequence[ProposedTrade]) -> int:
         return services.record_once(
-            run_id, "evaluate", "check",
-            {"stage": "evaluate", "round": round_number, "check": outcome.name,
-             "trades_digest": _trades_digest(checked)},
-            {"check": outcome.name, "passed": outcome.passed, "detail": outcome.detail,
-             "numbers": outcome.numbers,
-             "failing_trades": {str(i + 1): why for i, why in outcome.failing.items()}},
-            policy_version=version).seq
+            run_id,
+            "evaluate",
+            "check",
+            {
+                "stage": "evaluate",
+                "round": round_number,
+                "check": outcome.name,
+                "trades_digest": _trades_digest(checked),
+            },
+            {
+                "check": outcome.name,
+                "passed": outcome.passed,
+                "detail": outcome.detail,
+                "numbers": outcome.numbers,
+                "failing_trades": {str(i + 1): why for i, why in outcome.failing.items()},
+            },
+            policy_version=version,
+        ).seq
 
     screened = screen_trades(CheckSubject(snapshot, household_id, policy), proposed, record)
     accounts = _tracking(observation, screened.numbers.get("tracking_error", {}))
-    charged = {int(index): amount for index, amount in
-               screened.numbers.get("wash_sale", {}).get("charged_by_trade", {}).items()}
+    charged = {
+        int(index): amount
+        for index, amount in screened.numbers.get("wash_sale", {})
+        .get("charged_by_trade", {})
+        .items()
+    }
     concentrated = {a.account_id: set(a.concentrated) for a in observation.accounts}
     evaluation = Evaluation(
         trades=screened.kept,
         removed=[RemovedTrade(trade=r.trade, check=r.check, why=r.why) for r in screened.removed],
         checks=screened.checks,
         metrics=proposal_metrics(
-            snapshot, policy, screened.kept, disallowed=charged, accounts=accounts,
-            household_value=sum(a.market_value for a in observation.accounts)),
+            snapshot,
+            policy,
+            screened.kept,
+            disallowed=charged,
+            accounts=accounts,
+            household_value=sum(a.market_value for a in observation.accounts),
+        ),
         accounts=accounts,
         flags=flags,
-        concentrated_traded=sorted({t.symbol for t in screened.kept
-                                    if t.symbol in concentrated.get(t.account_id, set())}),
-        costs=sum(screened.numbers.get("cash", {}).get(a, {}).get("costs", 0.0)
-                  for a in {t.account_id for t in screened.kept}),
+        concentrated_traded=sorted(
+            {t.symbol for t in screened.kept if t.symbol in concentrated.get(t.account_id, set())}
+        ),
+        costs=sum(
+            screened.numbers.get("cash", {}).get(a, {}).get("costs", 0.0)
+            for a in {t.account_id for t in screened.kept}
+        ),
     )
     services.runs.save_evaluation(run_id, evaluation.model_dump(mode="json"))
     return {"checks_passed": evaluation.passed}
@@ -105,18 +128,35 @@ def _optimize_planned_accounts(
             flags.append(f"the plan names {account_id}, not a managed account of the household")
             continue
         try:
-            result = optimizer.optimize(AccountRequest(
-                snapshot=snapshot, account=account, policy=policy, actions=frozenset(actions),
-                realized_elsewhere_usd=realized_so_far, blocked_wash_keys=frozenset(loss_keys)))
+            result = optimizer.optimize(
+                AccountRequest(
+                    snapshot=snapshot,
+                    account=account,
+                    policy=policy,
+                    actions=frozenset(actions),
+                    realized_elsewhere_usd=realized_so_far,
+                    blocked_wash_keys=frozenset(loss_keys),
+                )
+            )
         except OptimizerError as error:
             flags.append(f"{account_id}: the optimizer produced no trades ({error})")
-            services.record_once(run_id, "evaluate", "error", inputs,
-                                 {"error": type(error).__name__, "message": str(error)},
-                                 policy_version=version)
+            services.record_once(
+                run_id,
+                "evaluate",
+                "error",
+                inputs,
+                {"error": type(error).__name__, "message": str(error)},
+                policy_version=version,
+            )
             continue
-        services.record_once(run_id, "evaluate", "tool_call", inputs,
-                             {"trades": [t.model_dump() for t in result.trades],
-                              "details": result.details}, policy_version=version)
+        services.record_once(
+            run_id,
+            "evaluate",
+            "tool_call",
+            inputs,
+            {"trades": [t.model_dump() for t in result.trades], "details": result.details},
+            policy_version=version,
+        )
         proposed += result.trades
         flags += result.flags
         realized_so_far += result.realized_gain
@@ -133,8 +173,11 @@ def _sold_at_a_loss(snapshot: Snapshot, trades: Sequence[ProposedTrade]) -> set[
             continue
         if trade.account_id not in lots_by_account:
             lots_by_account[trade.account_id] = open_lots_by_id(snapshot, trade.account_id)
-        parts = [part for relief in trade.lots
-                 for part in lots_by_account[trade.account_id].get(relief.lot_id, [])]
+        parts = [
+            part
+            for relief in trade.lots
+            for part in lots_by_account[trade.account_id].get(relief.lot_id, [])
+        ]
         if any(part.cost_basis > part.quantity * trade.est_price for part in parts):
             keys.add(wash_key_of(trade.symbol, snapshot.data.securities))
     return keys
@@ -148,7 +191,8 @@ def _tracking(
         account.account_id: AccountTracking(
             te_before=account.te,
             te_after=after.get(account.account_id, {}).get("te_after", account.te),
-            te_budget=account.te_budget)
+            te_budget=account.te_budget,
+        )
         for account in observation.accounts
     }
 

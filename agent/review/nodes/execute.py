@@ -36,26 +36,43 @@ def execute(state: ReviewState, runtime: Runtime[ReviewContext]) -> ReviewState:
     if not services.runs.orders(run_id):
         failure = _recheck_and_commit(services, run_id, proposal.household_id, trades, version)
         if failure:
-            services.record_once(run_id, "execute", "execution", {"trades": len(trades)},
-                                 {"executed": False, "reason": failure},
-                                 policy_version=version)
+            services.record_once(
+                run_id,
+                "execute",
+                "execution",
+                {"trades": len(trades)},
+                {"executed": False, "reason": failure},
+                policy_version=version,
+            )
             services.runs.set_status(run_id, "rejected", failure)
             return {"status": "rejected", "error": failure}
     orders = services.runs.orders(run_id)
     files = write_order_files(runtime.context.state_dir, run_id, orders)
     fills = append_fills(runtime.context.data_dir, orders) if runtime.context.paper else 0
     services.record_once(
-        run_id, "execute", "execution", {"orders": [o["order_id"] for o in orders]},
-        {"executed": True, "orders": orders, "files": [path.name for path in files],
-         "paper": runtime.context.paper, "fill_rows_added": fills,
-         "dropped_trades": sorted(dropped)},
-        policy_version=version)
+        run_id,
+        "execute",
+        "execution",
+        {"orders": [o["order_id"] for o in orders]},
+        {
+            "executed": True,
+            "orders": orders,
+            "files": [path.name for path in files],
+            "paper": runtime.context.paper,
+            "fill_rows_added": fills,
+            "dropped_trades": sorted(dropped),
+        },
+        policy_version=version,
+    )
     services.runs.set_status(run_id, "executed", f"{len(orders)} orders written")
     return {"status": "executed"}
 
 
 def _recheck_and_commit(
-    services: ReviewServices, run_id: str, household_id: str, trades: list[ProposedTrade],
+    services: ReviewServices,
+    run_id: str,
+    household_id: str,
+    trades: list[ProposedTrade],
     version: str,
 ) -> str:
     """Check ``trades`` on the latest snapshot; save the orders when they pass.
@@ -72,16 +89,26 @@ def _recheck_and_commit(
     outcomes = run_checks(CheckSubject(snapshot, household_id, policy), priced)
     for outcome in outcomes:
         services.record_once(
-            run_id, "execute", "check",
+            run_id,
+            "execute",
+            "check",
             {"stage": "execute", "check": outcome.name, "snapshot_hash": snapshot.hash},
-            {"check": outcome.name, "passed": outcome.passed, "detail": outcome.detail,
-             "numbers": outcome.numbers,
-             "failing_trades": {str(i + 1): why for i, why in outcome.failing.items()}},
-            policy_version=version)
+            {
+                "check": outcome.name,
+                "passed": outcome.passed,
+                "detail": outcome.detail,
+                "numbers": outcome.numbers,
+                "failing_trades": {str(i + 1): why for i, why in outcome.failing.items()},
+            },
+            policy_version=version,
+        )
     failed = [outcome for outcome in outcomes if not outcome.passed]
     if failed:
-        return ("execution re-check on the latest data failed: "
-                + "; ".join(f"{o.name}: {o.detail}" for o in failed))
-    services.runs.save_orders(run_id, build_orders(
-        run_id, priced, {t.symbol: t.est_price for t in priced}, snapshot.as_of))
+        return "execution re-check on the latest data failed: " + "; ".join(
+            f"{o.name}: {o.detail}" for o in failed
+        )
+    services.runs.save_orders(
+        run_id,
+        build_orders(run_id, priced, {t.symbol: t.est_price for t in priced}, snapshot.as_of),
+    )
     return ""

@@ -36,33 +36,61 @@ def perceive(state: ReviewState, runtime: Runtime[ReviewContext]) -> ReviewState
     version = policy_version_hash(policy)
     data = snapshot.data
     run_id = state["run_id"]
-    services.record_once(run_id, "perceive", "input_snapshot",
-                         {"as_of": state["as_of"], "household_id": household_id},
-                         {"snapshot_hash": snapshot.hash, "files": data.file_digests,
-                          "as_of_prices_digest": _prices_digest(snapshot),
-                          "requested_by": state.get("requested_by")},
-                         policy_version=version)
+    services.record_once(
+        run_id,
+        "perceive",
+        "input_snapshot",
+        {"as_of": state["as_of"], "household_id": household_id},
+        {
+            "snapshot_hash": snapshot.hash,
+            "files": data.file_digests,
+            "as_of_prices_digest": _prices_digest(snapshot),
+            "requested_by": state.get("requested_by"),
+        },
+        policy_version=version,
+    )
     accounts = [a for a in data.accounts_of(household_id) if a.managed]
     losses = _safe_losses(snapshot, household_id, policy)
-    observations = [_observe(snapshot, account, policy, losses.get(account.account_id, []))
-                    for account in accounts]
+    observations = [
+        _observe(snapshot, account, policy, losses.get(account.account_id, []))
+        for account in accounts
+    ]
     AlertStore.in_state_dir(runtime.context.state_dir).record(
-        Alert(account_id=o.account_id, date=data.as_of, te=o.te, budget=o.te_budget,
-              status=o.te_status) for o in observations)
+        Alert(
+            account_id=o.account_id,
+            date=data.as_of,
+            te=o.te,
+            budget=o.te_budget,
+            status=o.te_status,
+        )
+        for o in observations
+    )
     previous = _previous_observation(services, household_id, state["as_of"], run_id)
     restrictions = _restrictions(snapshot, household_id)
     pending = _pending(snapshot, household_id, policy)
     observation = Observation(
-        household_id=household_id, as_of=state["as_of"], first_run=previous is None,
+        household_id=household_id,
+        as_of=state["as_of"],
+        first_run=previous is None,
         accounts=observations,
         changes=_changes(previous, observations, restrictions, pending),
         gains_budget_left=_gains_budget_left(snapshot, household_id, policy),
-        restrictions=restrictions, pending=pending,
+        restrictions=restrictions,
+        pending=pending,
     )
-    services.record_once(run_id, "perceive", "tool_call", {"tool": "observe"},
-                         observation.model_dump(), policy_version=version)
-    return {"snapshot_hash": snapshot.hash, "policy_version": version,
-            "observation": observation.model_dump()}
+    services.record_once(
+        run_id,
+        "perceive",
+        "tool_call",
+        {"tool": "observe"},
+        observation.model_dump(),
+        policy_version=version,
+    )
+    return {
+        "snapshot_hash": snapshot.hash,
+        "policy_version": version,
+        "observation": observation.model_dump(),
+    }
 
 
 def _observe(
@@ -75,12 +103,19 @@ def _observe(
     total = holdings.total
     securities = snapshot.data.securities
     excluded = sorted(
-        symbol for symbol in holdings.shares.index
-        if any(r.kind == "exclude" and r.applies_to_account(account)
-               and r.matches(securities[symbol]) for r in snapshot.data.restrictions))
+        symbol
+        for symbol in holdings.shares.index
+        if any(
+            r.kind == "exclude" and r.applies_to_account(account) and r.matches(securities[symbol])
+            for r in snapshot.data.restrictions
+        )
+    )
     cash_fraction = holdings.cash / total if total > 0 else 0.0
     return AccountObservation(
-        account_id=account.account_id, market_value=total, cash=holdings.cash, te=te,
+        account_id=account.account_id,
+        market_value=total,
+        cash=holdings.cash,
+        te=te,
         te_budget=budget,
         te_status=classify(te, budget, policy.tracking_error.warn_fraction),
         harvest_candidates=len(candidates),
@@ -100,14 +135,20 @@ def _safe_losses(snapshot: Snapshot, household_id: str, policy: Policy) -> dict[
     before it or will be (pending purchases) in the 30 days after.
     """
     statuses = loss_sale_check(
-        snapshot.ledger(household_id), household_id, snapshot.as_of,
+        snapshot.ledger(household_id),
+        household_id,
+        snapshot.as_of,
         _counted_pending(snapshot, household_id, policy),
-        snapshot.data.prices_on().dropna().to_dict())
+        snapshot.data.prices_on().dropna().to_dict(),
+    )
     thresholds = policy.harvest
     found: dict[str, list[float]] = {}
     for status in statuses:
-        if (status.safe and status.loss > thresholds.min_loss_usd
-                and status.loss > thresholds.min_loss_pct * status.cost_basis):
+        if (
+            status.safe
+            and status.loss > thresholds.min_loss_usd
+            and status.loss > thresholds.min_loss_pct * status.cost_basis
+        ):
             found.setdefault(status.account_id, []).append(status.loss)
     return found
 
@@ -123,23 +164,29 @@ def _restrictions(snapshot: Snapshot, household_id: str) -> list[str]:
     return sorted(
         f"{r.kind} {r.target_type} {r.target} ({r.scope} {r.scope_id})"
         for r in snapshot.data.restrictions
-        if any(r.applies_to_account(account) for account in accounts))
+        if any(r.applies_to_account(account) for account in accounts)
+    )
 
 
 def _pending(snapshot: Snapshot, household_id: str, policy: Policy) -> list[str]:
     """Scheduled purchases of the household in [as_of, as_of + 30] (IRC §1091(a) window)."""
     horizon = snapshot.as_of + dt.timedelta(days=WINDOW_DAYS)
-    return [f"{p.date.isoformat()} {p.action} {p.quantity:g} {p.symbol} in {p.account_id}"
-            for p in _counted_pending(snapshot, household_id, policy)
-            if snapshot.as_of <= p.date <= horizon]
+    return [
+        f"{p.date.isoformat()} {p.action} {p.quantity:g} {p.symbol} in {p.account_id}"
+        for p in _counted_pending(snapshot, household_id, policy)
+        if snapshot.as_of <= p.date <= horizon
+    ]
 
 
 def _previous_observation(
     services: ReviewServices, household_id: str, as_of: str, run_id: str
 ) -> Observation | None:
     """The observation of the household's latest earlier run (by as-of, then attempt)."""
-    earlier = [run for run in services.runs.list(household_id=household_id)
-               if run.run_id != run_id and run.as_of <= as_of]
+    earlier = [
+        run
+        for run in services.runs.list(household_id=household_id)
+        if run.run_id != run_id and run.as_of <= as_of
+    ]
     for run in sorted(earlier, key=lambda r: (r.as_of, r.attempt), reverse=True):
         records = services.evidence.find(run.run_id, kind="tool_call", node="perceive")
         if records:
@@ -148,7 +195,9 @@ def _previous_observation(
 
 
 def _changes(
-    previous: Observation | None, current: list[AccountObservation], restrictions: list[str],
+    previous: Observation | None,
+    current: list[AccountObservation],
+    restrictions: list[str],
     pending: list[str],
 ) -> list[str]:
     if previous is None:
@@ -162,8 +211,7 @@ def _changes(
             continue
         changes += _account_changes(old, account)
     changes += [f"new restriction: {r}" for r in restrictions if r not in previous.restrictions]
-    changes += [f"restriction lifted: {r}" for r in previous.restrictions
-                if r not in restrictions]
+    changes += [f"restriction lifted: {r}" for r in previous.restrictions if r not in restrictions]
     changes += [f"pending purchase: {p}" for p in pending if p not in previous.pending]
     return changes
 
@@ -178,8 +226,10 @@ def _account_changes(old: AccountObservation, new: AccountObservation) -> list[s
     if abs(cash_change) >= MOVE_WORTH_NOTING * max(new.market_value, 1.0):
         changes.append(f"{new.account_id}: cash {cash_change:+,.2f}")
     if old.te_status != new.te_status:
-        changes.append(f"TE alert {new.account_id}: {old.te_status} -> {new.te_status} "
-                       f"(TE {new.te:.2%}, budget {new.te_budget:.2%})")
+        changes.append(
+            f"TE alert {new.account_id}: {old.te_status} -> {new.te_status} "
+            f"(TE {new.te:.2%}, budget {new.te_budget:.2%})"
+        )
     added = sorted(set(new.excluded_holdings) - set(old.excluded_holdings))
     if added:
         changes.append(f"{new.account_id}: now holds excluded {', '.join(added)}")
@@ -190,8 +240,11 @@ def _gains_budget_left(snapshot: Snapshot, household_id: str, policy: Policy) ->
     """This year's net realized gain budget minus what taxable accounts realized so far."""
     account_ids = set(snapshot.data.households[household_id].account_ids)
     year = snapshot.as_of.year
-    realized = sum(d.gain for d in snapshot.ledger(household_id).disposals
-                   if d.account_id in account_ids and d.taxable and d.sell_date.year == year)
+    realized = sum(
+        d.gain
+        for d in snapshot.ledger(household_id).disposals
+        if d.account_id in account_ids and d.taxable and d.sell_date.year == year
+    )
     return max(policy.gains_budget.yearly_net_gain_usd - realized, 0.0)
 
 

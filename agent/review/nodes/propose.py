@@ -34,18 +34,31 @@ def propose(state: ReviewState, runtime: Runtime[ReviewContext]) -> ReviewState:
     else:
         proposal = _build(services, state, runtime.context.narrator)
         services.evidence.append(
-            run_id, "propose", "proposal",
+            run_id,
+            "propose",
+            "proposal",
             {"evaluation": services.runs.evaluation(run_id), "plan": state["plan"]},
-            proposal.model_dump(), policy_version=proposal.policy_version)
+            proposal.model_dump(),
+            policy_version=proposal.policy_version,
+        )
     proposal_hash = services.runs.save_proposal(run_id, proposal.model_dump())
     if proposal.status == "approved":
-        decision = {"by": AUTO_APPROVER, "decision": "approve",
-                    "comment": "low impact, auto-approved by policy", "drop": [],
-                    "proposal_hash": proposal_hash}
+        decision = {
+            "by": AUTO_APPROVER,
+            "decision": "approve",
+            "comment": "low impact, auto-approved by policy",
+            "drop": [],
+            "proposal_hash": proposal_hash,
+        }
         services.runs.record_decision(run_id, decision, proposal_hash)
-        services.record_once(run_id, "propose", "approval", decision,
-                             {"status": "approved", "by": AUTO_APPROVER},
-                             policy_version=proposal.policy_version)
+        services.record_once(
+            run_id,
+            "propose",
+            "approval",
+            decision,
+            {"status": "approved", "by": AUTO_APPROVER},
+            policy_version=proposal.policy_version,
+        )
     return {"status": proposal.status, "impact": proposal.impact}
 
 
@@ -61,17 +74,31 @@ def _build(
     snapshot = services.snapshot(state["as_of"])
     policy = household_policy(snapshot.data, state["household_id"])
     metrics = evaluation.metrics
-    impact, reasons = classify_impact(ImpactInputs(
-        realized_short=metrics.realized_short, realized_long=metrics.realized_long,
-        turnover=metrics.turnover, te_after=metrics.te_after, te_budget=metrics.te_budget,
-        concentrated_symbols_traded=tuple(evaluation.concentrated_traded),
-        first_run=observation.first_run, planner_flags=(*plan.flags, *evaluation.flags),
-        trade_count=len(evaluation.trades)), policy)
+    impact, reasons = classify_impact(
+        ImpactInputs(
+            realized_short=metrics.realized_short,
+            realized_long=metrics.realized_long,
+            turnover=metrics.turnover,
+            te_after=metrics.te_after,
+            te_budget=metrics.te_budget,
+            concentrated_symbols_traded=tuple(evaluation.concentrated_traded),
+            first_run=observation.first_run,
+            planner_flags=(*plan.flags, *evaluation.flags),
+            trade_count=len(evaluation.trades),
+        ),
+        policy,
+    )
     status, status_reason = _status(evaluation, impact, policy)
     proposal = Proposal(
-        run_id=run_id, household_id=state["household_id"], as_of=state["as_of"],
-        policy_version=state["policy_version"], status=status, impact=impact,
-        impact_reasons=reasons, trades=evaluation.trades, metrics=metrics,
+        run_id=run_id,
+        household_id=state["household_id"],
+        as_of=state["as_of"],
+        policy_version=state["policy_version"],
+        status=status,
+        impact=impact,
+        impact_reasons=reasons,
+        trades=evaluation.trades,
+        metrics=metrics,
         checks=evaluation.checks,
         evidence=EvidenceRef(run_id=run_id, head_hash=services.evidence.head(run_id)),
         alerts={a.account_id: a.te_status for a in observation.accounts},
@@ -81,8 +108,11 @@ def _build(
     if narrator is not None:
         text = narrator.narrate(proposal, text, services.evidence)
         # The narrator records its exchange: the proposal cites the chain's new head.
-        proposal = proposal.model_copy(update={
-            "evidence": EvidenceRef(run_id=run_id, head_hash=services.evidence.head(run_id))})
+        proposal = proposal.model_copy(
+            update={
+                "evidence": EvidenceRef(run_id=run_id, head_hash=services.evidence.head(run_id))
+            }
+        )
     return proposal.model_copy(update={"rationale": text})
 
 
@@ -90,7 +120,8 @@ def _status(evaluation: Evaluation, impact: str, policy: Policy) -> tuple[RunSta
     failed = [check for check in evaluation.checks if not check.passed]
     if failed:
         return "rejected", "checks failed: " + "; ".join(
-            f"{check.name}: {check.detail}" for check in failed)
+            f"{check.name}: {check.detail}" for check in failed
+        )
     if not evaluation.trades:
         return "no_action", ""
     if impact == "high":

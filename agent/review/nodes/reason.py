@@ -24,10 +24,18 @@ def reason(state: ReviewState, runtime: Runtime[ReviewContext]) -> ReviewState:
     observation = Observation.model_validate(state["observation"])
     plan = planner.plan(observation)
     if isinstance(planner, TracedPlanner):
-        record_trace(services.evidence, state["run_id"], planner.take_trace(),
-                     policy_version=state.get("policy_version"))
+        record_trace(
+            services.evidence,
+            state["run_id"],
+            planner.take_trace(),
+            policy_version=state.get("policy_version"),
+        )
     services.record_once(
-        state["run_id"], "reason", "planner_decision",
+        state["run_id"],
+        "reason",
+        "planner_decision",
         {"planner": planner.name, "observation": observation.model_dump()},
-        plan.model_dump(), policy_version=state.get("policy_version"))
+        plan.model_dump(),
+        policy_version=state.get("policy_version"),
+    )
     return {"plan": plan.model_dump()}
