@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -36,7 +37,7 @@ def value_lots(
     valued = []
     for lot in lots:
         price = prices.get(lot.symbol)
-        if price is None or price != price:  # NaN: no close on the as-of date
+        if price is None or math.isnan(price):  # NaN: no close on the as-of date
             raise DataValidationError.single(
                 PRICES_FILE, None, "close", f"no price for {lot.symbol} on or before {as_of}")
         value = lot.quantity * price
