@@ -24,6 +24,7 @@ class TaxProfile(_Section):
     loss_usage: Literal["unlimited", "cap_3000"]
     ordinary_income_cap: float = Field(ge=0.0)
     carryforward: float = Field(ge=0.0)
+    carryforward_value: float = Field(ge=0.0, le=1.0)
 
     @property
     def short_rate(self) -> float:

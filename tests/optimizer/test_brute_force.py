@@ -56,7 +56,9 @@ def brute_objective(
     realized_short, realized_long = gain[:, ~long_mask].sum(1), gain[:, long_mask].sum(1)
     tax = -(inp.tax.short_rate * realized_short + inp.tax.long_rate * realized_long)
     if inp.tax.loss_value_cap_usd is not None:
-        tax = np.minimum(tax, inp.tax.loss_value_cap_usd / value)
+        cap = inp.tax.loss_value_cap_usd / value
+        carried = inp.tax.carryforward_value
+        tax = np.minimum(tax, (1.0 - carried) * cap + carried * tax)
     trading = inp.trading
     traded = sell.sum(1) + bought.sum(1)
     position_fraction = inp.lot_quantity / inp.position_shares[inp.lot_security]
@@ -290,3 +292,16 @@ def test_quadratic_optimum_beats_every_grid_point_and_matches_the_refined_grid(
     coarse, _ = best_on_grid(inp, bounds, np.linspace(0, 1, 6), split_steps=10)
     assert coarse <= value + 1e-9
     assert refined_best(inp, bounds) == pytest.approx(value, abs=2e-6)
+
+
+def test_carried_forward_losses_keep_part_of_their_value_past_the_cap() -> None:
+    """IRC §1212(b): losses past this year's cap carry forward. Valued at half their full
+    value they still beat the spread, so the harvest goes further than with no carryforward
+    value, and the optimum still matches the brute-force grid."""
+    base = with_tax(random_linear_instance(3), loss_value_cap_usd=500.0)
+    carried = with_tax(base, carryforward_value=0.5)
+    sold_without, _, _, _ = solve_continuous(base)
+    sold_with, _, value, bounds = solve_continuous(carried)
+    assert refined_best(carried, bounds) == pytest.approx(value, abs=2e-6)
+    loss_lots = carried.lot_gain < 0
+    assert sold_with[loss_lots].sum() > sold_without[loss_lots].sum() + 1e-3

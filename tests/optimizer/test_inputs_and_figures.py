@@ -118,3 +118,11 @@ def test_an_overdrawn_account_sells_to_bring_cash_back_into_its_band() -> None:
     assert result.sells and {t.reason for t in result.sells} <= {"cash", "harvest"}
     assert result.metrics.cash_after >= 0.0
     assert all(check.passed for check in result.checks)
+
+
+def test_value_past_the_cap_counts_at_the_carryforward_fraction() -> None:
+    inp = with_tax(small(), loss_value_cap_usd=300.0, carryforward_value=0.5)
+    full = -(inp.tax.long_rate * -5_000.0)
+    assert tax_value(inp, realized_short=0.0, realized_long=-5_000.0) == pytest.approx(
+        300.0 + 0.5 * (full - 300.0))
+    assert tax_value(inp, realized_short=1_000.0, realized_long=0.0) == pytest.approx(-458.0)

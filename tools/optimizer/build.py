@@ -224,6 +224,7 @@ def _tax_terms(
         long_rate=policy.tax.long_rate,
         gains_room_usd=policy.gains_budget.yearly_net_gain_usd - realized_ytd,
         loss_value_cap_usd=loss_value_cap(policy, realized_ytd),
+        carryforward_value=policy.tax.carryforward_value,
         allow_charged_wash=policy.wash_sale.allow_charged_wash,
     )
 

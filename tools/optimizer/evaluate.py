@@ -79,11 +79,15 @@ def tax_value(inp: OptimizationInput, realized_short: float, realized_long: floa
     """Tax saved this year by realizing these net gains (negative when tax is owed).
 
     Each net figure is taxed at its term's rate (IRC §1(h)); when losses are only usable up
-    to a cap this year (IRC §1211(b)), the value of net losses stops at that cap.
+    to a cap this year (IRC §1211(b)), value past the cap carries forward (IRC §1212(b)) and
+    counts at ``carryforward_value`` of its full value.
     """
     linear = -(inp.tax.short_rate * realized_short + inp.tax.long_rate * realized_long)
     cap = inp.tax.loss_value_cap_usd
-    return linear if cap is None else min(linear, cap)
+    if cap is None:
+        return linear
+    carried = inp.tax.carryforward_value
+    return min(linear, (1.0 - carried) * cap + carried * linear)
 
 
 def evaluate(inp: OptimizationInput, plan: TradePlan) -> PlanFigures:

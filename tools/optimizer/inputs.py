@@ -30,6 +30,9 @@ class TaxTerms:
     # IRC §1211(b) ordinary-income cap; the rest is carried forward (IRC §1212(b)) and earns
     # nothing this year. ``None``: losses always offset gains elsewhere (unlimited usage).
     loss_value_cap_usd: float | None = None
+    # Value today, per dollar of full tax value, of losses beyond that cap: they carry forward
+    # (IRC §1212(b)) and offset later gains or income, later. 0 values them at nothing.
+    carryforward_value: float = 0.0
     # Sell a loss lot the ledger says would be washed, charging the disallowed loss (IRC
     # §1091(a)) in the objective; when False such lots are not sold at all.
     allow_charged_wash: bool = False

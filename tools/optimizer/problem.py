@@ -213,11 +213,15 @@ def compile_problem(structure: Structure, *, reusable: bool = True) -> CompiledP
     }
     tax_value: cp.Expression = -(p["short_rate"] * realized_short + p["long_rate"] * realized_long)
     if structure.capped:
-        # Losses count until this year's usable amount is reached (gains to offset plus the
-        # IRC §1211(b) ordinary-income cap); the rest carries forward (IRC §1212(b)).
+        # Losses count in full until this year's usable amount is reached (gains to offset plus
+        # the IRC §1211(b) ordinary-income cap); the rest carries forward (IRC §1212(b)) and is
+        # worth ``carryforward_value`` of its full value today: min(V, C + d (V - C)).
         capped_value = cp.Variable(name="capped_tax_value")
+        carried = structure.carryforward_value
         constraints["tax_value"] = capped_value <= tax_value
-        constraints["loss_value_cap"] = capped_value <= p["loss_value_cap"]
+        constraints["loss_value_cap"] = (
+            capped_value <= (1.0 - carried) * p["loss_value_cap"] + carried * tax_value
+        )
         tax_value = capped_value
     hard = np.flatnonzero(structure.hard_tilts)
     if hard.size:

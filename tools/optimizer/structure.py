@@ -46,6 +46,7 @@ class Structure:
     te_aversion: float  # objective penalty per unit of TE variance
     exclusion_penalty: np.ndarray  # (N,) penalty per unit weight held, excluded names only
     capped: bool  # loss value capped this year (IRC §1211(b) mode)
+    carryforward_value: float  # value per dollar of tax value beyond the cap (IRC §1212(b))
     has_commission: bool  # orders pay a commission (its envelope is then in the problem)
     transition_security: int | None  # index of a concentrated position being sold down
 
@@ -121,6 +122,7 @@ def structure_of(inp: OptimizationInput) -> Structure:
                 tuple(penalties),
                 inp.trading.te_aversion,
                 capped,
+                inp.tax.carryforward_value,
                 transition,
                 inp.trading.commission_per_trade > 0,
             )
@@ -148,6 +150,7 @@ def structure_of(inp: OptimizationInput) -> Structure:
         te_aversion=inp.trading.te_aversion,
         exclusion_penalty=exclusion,
         capped=capped,
+        carryforward_value=inp.tax.carryforward_value,
         has_commission=inp.trading.commission_per_trade > 0,
         transition_security=transition,
     )
