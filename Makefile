@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m agent.demo --out $(DEMO_DIR)
+	$(BIN)/python -m agent.cli.demo --out $(DEMO_DIR)
 
 test: $(STAMP)
 	$(BIN)/ruff check .

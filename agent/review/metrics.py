@@ -34,9 +34,14 @@ def realized_by_term(
     lots_by_account = {
         account_id: open_lots_by_id(snapshot, account_id)
         for account_id in {t.account_id for t in trades if t.side == "sell"}
+        if not snapshot.data.accounts[account_id].is_ira_type
     }
     for index, trade in enumerate(trades):
         if trade.side != "sell":
+            continue
+        if snapshot.data.accounts[trade.account_id].is_ira_type:
+            # Sales inside an IRA, Roth, 401(k) or HSA recognize no gain or loss: they are
+            # neither taxed nor harvested (IRC §408(e)(1), §408A(a), §501(a), §223(e)(1)).
             continue
         by_term = {"short": 0.0, "long": 0.0}
         loss_by_term = {"short": 0.0, "long": 0.0}

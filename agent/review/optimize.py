@@ -18,15 +18,21 @@ from agent.review.snapshot import Snapshot
 from policies import Policy
 from tools.models import Account
 from tools.optimizer.build import build_input
-from tools.optimizer.errors import InfeasibleTEBudget
+from tools.optimizer.errors import InfeasibleTEBudget, OptimizerError, SolverFailedError
 from tools.optimizer.evaluate import tracking_error
 from tools.optimizer.inputs import OptimizationInput
 from tools.optimizer.optimize import ProblemCache, optimize
 from tools.optimizer.results import TradeList
 
-# When the TE budget cannot be met, step towards it: aim this much above the lowest TE the
-# rules allow, so the step keeps some room to harvest and round.
+# When the TE budget cannot be met, step towards it: first halfway from today's TE to the
+# lowest the rules allow (room to harvest and round, and far from the numerically fragile
+# minimum), then no worse than today. The lowest TE must sit this far below today's to step.
 TE_STEP_HEADROOM = 1.05
+TE_STEP_FRACTIONS = (0.5, 1.0)  # of the way back from the lowest TE up to today's
+
+
+def _step_budgets(lowest_te: float, te_now: float) -> list[float]:
+    return [lowest_te + fraction * (te_now - lowest_te) for fraction in TE_STEP_FRACTIONS]
 
 
 @dataclass(frozen=True)
@@ -108,18 +114,34 @@ class ToolsOptimizer:
 
     def _solve(self, inputs: OptimizationInput) -> tuple[TradeList, list[str]]:
         try:
-            return optimize(inputs, cache=self._cache), []
+            return self._optimize(inputs), []
         except InfeasibleTEBudget as error:
             te_now = tracking_error(inputs, inputs.weights)
-            step = error.lowest_te * TE_STEP_HEADROOM
-            if step >= te_now:
+            if error.lowest_te * TE_STEP_HEADROOM >= te_now:
                 raise
-            relaxed = dataclasses.replace(
-                inputs, trading=dataclasses.replace(inputs.trading, te_budget=step)
-            )
-            flag = (
-                f"{inputs.account_id}: TE budget {error.te_budget:.2%} cannot be met today "
-                f"(lowest achievable {error.lowest_te:.2%}); the trades step TE from "
-                f"{te_now:.2%} towards it, to at most {step:.2%}"
-            )
-            return optimize(relaxed, cache=self._cache), [flag]
+            last_error: OptimizerError = error
+            for step in _step_budgets(error.lowest_te, te_now):
+                relaxed = dataclasses.replace(
+                    inputs, trading=dataclasses.replace(inputs.trading, te_budget=step)
+                )
+                try:
+                    result = self._optimize(relaxed)
+                except (InfeasibleTEBudget, SolverFailedError) as failure:
+                    last_error = failure
+                    continue
+                flag = (
+                    f"{inputs.account_id}: TE budget {error.te_budget:.2%} cannot be met today "
+                    f"(lowest achievable {error.lowest_te:.2%}); the trades step TE from "
+                    f"{te_now:.2%} towards it, to at most {step:.2%}"
+                )
+                return result, [flag]
+            raise last_error from error
+
+    def _optimize(self, inputs: OptimizationInput) -> TradeList:
+        """Solve with the compiled (DPP) problem, falling back to the one-off form: near
+        infeasibility the compiled form can fail in the solver where the one-off form solves
+        or proves the budget infeasible (and says which constraints bind)."""
+        try:
+            return optimize(inputs, cache=self._cache)
+        except SolverFailedError:
+            return optimize(inputs)

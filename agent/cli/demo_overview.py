@@ -4,6 +4,7 @@ candidates and the wash-sale traps the ledger already sees."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from rich.console import Group
 from rich.table import Table
@@ -12,12 +13,16 @@ from tools.dataset import PortfolioData
 from tools.holdings import holdings_of
 from tools.ledger import Ledger
 from tools.ledger.forward import blocked_buys, loss_sale_check
+from tools.models import PendingPurchase
 from tools.unrealized import value_lots
 
 TOP_CANDIDATES = 10
 
 
-def household_overview(data: PortfolioData, ledger: Ledger, household_id: str) -> Group:
+def household_overview(
+    data: PortfolioData, ledger: Ledger, household_id: str,
+    pending: Sequence[PendingPurchase],
+) -> Group:
     prices = data.prices_on().dropna()
     price_map = prices.to_dict()
     accounts = data.accounts_of(household_id)
@@ -46,7 +51,7 @@ def household_overview(data: PortfolioData, ledger: Ledger, household_id: str) -
         unrealized.add_row(term, f"${gains[(term, 'gains')]:,.0f}",
                            f"-${-gains[(term, 'losses')]:,.0f}")
 
-    statuses = loss_sale_check(ledger, household_id, data.as_of, data.pending, price_map)
+    statuses = loss_sale_check(ledger, household_id, data.as_of, pending, price_map)
     candidates = Table(title=f"Largest unrealized losses (top {TOP_CANDIDATES})")
     for column in ("account", "symbol", "lot", "term", "loss", "washed if sold today"):
         candidates.add_column(column, justify="right" if column in {"loss",
