@@ -113,12 +113,18 @@ class ToolsOptimizer:
         )
 
     def _solve(self, inputs: OptimizationInput) -> tuple[TradeList, list[str]]:
+        """The trade list, or a step towards an unreachable TE budget.
+
+        The first attempt skips the diagnosis' relaxation solves: a step needs only the lowest
+        TE. When no step is possible, the account is solved again with the full diagnosis, so
+        the error raised says which relaxations would help.
+        """
         try:
-            return self._optimize(inputs), []
+            return self._optimize(inputs, explain=False), []
         except InfeasibleTEBudget as error:
             te_now = tracking_error(inputs, inputs.weights)
             if error.lowest_te * TE_STEP_HEADROOM >= te_now:
-                raise
+                return self._optimize(inputs), []  # fails again, now naming every relaxation
             last_error: OptimizerError = error
             for step in _step_budgets(error.lowest_te, te_now):
                 relaxed = dataclasses.replace(
@@ -137,11 +143,11 @@ class ToolsOptimizer:
                 return result, [flag]
             raise last_error from error
 
-    def _optimize(self, inputs: OptimizationInput) -> TradeList:
+    def _optimize(self, inputs: OptimizationInput, *, explain: bool = True) -> TradeList:
         """Solve with the compiled (DPP) problem, falling back to the one-off form: near
         infeasibility the compiled form can fail in the solver where the one-off form solves
         or proves the budget infeasible (and says which constraints bind)."""
         try:
-            return optimize(inputs, cache=self._cache)
+            return optimize(inputs, cache=self._cache, explain=explain)
         except SolverFailedError:
-            return optimize(inputs)
+            return optimize(inputs, explain=explain)

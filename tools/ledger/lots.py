@@ -75,37 +75,6 @@ class LotPart:
         self.order = (purchase_day << _DAY_SHIFT) | (seq << _SEQ_SHIFT)
         self.replaceable = replaceable
 
-    @property
-    def basis_per_share(self) -> float:
-        return self.cost_basis / self.quantity
-
-    def take_front(self, quantity: float) -> LotPart:
-        """Detach the first ``quantity`` shares as a new part (basis split pro rata).
-
-        The new part takes this part's place in share order; this part moves just after it.
-        """
-        share = quantity / self.quantity
-        basis = self.cost_basis * share
-        adjustment = self.adjustment * share
-        front = LotPart(
-            self.account_id,
-            self.symbol,
-            self.lot_id,
-            quantity,
-            basis,
-            self.purchase_day,
-            self.acquired_day,
-            self.seq,
-            self.replaceable,
-            adjustment,
-        )
-        front.order = self.order
-        self.order += 1
-        self.quantity -= quantity
-        self.cost_basis -= basis
-        self.adjustment -= adjustment
-        return front
-
     def to_lot(self) -> Lot:
         return Lot.model_construct(
             account_id=self.account_id,
@@ -131,19 +100,6 @@ class Position:
     def __init__(self) -> None:
         self.parts: list[LotPart] = []
         self.quantity = 0.0
-
-    def add(self, part: LotPart) -> None:
-        parts = self.parts
-        if not parts or parts[-1].order < part.order:
-            parts.append(part)
-        else:  # a transferred-in lot bought long ago
-            parts.insert(bisect.bisect_left(parts, part.order, key=_order_of), part)
-        self.quantity += part.quantity
-
-    def insert_front_piece(self, piece: LotPart) -> None:
-        """Place a piece split off the front of a part (``take_front``) just before it."""
-        parts = self.parts
-        parts.insert(bisect.bisect_left(parts, piece.order, key=_order_of), piece)
 
     def parts_of_rows(self, row_orders: list[int]) -> list[LotPart]:
         """The open parts opened by the rows whose first ``order`` is given, share order."""
@@ -178,44 +134,90 @@ class Position:
 _order_of = operator.attrgetter("order")
 
 
-class OpenLotStore:
-    """Positions by (account, symbol), and the rows that opened each (account, lot_id)."""
+class OpenedLot:
+    """What the store remembers of every lot ever opened, even once it is closed."""
 
-    __slots__ = ("_positions", "lot_rows", "lot_symbols")
+    __slots__ = ("row_orders", "symbol")
+
+    def __init__(self, symbol: str, first_order: int) -> None:
+        self.symbol = symbol
+        self.row_orders = [first_order]  # the first ``order`` of each row that opened part of it
+
+
+class OpenLotStore:
+    """Positions by (account, symbol), and the lots ever opened by (account, lot_id)."""
+
+    __slots__ = ("_opened", "_positions")
 
     def __init__(self) -> None:
         self._positions: dict[tuple[str, str], Position] = {}
-        # Read-only outside the store, for every lot ever opened: (account_id, lot_id) ->
-        # its symbol, and the first ``order`` of each row that opened (part of) it.
-        self.lot_symbols: dict[tuple[str, str], str] = {}
-        self.lot_rows: dict[tuple[str, str], list[int]] = {}
+        # One entry per lot: a single look-up per purchase in a table that grows with history.
+        self._opened: dict[tuple[str, str], OpenedLot] = {}
 
     def position(self, account_id: str, symbol: str) -> Position | None:
         return self._positions.get((account_id, symbol))
 
-    def add(self, part: LotPart) -> None:
+    def symbol_of_lot(self, account_id: str, lot_id: str) -> str | None:
+        """The symbol of a lot ever opened in the account (None for an unknown ``lot_id``)."""
+        opened = self._opened.get((account_id, lot_id))
+        return opened.symbol if opened is not None else None
+
+    def add(self, part: LotPart) -> bool:
+        """Add a part, in share order; False (nothing added) when its ``lot_id`` already
+        names a lot of another symbol in the account.
+        """
+        lot_key = (part.account_id, part.lot_id)
+        opened = self._opened.get(lot_key)
+        if opened is None:
+            self._opened[lot_key] = OpenedLot(part.symbol, part.order)
+        elif opened.symbol != part.symbol:
+            return False
+        else:
+            opened.row_orders.append(part.order)
         key = (part.account_id, part.symbol)
         position = self._positions.get(key)
         if position is None:
             position = self._positions[key] = Position()
-        position.add(part)
-        lot_key = (part.account_id, part.lot_id)
-        self.lot_symbols[lot_key] = part.symbol
-        rows = self.lot_rows.get(lot_key)
-        if rows is None:
-            self.lot_rows[lot_key] = [part.order]
-        else:
-            rows.append(part.order)
+        parts = position.parts
+        if not parts or parts[-1].order < part.order:
+            parts.append(part)
+        else:  # a transferred-in lot bought long ago
+            parts.insert(bisect.bisect_left(parts, part.order, key=_order_of), part)
+        position.quantity += part.quantity
+        return True
 
     def lot_parts(self, position: Position, account_id: str, lot_id: str) -> list[LotPart]:
         """The open parts of one lot in share order (empty when none are left)."""
-        rows = self.lot_rows.get((account_id, lot_id))
-        return position.parts_of_rows(rows) if rows else []
+        opened = self._opened.get((account_id, lot_id))
+        return position.parts_of_rows(opened.row_orders) if opened is not None else []
 
     def split_front(self, part: LotPart, quantity: float) -> LotPart:
-        """Split the first ``quantity`` shares off ``part``, keeping share order."""
-        front = part.take_front(quantity)
-        self._positions[(part.account_id, part.symbol)].insert_front_piece(front)
+        """Split the first ``quantity`` shares off ``part`` as a new part (basis and wash-sale
+        adjustment split pro rata), keeping share order.
+        """
+        share = quantity / part.quantity
+        basis = part.cost_basis * share
+        adjustment = part.adjustment * share
+        front = LotPart(
+            part.account_id,
+            part.symbol,
+            part.lot_id,
+            quantity,
+            basis,
+            part.purchase_day,
+            part.acquired_day,
+            part.seq,
+            part.replaceable,
+            adjustment,
+        )
+        # The front piece takes the part's place in share order; the rest moves just after.
+        front.order = part.order
+        part.order += 1
+        part.quantity -= quantity
+        part.cost_basis -= basis
+        part.adjustment -= adjustment
+        parts = self._positions[(part.account_id, part.symbol)].parts
+        parts.insert(bisect.bisect_left(parts, front.order, key=_order_of), front)
         return front
 
     def parts(self, account_id: str | None = None) -> Iterator[LotPart]:

@@ -10,7 +10,7 @@ wash-sale adjustment) are ranked on their own basis.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from tools.ledger.holding import term_of
 from tools.ledger.lots import LotPart
@@ -32,21 +32,24 @@ def relief_order(
     if method == "hifo":
         return sorted(parts, key=lambda part: -part.cost_basis / part.quantity)
     if method == "min_tax":
-        return sorted(
-            parts, key=lambda part: _tax_rank(part, price, sell_day, short_rate, long_rate)
-        )
+        return sorted(parts, key=_tax_rank_at(price, sell_day, short_rate, long_rate))
     return list(parts)
 
 
-def _tax_rank(
-    part: LotPart, price: float, sell_day: int, short_rate: float, long_rate: float
-) -> tuple[int, float]:
-    """Losses first (short-term before long-term, largest loss per share first), then gains
-    by the tax they cost per dollar of proceeds (gain per share x marginal rate of its term).
-    """
-    gain_per_share = price - part.basis_per_share
-    long_term = term_of(part.acquired_day, sell_day) == "long"
-    if gain_per_share < 0.0:
-        return (_LONG_LOSS if long_term else _SHORT_LOSS, gain_per_share)
-    rate = long_rate if long_term else short_rate
-    return (_GAIN, gain_per_share * rate)
+def _tax_rank_at(
+    price: float, sell_day: int, short_rate: float, long_rate: float
+) -> Callable[[LotPart], tuple[int, float]]:
+    """The ``min_tax`` sort key of a part sold at ``price`` on ``sell_day``."""
+
+    def tax_rank(part: LotPart) -> tuple[int, float]:
+        """Losses first (short-term before long-term, largest loss per share first), then
+        gains by the tax they cost per dollar of proceeds (gain per share x marginal rate of
+        its term).
+        """
+        gain_per_share = price - part.cost_basis / part.quantity
+        long_term = term_of(part.acquired_day, sell_day) == "long"
+        if gain_per_share < 0.0:
+            return (_LONG_LOSS if long_term else _SHORT_LOSS, gain_per_share)
+        return (_GAIN, gain_per_share * (long_rate if long_term else short_rate))
+
+    return tax_rank

@@ -25,6 +25,7 @@ from tools.ledger.holding import tacked_start
 from tools.ledger.lots import QUANTITY_EPSILON, LotPart, OpenLotStore
 from tools.ledger.results import Disposal, WashSale
 
+_new_tuple = tuple.__new__
 WINDOW_DAYS = 30  # IRC §1091(a): 30 days before through 30 days after the sale, inclusive
 
 
@@ -188,23 +189,25 @@ class WashSaleMatcher:
             absorbing.acquired_day = tacked_start(
                 absorbing.acquired_day, loss.sold_acquired_day, loss.sell_day
             )
-        loss.remaining = max(loss.remaining - quantity, 0.0)
-        if loss.remaining <= QUANTITY_EPSILON:
-            loss.remaining = 0.0
+        remaining = loss.remaining - quantity
+        loss.remaining = remaining if remaining > QUANTITY_EPSILON else 0.0
         loss.disposal.wash_sale_disallowed += disallowed
         self.wash_sales.append(
-            WashSale(  # positional: the hot path of the replay (field order)
-                loss.account_id,
-                loss.symbol,
-                loss.lot_id,
-                loss.disposal.seq,
-                loss.sell_day,
-                absorbing.account_id,
-                absorbing.symbol,
-                absorbing.lot_id,
-                absorbing.purchase_day,
-                quantity,
-                disallowed,
-                permanent,
+            _new_tuple(  # a WashSale without NamedTuple's Python-level __new__ (hot path)
+                WashSale,
+                (
+                    loss.account_id,
+                    loss.symbol,
+                    loss.lot_id,
+                    loss.disposal.seq,
+                    loss.sell_day,
+                    absorbing.account_id,
+                    absorbing.symbol,
+                    absorbing.lot_id,
+                    absorbing.purchase_day,
+                    quantity,
+                    disallowed,
+                    permanent,
+                ),
             )
         )

@@ -67,24 +67,33 @@ def parse_prices(
         lambda key: f"duplicate price row for {key['symbol']} on {key['date']}",
     )
     valid = ~rows_with_problems(problems, len(table))
-    long = pd.DataFrame(
-        {
-            "date": dates[valid].to_numpy(),
-            "symbol": table.cells("symbol").to_numpy()[valid],
-            "close": close[valid],
-            "adj_close": np.where(np.isnan(adjusted), close, adjusted)[valid],
-        }
+    symbol_codes, symbol_names = table.factorized("symbol")
+    cells = _PanelCells(
+        pd.DatetimeIndex(dates[valid].to_numpy(), name="date"),
+        symbol_names[symbol_codes[valid]],
     )
-    panel = PricePanel(_wide(long, "close"), _wide(long, "adj_close"))
+    adjusted_or_close = np.where(np.isnan(adjusted), close, adjusted)
+    panel = PricePanel(cells.wide(close[valid]), cells.wide(adjusted_or_close[valid]))
     return panel, problems
 
 
-def _wide(long: pd.DataFrame, values: str) -> pd.DataFrame:
-    wide = long.pivot(index="date", columns="symbol", values=values).sort_index()
-    wide = wide.sort_index(axis=1).astype(float)
-    wide.index = pd.DatetimeIndex(wide.index, name="date")
-    wide.columns.name = "symbol"
-    return wide
+class _PanelCells:
+    """Where each valid row goes in the wide panel: its date's row and its symbol's column.
+
+    Valid rows have unique (date, symbol) pairs (a repeated pair is a problem row), so each
+    panel cell receives at most one value; cells no row reaches stay NaN.
+    """
+
+    def __init__(self, dates: pd.DatetimeIndex, symbols: np.ndarray) -> None:
+        self.row, row_labels = pd.factorize(dates, sort=True)
+        self.column, column_labels = pd.factorize(symbols, sort=True)
+        self.index = pd.DatetimeIndex(row_labels, name="date")
+        self.columns = pd.Index(column_labels, name="symbol")
+
+    def wide(self, values: np.ndarray) -> pd.DataFrame:
+        grid = np.full((len(self.index), len(self.columns)), np.nan)
+        grid[self.row, self.column] = values
+        return pd.DataFrame(grid, index=self.index, columns=self.columns)
 
 
 def symbols_listed_on(table: CsvTable, day: dt.date) -> frozenset[str]:

@@ -47,9 +47,18 @@ Relax = Callable[[OptimizationInput], OptimizationInput]
 
 
 def diagnose(
-    inp: OptimizationInput, compiled: CompiledProblem, solvers: tuple[str, ...] = DEFAULT_SOLVERS
+    inp: OptimizationInput,
+    compiled: CompiledProblem,
+    solvers: tuple[str, ...] = DEFAULT_SOLVERS,
+    *,
+    explain: bool = True,
 ) -> OptimizerError:
-    """The typed error that explains why ``inp`` has no feasible trade list."""
+    """The typed error that explains why ``inp`` has no feasible trade list.
+
+    Without ``explain`` the error carries the lowest TE and what binds, but the only
+    relaxation it lists is raising the TE budget: a caller that steps towards the budget needs
+    no more, and each other relaxation costs one more solve.
+    """
     bounds = trade_bounds(inp, tracking_sides(inp))
     compiled.assign(parameter_values(inp, compiled.structure, bounds, Margins()))
     min_te = compiled.min_te_problem()
@@ -57,7 +66,7 @@ def diagnose(
         return _conflicting_limits(inp, compiled, solvers)
     lowest = math.sqrt(max(float(min_te.value), 0.0))
     binding = binding_constraints(compiled, inp, bounds, min_te)
-    edits = _candidate_edits(inp, compiled, bounds)
+    edits = _candidate_edits(inp, compiled, bounds) if explain else {}
     budget = inp.trading.te_budget
     relaxations = [
         Relaxation(

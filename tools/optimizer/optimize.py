@@ -104,8 +104,12 @@ def optimize(
     *,
     cache: ProblemCache | None = None,
     solvers: tuple[str, ...] = DEFAULT_SOLVERS,
+    explain: bool = True,
 ) -> TradeList:
     """The checked, whole-share trade list for one account.
+
+    ``explain=False`` skips the relaxation solves of an infeasibility diagnosis (see
+    :func:`~tools.optimizer.diagnose.diagnose`).
 
     Raises :class:`~tools.optimizer.errors.InfeasibleTEBudget`,
     :class:`~tools.optimizer.errors.InfeasibleConstraintsError`,
@@ -142,7 +146,7 @@ def optimize(
     if accepted is None and rounding_failures:
         accepted = _standing_still(inp, rounding_failures, clock)
     if accepted is None:
-        raise diagnose(inp, compiled, solvers)
+        raise diagnose(inp, compiled, solvers, explain=explain)
     timings = SolveTimings(
         solver=clock.solver,
         solves=clock.solves,
