@@ -146,11 +146,14 @@ class LedgerEngine:
         )
 
     def open_lots(self, account_id: str | None = None) -> list[Lot]:
+        return [part.to_lot() for part in self.open_parts(account_id)]
+
+    def open_parts(self, account_id: str | None = None) -> list[LotPart]:
+        """The parts behind ``open_lots``, same order, without building pydantic models."""
         order = {account: index for index, account in enumerate(self.accounts)}
-        parts = sorted(
+        return sorted(
             self.lots.parts(account_id), key=lambda part: (order[part.account_id], part.symbol)
         )
-        return [part.to_lot() for part in parts]
 
     def household_of(self, account_id: str) -> str:
         return self.accounts[account_id].household_id

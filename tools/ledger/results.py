@@ -10,6 +10,7 @@ from tools.ledger.holding import Term, date_of
 from tools.models import Lot
 
 if TYPE_CHECKING:
+    from tools.ledger.lots import LotPart
     from tools.ledger.replay import LedgerEngine
 
 
@@ -105,6 +106,13 @@ class Ledger:
     def open_lots(self, account_id: str | None = None) -> list[Lot]:
         """Open lots (one entry per homogeneous part), accounts in file order, share order."""
         return self.engine.open_lots(account_id)
+
+    def open_parts(self, account_id: str | None = None) -> list[LotPart]:
+        """The open lots as the engine's own parts, in ``open_lots`` order: many times cheaper
+        when a caller needs only a few fields (``quantity``, ``cost_basis``, ``adjustment``,
+        ``purchase_day``/``acquired_day`` ordinals). Read-only: they are the live lot state.
+        """
+        return self.engine.open_parts(account_id)
 
     def total_disallowed(self) -> float:
         return sum(disposal.wash_sale_disallowed for disposal in self.disposals)
