@@ -11,8 +11,9 @@ from rich.table import Table
 
 from agent.cli.common import AsOf, DataDir, Format, as_date, bad_input_exits, print_json, stderr
 from agent.cli.common import stdout as out
+from agent.llm.client import client_from_env
+from agent.llm.review import review_runner
 from agent.review.daily import DailySummary, run_daily, write_summary
-from agent.review.runner import ReviewRunner
 
 StateDir = Annotated[
     Path | None,
@@ -35,7 +36,8 @@ def daily(
         stderr.print(f"[red]error:[/red] --format must be one of {', '.join(FORMATS)}")
         raise typer.Exit(2)
     with bad_input_exits():
-        runner = ReviewRunner(data, state_dir)
+        # The LLM planner and narrator when a model is configured, rules and templates if not.
+        runner = review_runner(data, client_from_env(), state_dir=state_dir)
         as_of_date = as_date(as_of)
         as_of_text = as_of_date.isoformat() if as_of_date else None
         households = list(runner.services.snapshot(as_of_text).data.households)

@@ -20,6 +20,8 @@ from agent.cli.common import (
     stdout,
 )
 from agent.cli.render import proposal_view, runs_table
+from agent.llm.client import client_from_env
+from agent.llm.review import review_runner
 from agent.review.decision import DecisionRefusedError
 from agent.review.runner import NotPendingError, ReviewRunner, UnknownRunError
 from agent.review.runs import RunRecord
@@ -66,7 +68,8 @@ def review(
     """Review a household: perceive, plan, optimize, check and propose (waits if high impact)."""
     _check_format(fmt)
     with bad_input_exits():
-        runner = ReviewRunner(data, state_dir)
+        # The LLM planner and narrator when a model is configured, rules and templates if not.
+        runner = review_runner(data, client_from_env(), state_dir=state_dir)
         as_of_date = as_date(as_of)
         run = runner.review(
             household,
