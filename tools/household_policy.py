@@ -1,23 +1,57 @@
-"""The policy in force for one household of a data directory.
+"""The policy in force for one household, and the tax rates the ledger replays with.
 
-Policy problems are reported like any other bad input: file ``policy.yaml``, the offending
-key in place of a column, exit code 2 from the CLI.
+Policy problems are reported like any other bad input: the policy file, the offending key in
+place of a column, exit code 2 from the CLI.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from policies import Policy, PolicyError, load_policy
 from tools.dataset import PortfolioData
 from tools.errors import DataValidationError, Problem
+from tools.ledger import Ledger, replay_ledger
 
 POLICY_FILE = "policy.yaml"
+
+Rates = tuple[float, float]  # combined marginal (short-term, long-term) rates
+
+
+def policy_from_overrides(
+    overrides: Mapping[str, Any], household_id: str | None = None, source: str = POLICY_FILE
+) -> Policy:
+    """Default policy merged with ``overrides`` for ``household_id``; ``source`` names the file."""
+    try:
+        return load_policy(overrides, household_id)
+    except PolicyError as error:
+        raise DataValidationError(
+            [Problem(source, None, p.key, p.message) for p in error.problems]
+        ) from error
 
 
 def household_policy(data: PortfolioData, household_id: str | None = None) -> Policy:
     """Default policy merged with the data directory's ``policy.yaml`` for ``household_id``."""
-    try:
-        return load_policy(data.policy_overrides, household_id)
-    except PolicyError as error:
-        raise DataValidationError(
-            [Problem(POLICY_FILE, None, p.key, p.message) for p in error.problems]
-        ) from error
+    return policy_from_overrides(data.policy_overrides, household_id)
+
+
+def tax_rates(
+    overrides: Mapping[str, Any], households: Iterable[str], source: str = POLICY_FILE
+) -> tuple[Rates, dict[str, Rates]]:
+    """Rates for ``min_tax`` relief: the default policy's, and each household's own."""
+    default = policy_from_overrides(overrides, None, source).tax
+    by_household = {}
+    for household_id in households:
+        tax = policy_from_overrides(overrides, household_id, source).tax
+        by_household[household_id] = (tax.short_rate, tax.long_rate)
+    return (default.short_rate, default.long_rate), by_household
+
+
+def replay_directory(data: PortfolioData) -> Ledger:
+    """The whole data directory's ledger to its as-of date, each household at its own rates."""
+    default, by_household = tax_rates(data.policy_overrides, data.households)
+    return replay_ledger(
+        data.transactions_until(data.as_of), data.accounts, data.securities, *default,
+        as_of=data.as_of, household_rates=by_household,
+    )

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,9 +14,13 @@ from rich.table import Table
 
 from agent.cli.common import AsOf, DataDir, Format, as_date, bad_input_exits, cents, print_json
 from agent.cli.common import stdout as console
-from policies import Policy, PolicyError, load_policy
 from tools.dataset import PortfolioData
-from tools.errors import DataValidationError, Problem
+from tools.household_policy import (
+    POLICY_FILE,
+    policy_from_overrides,
+    replay_directory,
+    tax_rates,
+)
 from tools.ledger import Ledger, replay_ledger
 from tools.ledger.forward import (
     BuyBlock,
@@ -35,7 +38,6 @@ from tools.loading import (
 )
 from tools.unrealized import ValuedLot, value_lots
 
-POLICY_FILE = "policy.yaml"
 PRICES_FILE = "prices.csv"
 LEDGER_FORMATS = ("table", "json", "8949")
 
@@ -85,7 +87,7 @@ def ledger(
         )
     with bad_input_exits():
         if data is not None:
-            result = _ledger_of_directory(load_data_dir(data, as_date(as_of)))
+            result = replay_directory(load_data_dir(data, as_date(as_of)))
         else:
             if transactions is None or accounts is None:
                 raise typer.BadParameter(
@@ -114,7 +116,7 @@ def lots(
         portfolio = load_data_dir(data, as_date(as_of))
         if account not in portfolio.accounts:
             raise typer.BadParameter(f"unknown account {account!r}", param_hint="--account")
-        result = _ledger_of_directory(portfolio)
+        result = replay_directory(portfolio)
         prices = _prices(portfolio)
         rows = [_valued_lot_document(valued) for valued in
                 value_lots(result.open_lots(account), prices, portfolio.as_of)]
@@ -145,8 +147,8 @@ def washsale(
         portfolio = load_data_dir(data, as_date(as_of))
         if household not in portfolio.households:
             raise typer.BadParameter(f"unknown household {household!r}", param_hint="--household")
-        result = _ledger_of_directory(portfolio)
-        policy = _policy(portfolio.policy_overrides, household, POLICY_FILE)
+        result = replay_directory(portfolio)
+        policy = policy_from_overrides(portfolio.policy_overrides, household)
         pending = portfolio.pending if policy.wash_sale.pending_purchases_count else ()
         blocks = blocked_buys(result, household, portfolio.as_of)
         statuses = loss_sale_check(result, household, portfolio.as_of, pending, _prices(portfolio))
@@ -176,18 +178,6 @@ def register(app: typer.Typer) -> None:
 # -- building the ledger ---------------------------------------------------------------
 
 
-def _ledger_of_directory(portfolio: PortfolioData) -> Ledger:
-    default, by_household = _rates(portfolio.policy_overrides, portfolio.households, POLICY_FILE)
-    return replay_ledger(
-        portfolio.transactions_until(portfolio.as_of),
-        portfolio.accounts,
-        portfolio.securities,
-        *default,
-        as_of=portfolio.as_of,
-        household_rates=by_household,
-    )
-
-
 def _ledger_of_files(
     transactions: Path,
     accounts: Path,
@@ -201,31 +191,10 @@ def _ledger_of_files(
     overrides = load_policy_overrides(policy) if policy is not None else {}
     households = {account.household_id for account in known_accounts.values()}
     policy_name = policy.name if policy is not None else POLICY_FILE
-    default, by_household = _rates(overrides, households, policy_name)
+    default, by_household = tax_rates(overrides, households, policy_name)
     return replay_ledger(
         rows, known_accounts, known_securities, *default, as_of=as_of, household_rates=by_household
     )
-
-
-def _rates(
-    overrides: Mapping[str, Any], households: Iterable[str], policy_file: str
-) -> tuple[tuple[float, float], dict[str, tuple[float, float]]]:
-    """Combined marginal short/long rates for ``min_tax`` relief, default and per household."""
-    default = _policy(overrides, None, policy_file).tax
-    by_household = {}
-    for household in households:
-        tax = _policy(overrides, household, policy_file).tax
-        by_household[household] = (tax.short_rate, tax.long_rate)
-    return (default.short_rate, default.long_rate), by_household
-
-
-def _policy(overrides: Mapping[str, Any], household: str | None, policy_file: str) -> Policy:
-    try:
-        return load_policy(overrides, household)
-    except PolicyError as error:
-        raise DataValidationError(
-            [Problem(policy_file, None, problem.key, problem.message) for problem in error.problems]
-        ) from error
 
 
 def _prices(portfolio: PortfolioData) -> dict[str, float]:

@@ -25,11 +25,10 @@ from agent.cli.common import (
     stderr,
     stdout,
 )
-from policies import Policy
 from tools.dataset import PortfolioData
 from tools.errors import DataValidationError
-from tools.household_policy import household_policy
-from tools.ledger import Ledger, replay_ledger
+from tools.household_policy import household_policy, replay_directory
+from tools.ledger import Ledger
 from tools.loading import load_data_dir
 from tools.optimizer.build import build_input, managed_account, realized_this_year
 from tools.optimizer.errors import InfeasibleConstraintsError, InfeasibleTEBudget, OptimizerError
@@ -165,27 +164,12 @@ def _account_input(
         portfolio = load_data_dir(data_dir, as_date(as_of))
         account = managed_account(portfolio, account_id)
         policy = household_policy(portfolio, account.household_id)
-        ledger = _ledger(portfolio, policy)
+        ledger = replay_directory(portfolio)
         model = build_risk_model(portfolio)
         inp = build_input(portfolio, account_id, ledger=ledger, model=model, policy=policy)
     return inp, portfolio, ledger
 
 
-def _ledger(portfolio: PortfolioData, policy: Policy) -> Ledger:
-    """The replay to the as-of date, each household at its own rates (for min_tax relief)."""
-    rates = {}
-    for household_id in portfolio.households:
-        tax = household_policy(portfolio, household_id).tax
-        rates[household_id] = (tax.short_rate, tax.long_rate)
-    return replay_ledger(
-        portfolio.transactions,
-        portfolio.accounts,
-        portfolio.securities,
-        policy.tax.short_rate,
-        policy.tax.long_rate,
-        as_of=portfolio.as_of,
-        household_rates=rates,
-    )
 
 
 def _held_security(inp: OptimizationInput, symbol: str) -> int:

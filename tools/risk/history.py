@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from tools.dataset import PortfolioData
-from tools.household_policy import household_policy
+from tools.household_policy import tax_rates
 from tools.ledger import Ledger, LedgerEngine
 from tools.models import Transaction
 
@@ -128,15 +128,5 @@ def _external_flow(transaction: Transaction, prices: pd.Series) -> float:
 
 def _engine(data: PortfolioData) -> LedgerEngine:
     """A ledger engine with each household's tax rates (``min_tax`` relief ranks with them)."""
-    default_tax = household_policy(data).tax
-    household_rates = {}
-    for household_id in data.households:
-        tax = household_policy(data, household_id).tax
-        household_rates[household_id] = (tax.short_rate, tax.long_rate)
-    return LedgerEngine(
-        data.accounts,
-        data.securities,
-        default_tax.short_rate,
-        default_tax.long_rate,
-        household_rates,
-    )
+    default, household_rates = tax_rates(data.policy_overrides, data.households)
+    return LedgerEngine(data.accounts, data.securities, *default, household_rates)
