@@ -22,6 +22,7 @@ from tools.models import (
     Transaction,
 )
 
+PRICES_FILE = "prices.csv"  # how errors about prices name their file
 
 @dataclass(frozen=True)
 class PortfolioData:

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from tools.dataset import PRICES_FILE
 from tools.errors import DataValidationError, Problem
 from tools.models import Lot
-
-PRICES_FILE = "prices.csv"
 
 
 @dataclass(frozen=True)

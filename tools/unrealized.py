@@ -7,11 +7,10 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from tools.dataset import PRICES_FILE
 from tools.errors import DataValidationError
 from tools.ledger.holding import Term, term_of
 from tools.models import Lot
-
-PRICES_FILE = "prices.csv"
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,6 @@ from tools.loading import (
 )
 from tools.unrealized import ValuedLot, value_lots
 
-PRICES_FILE = "prices.csv"
 LEDGER_FORMATS = ("table", "json", "8949")
 
 OptionalDataDir = Annotated[

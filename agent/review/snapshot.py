@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from tools.dataset import PortfolioData
+from tools.dataset import PRICES_FILE, PortfolioData
 from tools.household_policy import household_policy
 from tools.ledger import Ledger, replay_ledger
 from tools.loading import load_data_dir
@@ -26,7 +26,6 @@ from tools.risk.pca import estimate_pca_model
 from tools.risk.returns import daily_returns
 
 _CACHE_LIMIT = 4
-PRICES_FILE = "prices.csv"
 _cache: dict[tuple[object, ...], Snapshot] = {}
 _risk_models: dict[tuple[object, ...], FactorModel] = {}
 

@@ -24,13 +24,12 @@ from agent.review.snapshot import Snapshot
 from evals.backtest.baselines import invest_cash
 from evals.backtest.context import DayContext
 from evals.backtest.orders import Order
-from tools.dataset import PortfolioData
+from tools.dataset import PRICES_FILE, PortfolioData
 from tools.errors import DataValidationError
 from tools.models import Household
 from tools.optimizer.errors import OptimizerError
 
 REVIEW_ACTIONS = frozenset({"harvest", "te_repair"})
-PRICES_FILE = "prices.csv"
 
 
 class LotwiseStrategy:

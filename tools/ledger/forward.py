@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from tools.dataset import PRICES_FILE
 from tools.errors import DataValidationError
 from tools.ledger.holding import Term, term_of
 from tools.ledger.lots import QUANTITY_EPSILON, LotPart
@@ -24,7 +25,6 @@ from tools.ledger.washsale import WINDOW_DAYS
 from tools.models import PendingPurchase, Transaction
 
 PENDING_FILE = "pending.csv"
-PRICES_FILE = "prices.csv"
 TRADES_SOURCE = "proposed trades"
 # Lot ids of simulated purchases; '#' keeps them apart from lot ids read from files.
 PENDING_LOT_PREFIX = "pending#"

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from policies import Policy
-from tools.dataset import PortfolioData
+from tools.dataset import PRICES_FILE, PortfolioData
 from tools.errors import DataValidationError, Problem
 from tools.ledger import Ledger
 from tools.ledger.forward import blocked_buys, loss_sale_check
@@ -31,7 +31,6 @@ from tools.optimizer.inputs import (
 from tools.risk.model import FactorModel, RiskInputError
 
 ACCOUNTS_FILE = "accounts.csv"
-PRICES_FILE = "prices.csv"
 
 
 def build_input(

@@ -15,7 +15,7 @@ from typing import Literal
 
 import pandas as pd
 
-from tools.dataset import PortfolioData
+from tools.dataset import PRICES_FILE, PortfolioData
 from tools.errors import DataValidationError, Problem
 from tools.holdings import Holdings, holdings_of
 from tools.household_policy import household_policy
@@ -32,7 +32,6 @@ MODEL_KINDS: tuple[str, ...] = ("pca", "fundamental")
 EX_POST_WINDOWS = (63, 252)
 CONTRIBUTORS_PER_KIND = 3  # how many securities, sectors and factors an alert remembers
 ACCOUNTS_FILE = "accounts.csv"
-PRICES_FILE = "prices.csv"
 TRANSACTIONS_FILE = "transactions.csv"
 
 
