@@ -18,8 +18,7 @@ from typing import Any
 from tools.ledger.holding import date_of
 from tools.models import Lot
 
-_SEQ_SHIFT = 32
-_PIECES_PER_ROW = 1 << _SEQ_SHIFT  # up to 2**32 pieces split off the part of one row
+_SEQ_SHIFT = 32  # up to 2**32 pieces split off the part of one row
 _DAY_SHIFT = 96  # up to 2**64 rows
 
 # Quantities closer than this are equal: float share counts pick up rounding dust when
@@ -103,8 +102,8 @@ class LotPart:
 class Position:
     """The open parts of one symbol in one account, in share order.
 
-    ``parts`` stays sorted by ``order`` (unique), so a part or a lot is found by bisection
-    and the cost of a row does not grow with the number of lots held.
+    ``parts`` stays sorted by ``order`` (unique): purchases append, a sale in share order
+    takes from the front, and a part sold out of order is found by bisection.
     """
 
     __slots__ = ("parts", "quantity")
@@ -122,23 +121,14 @@ class Position:
         memo[id(self)] = twin
         return twin
 
-    def parts_of_rows(self, row_orders: list[int]) -> list[LotPart]:
-        """The open parts opened by the rows whose first ``order`` is given, share order."""
-        parts = self.parts
-        found: list[LotPart] = []
-        for first in sorted(row_orders):
-            start = bisect.bisect_left(parts, first, key=_order_of)
-            end = bisect.bisect_left(parts, first + _PIECES_PER_ROW, lo=start, key=_order_of)
-            found.extend(parts[start:end])
-        return found
-
-    def relieved(self, quantity: float, closed: list[LotPart], *, from_front: bool) -> None:
+    def relieved(self, quantity: float, closed: list[LotPart], from_front: bool) -> None:
         """Forget the parts a sale of ``quantity`` shares closed.
 
         ``from_front``: the sale took the position in share order, so ``closed`` are exactly
         the leading parts.
         """
-        self.quantity = max(self.quantity - quantity, 0.0)
+        left = self.quantity - quantity
+        self.quantity = left if left > 0.0 else 0.0
         parts = self.parts
         if from_front:
             del parts[: len(closed)]
@@ -155,66 +145,65 @@ class Position:
 _order_of = operator.attrgetter("order")
 
 
-class OpenedLot:
-    """What the store remembers of every lot ever opened, even once it is closed."""
-
-    __slots__ = ("row_orders", "symbol")
-
-    def __init__(self, symbol: str, first_order: int) -> None:
-        self.symbol = symbol
-        self.row_orders = [first_order]  # the first ``order`` of each row that opened part of it
-
-
 class OpenLotStore:
-    """Positions by (account, symbol), and the lots ever opened by (account, lot_id)."""
+    """Positions by (account, symbol), and the symbol of every lot ever opened."""
 
-    __slots__ = ("_opened", "_positions")
+    __slots__ = ("_lot_symbols", "_positions")
 
     def __init__(self) -> None:
         self._positions: dict[tuple[str, str], Position] = {}
-        # One entry per lot: a single look-up per purchase in a table that grows with history.
-        self._opened: dict[tuple[str, str], OpenedLot] = {}
+        # (account, lot_id) -> symbol, for every lot ever opened: a lot_id names one
+        # security in its account, and a closed lot's id stays known for error messages.
+        self._lot_symbols: dict[tuple[str, str], str] = {}
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> OpenLotStore:
+        """Positions through ``memo`` (shared with the wash-sale books); the lot table holds
+        only strings, so a shallow copy of it is a deep one."""
+        twin = OpenLotStore()
+        twin._positions = {
+            key: copy.deepcopy(position, memo) for key, position in self._positions.items()
+        }
+        twin._lot_symbols = dict(self._lot_symbols)
+        memo[id(self)] = twin
+        return twin
 
     def position(self, account_id: str, symbol: str) -> Position | None:
         return self._positions.get((account_id, symbol))
 
     def symbol_of_lot(self, account_id: str, lot_id: str) -> str | None:
         """The symbol of a lot ever opened in the account (None for an unknown ``lot_id``)."""
-        opened = self._opened.get((account_id, lot_id))
-        return opened.symbol if opened is not None else None
+        return self._lot_symbols.get((account_id, lot_id))
 
-    def add(self, part: LotPart) -> bool:
+    def add(self, part: LotPart, *, newest: bool = False) -> bool:
         """Add a part, in share order; False (nothing added) when its ``lot_id`` already
         names a lot of another symbol in the account.
+
+        ``newest``: the part sorts after every part held (a purchase on the replay's latest
+        day, with the highest arrival number), so it is appended without a comparison.
         """
-        lot_key = (part.account_id, part.lot_id)
-        opened = self._opened.get(lot_key)
-        if opened is None:
-            self._opened[lot_key] = OpenedLot(part.symbol, part.order)
-        elif opened.symbol != part.symbol:
+        symbol = part.symbol
+        if self._lot_symbols.setdefault((part.account_id, part.lot_id), symbol) != symbol:
             return False
-        else:
-            opened.row_orders.append(part.order)
         key = (part.account_id, part.symbol)
         position = self._positions.get(key)
         if position is None:
             position = self._positions[key] = Position()
         parts = position.parts
-        if not parts or parts[-1].order < part.order:
+        if newest or not parts or parts[-1].order < part.order:
             parts.append(part)
         else:  # a transferred-in lot bought long ago
             parts.insert(bisect.bisect_left(parts, part.order, key=_order_of), part)
         position.quantity += part.quantity
         return True
 
-    def lot_parts(self, position: Position, account_id: str, lot_id: str) -> list[LotPart]:
+    @staticmethod
+    def lot_parts(position: Position, lot_id: str) -> list[LotPart]:
         """The open parts of one lot in share order (empty when none are left)."""
-        opened = self._opened.get((account_id, lot_id))
-        return position.parts_of_rows(opened.row_orders) if opened is not None else []
+        return [part for part in position.parts if part.lot_id == lot_id]
 
     def split_front(self, part: LotPart, quantity: float) -> LotPart:
-        """Split the first ``quantity`` shares off ``part`` as a new part (basis and wash-sale
-        adjustment split pro rata), keeping share order.
+        """Split the first ``quantity`` shares off a held ``part`` as a new part (basis and
+        wash-sale adjustment split pro rata), keeping share order.
         """
         share = quantity / part.quantity
         basis = part.cost_basis * share
@@ -238,7 +227,12 @@ class OpenLotStore:
         part.cost_basis -= basis
         part.adjustment -= adjustment
         parts = self._positions[(part.account_id, part.symbol)].parts
-        parts.insert(bisect.bisect_left(parts, front.order, key=_order_of), front)
+        # Parts split here are replacement shares bought in the last 30 days (IRC §1091(a)),
+        # so only the few parts bought since sit after them: look from the end.
+        index = len(parts) - 1
+        while parts[index] is not part:
+            index -= 1
+        parts.insert(index, front)
         return front
 
     def parts(self, account_id: str | None = None) -> Iterator[LotPart]:

@@ -30,7 +30,11 @@ def relief_order(
 ) -> list[LotPart]:
     """The candidate parts in the order the method relieves them (``parts`` in share order)."""
     if method == "hifo":
-        return sorted(parts, key=lambda part: -part.cost_basis / part.quantity)
+        # Basis per share, computed in one pass; the sort then calls no Python code per item.
+        # A stable sort in reverse keeps share order among equal bases.
+        per_share = [part.cost_basis / part.quantity for part in parts]
+        ranked = sorted(range(len(per_share)), key=per_share.__getitem__, reverse=True)
+        return [parts[index] for index in ranked]
     if method == "min_tax":
         return sorted(parts, key=_tax_rank_at(price, sell_day, short_rate, long_rate))
     return list(parts)

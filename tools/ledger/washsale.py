@@ -124,27 +124,30 @@ class WashSaleMatcher:
         if part.replaceable:
             acquisitions.append(part)
 
-    def on_loss(self, book: KeyBook, loss: PendingLoss) -> None:
-        """A loss sale in a taxable account takes replacement shares held or bought later.
+    def on_losses(self, book: KeyBook, disposals: list[Disposal]) -> None:
+        """The loss disposals of one sale in a taxable account, in the order of disposal,
+        take replacement shares held or bought later.
 
         Shares relieved by the same sale are already gone from the store, so they never
         replace each other.
         """
         acquisitions = book.acquisitions
-        _drop_spent(acquisitions, loss.sell_day - WINDOW_DAYS)
-        lot_id, account_id = loss.lot_id, loss.account_id
-        for part in acquisitions:
-            if loss.remaining <= QUANTITY_EPSILON:
-                break
-            # Shares of the purchase the loss shares came from never replace them.
-            if (
-                part.replaceable
-                and part.quantity > 0.0
-                and (part.lot_id != lot_id or part.account_id != account_id)
-            ):
-                self._match(loss, part)
-        if loss.remaining > QUANTITY_EPSILON:
-            book.losses.append(loss)
+        _drop_spent(acquisitions, disposals[0].sell_day - WINDOW_DAYS)
+        for disposal in disposals:
+            loss = PendingLoss(disposal)
+            lot_id, account_id = loss.lot_id, loss.account_id
+            for part in acquisitions:
+                if loss.remaining <= QUANTITY_EPSILON:
+                    break
+                # Shares of the purchase the loss shares came from never replace them.
+                if (
+                    part.replaceable
+                    and part.quantity > 0.0
+                    and (part.lot_id != lot_id or part.account_id != account_id)
+                ):
+                    self._match(loss, part)
+            if loss.remaining > QUANTITY_EPSILON:
+                book.losses.append(loss)
 
     def on_split(self, book: KeyBook, account_id: str, symbol: str, ratio: float) -> None:
         """Waiting loss shares of the split account and symbol become ``ratio`` times as many
