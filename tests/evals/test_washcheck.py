@@ -35,7 +35,7 @@ def sale(row: int, days: int, lot: str, quantity: float = 10.0) -> Fill:
 def loss(row: int, days: int, lot: str, disallowed: float = 0.0) -> Disposal:
     when = DAY + dt.timedelta(days=days)
     return Disposal(
-        "acct", "AAA", lot, 10.0, DAY, DAY, when, 80.0, 100.0, "short", row, True, row, disallowed
+        "acct", "AAA", lot, 10.0, DAY, DAY, when, 80.0, 100.0, row, True, row, disallowed
     )
 
 
@@ -78,5 +78,5 @@ def test_substantially_identical_share_class_counts() -> None:
 
 def test_a_gain_is_never_a_violation() -> None:
     fills = [buy(1, 0, "a"), sale(2, 40, "a"), buy(3, 45, "b")]
-    gain = Disposal("acct", "AAA", "a", 10.0, DAY, DAY, DAY, 120.0, 100.0, "short", 2, True, 2)
+    gain = Disposal("acct", "AAA", "a", 10.0, DAY, DAY, DAY, 120.0, 100.0, 2, True, 2)
     assert wash_sale_violations(fills, [gain]) == []

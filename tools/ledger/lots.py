@@ -174,9 +174,18 @@ class OpenLotStore:
         """The symbol of a lot ever opened in the account (None for an unknown ``lot_id``)."""
         return self._lot_symbols.get((account_id, lot_id))
 
-    def add(self, part: LotPart, *, newest: bool = False) -> bool:
-        """Add a part, in share order; False (nothing added) when its ``lot_id`` already
-        names a lot of another symbol in the account.
+    def open_position(self, account_id: str, symbol: str) -> Position:
+        """The account's position in ``symbol``, created empty on first use."""
+        key = (account_id, symbol)
+        position = self._positions.get(key)
+        if position is None:
+            position = self._positions[key] = Position()
+        return position
+
+    def add(self, part: LotPart, position: Position, *, newest: bool = False) -> bool:
+        """Add a part to its ``position`` (``open_position`` of its account and symbol), in
+        share order; False (nothing added) when its ``lot_id`` already names a lot of another
+        symbol in the account.
 
         ``newest``: the part sorts after every part held (a purchase on the replay's latest
         day, with the highest arrival number), so it is appended without a comparison.
@@ -184,10 +193,6 @@ class OpenLotStore:
         symbol = part.symbol
         if self._lot_symbols.setdefault((part.account_id, part.lot_id), symbol) != symbol:
             return False
-        key = (part.account_id, part.symbol)
-        position = self._positions.get(key)
-        if position is None:
-            position = self._positions[key] = Position()
         parts = position.parts
         if newest or not parts or parts[-1].order < part.order:
             parts.append(part)

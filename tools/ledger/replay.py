@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NoReturn
 
 from tools.errors import DataValidationError
-from tools.ledger.holding import term_of
 from tools.ledger.lots import QUANTITY_EPSILON, LotPart, OpenLotStore, Position
 from tools.ledger.relief import relief_order
 from tools.ledger.results import Disposal, Ledger
@@ -68,7 +67,9 @@ class LedgerEngine:
         self._next_seq = 0
         self._disposal_count = 0
         self._wash_keys: dict[str, str] = {}
-        self._books: dict[tuple[str, str], KeyBook] = {}  # (account, symbol) -> its book
+        # (account, symbol) -> its position and its household's wash-sale book: one look-up
+        # per row finds both, and the symbol is checked against securities.csv only once.
+        self._holdings: dict[tuple[str, str], tuple[Position, KeyBook]] = {}
         self._handlers: dict[str, Callable[[Transaction, str], LotPart | None]] = {
             "buy": self._buy,
             "reinvest": self._buy,
@@ -182,15 +183,10 @@ class LedgerEngine:
 
     def _buy(self, txn: Transaction, source: str) -> LotPart:
         symbol, quantity, price = txn.symbol, txn.quantity, txn.price
-        if (
-            not symbol
-            or not quantity > 0.0
-            or price is None
-            or not price >= 0.0
-            or (self.securities and symbol not in self.securities)
-        ):
+        if not symbol or not quantity > 0.0 or price is None or not price >= 0.0:
             self._reject_trade(txn, source)
         account_id = txn.account_id
+        position, book = self._holdings.get((account_id, symbol)) or self._new_holding(txn, source)
         cost = quantity * price + txn.fees  # purchase fees are part of the cost basis
         day = self.last_day
         part = LotPart(
@@ -204,11 +200,10 @@ class LedgerEngine:
             self._next_seq + 1,
             True,  # replaceable: a purchase
         )
-        if not self.lots.add(part, newest=True):
+        if not self.lots.add(part, position, newest=True):
             self._reject_lot_id(part, txn, source)
         self._next_seq = part.seq
         self.cash[account_id] -= cost
-        book = self._books.get((account_id, symbol)) or self._book(account_id, symbol)
         self.matcher.on_acquisition(book, part)
         return part
 
@@ -238,7 +233,10 @@ class LedgerEngine:
             seq=self._next_seq + 1,
             replaceable=False,
         )
-        if not self.lots.add(part):
+        position, _book = self._holdings.get((txn.account_id, symbol)) or self._new_holding(
+            txn, source
+        )
+        if not self.lots.add(part, position):
             self._reject_lot_id(part, txn, source)
         self._next_seq = part.seq
         self.cash[txn.account_id] -= txn.fees
@@ -246,17 +244,13 @@ class LedgerEngine:
 
     def _sell(self, txn: Transaction, source: str) -> None:
         symbol, quantity, price = txn.symbol, txn.quantity, txn.price
-        if (
-            not symbol
-            or not quantity > 0.0
-            or price is None
-            or not price >= 0.0
-            or (self.securities and symbol not in self.securities)
-        ):
+        if not symbol or not quantity > 0.0 or price is None or not price >= 0.0:
             self._reject_trade(txn, source)
         account = self.accounts[txn.account_id]
-        position = self.lots.position(txn.account_id, symbol)
-        if position is None or not position.parts:
+        position, book = self._holdings.get((account.account_id, symbol)) or self._new_holding(
+            txn, source
+        )
+        if not position.parts:
             _fail(
                 source,
                 txn,
@@ -295,12 +289,17 @@ class LedgerEngine:
             ordered = relief_order(
                 candidates, method, price, self.last_day, short_rate=short_rate, long_rate=long_rate
             )
-        closed = self._relieve(txn, account, symbol, ordered, price)
+        closed = self._relieve(txn, account, book, ordered, price)
         position.relieved(quantity, closed, ordered is position.parts)
         self.cash[txn.account_id] += quantity * price - txn.fees
 
     def _relieve(
-        self, txn: Transaction, account: Account, symbol: str, ordered: list[LotPart], price: float
+        self,
+        txn: Transaction,
+        account: Account,
+        book: KeyBook,
+        ordered: list[LotPart],
+        price: float,
     ) -> list[LotPart]:
         """Close ``txn.quantity`` shares taken from ``ordered`` front to back (a part left with
         only rounding dust goes whole), then match the losses in disposal order.
@@ -310,7 +309,7 @@ class LedgerEngine:
         day, row = self.last_day, txn.row
         remaining = txn.quantity
         net_price = price - txn.fees / remaining  # the sale's fees reduce proceeds per share
-        account_id = account.account_id
+        account_id, symbol = account.account_id, txn.symbol
         taxable = account_id not in self._ira_accounts
         disposals = self.disposals
         count = self._disposal_count
@@ -335,18 +334,16 @@ class LedgerEngine:
             remaining -= take
             count += 1
             proceeds = take * net_price
-            acquired_day = part.acquired_day
             disposal = Disposal(  # positional: the hot path of the replay (field order)
                 account_id,
                 symbol,
                 part.lot_id,
                 take,
                 part.purchase_day,
-                acquired_day,
+                part.acquired_day,
                 day,
                 proceeds,
                 basis,
-                term_of(acquired_day, day),
                 row,
                 taxable,
                 count,
@@ -358,7 +355,6 @@ class LedgerEngine:
         if losses and taxable:
             # Only here: gains and losses inside an IRA-type account are not recognized, so
             # there is no loss for IRC §1091 to disallow and nothing to match.
-            book = self._books.get((account_id, symbol)) or self._book(account_id, symbol)
             self.matcher.on_losses(book, losses)
         return closed
 
@@ -366,10 +362,11 @@ class LedgerEngine:
         """A ``ratio``-for-1 split: more shares, same total basis, same dates."""
         symbol = self._symbol(txn, source)
         ratio = _positive(txn, source, txn.quantity, "quantity")
-        position = self.lots.position(txn.account_id, symbol)
-        if position is not None:
-            position.split(ratio)
-        self.matcher.on_split(self._book(txn.account_id, symbol), txn.account_id, symbol, ratio)
+        position, book = self._holdings.get((txn.account_id, symbol)) or self._new_holding(
+            txn, source
+        )
+        position.split(ratio)
+        self.matcher.on_split(book, txn.account_id, symbol, ratio)
         self.cash[txn.account_id] -= txn.fees
 
     def _cash_in(self, txn: Transaction, source: str) -> None:
@@ -385,13 +382,16 @@ class LedgerEngine:
         message = f"lot {part.lot_id!r} is a lot of {known_symbol}, not {part.symbol}"
         _fail(source, txn, "lot_id", message)
 
-    def _book(self, account_id: str, symbol: str) -> KeyBook:
-        """The wash-sale book of the account's household for the symbol's identical key."""
-        book = self._books.get((account_id, symbol))
-        if book is None:
-            book = self.matcher.book(self.household_of(account_id), self.wash_key(symbol))
-            self._books[(account_id, symbol)] = book
-        return book
+    def _new_holding(self, txn: Transaction, source: str) -> tuple[Position, KeyBook]:
+        """The first row of an (account, symbol): check the symbol, then open its empty
+        position and find the wash-sale book of the household for the symbol's identical key."""
+        account_id, symbol = txn.account_id, self._symbol(txn, source)
+        holding = (
+            self.lots.open_position(account_id, symbol),
+            self.matcher.book(self.household_of(account_id), self.wash_key(symbol)),
+        )
+        self._holdings[(account_id, symbol)] = holding
+        return holding
 
     def _symbol(self, txn: Transaction, source: str) -> str:
         symbol = txn.symbol

@@ -57,7 +57,6 @@ def reported_rows(disposal: Disposal) -> Iterator[Disposal]:
             sell_day=disposal.sell_day,
             proceeds=disposal.proceeds * share,
             cost_basis=disposal.cost_basis * share,
-            term=disposal.term,
             row=disposal.row,
             taxable=disposal.taxable,
             seq=disposal.seq,

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from tools.ledger.holding import Term, date_of
+from tools.ledger.holding import Term, date_of, term_of
 from tools.models import Lot
 
 if TYPE_CHECKING:
@@ -31,7 +31,6 @@ class Disposal:
     sell_day: int
     proceeds: float  # net of the sale's fees, allocated by quantity
     cost_basis: float  # includes wash-sale adjustments carried by the shares
-    term: Term
     row: int  # data row of the sale in its source
     taxable: bool  # False in IRA-type accounts, where gains and losses are not recognized
     seq: int  # order of disposal (1-based), unique within a replay and its forks
@@ -48,6 +47,12 @@ class Disposal:
     @property
     def sell_date(self) -> dt.date:
         return date_of(self.sell_day)
+
+    @property
+    def term(self) -> Term:
+        """Short or long, from the holding period after tacking (read when asked: the replay
+        makes millions of disposals)."""
+        return term_of(self.acquired_day, self.sell_day)
 
     @property
     def gain(self) -> float:

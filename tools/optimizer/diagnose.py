@@ -52,18 +52,22 @@ def diagnose(
     solvers: tuple[str, ...] = DEFAULT_SOLVERS,
     *,
     explain: bool = True,
+    min_te_solved: bool = False,
 ) -> OptimizerError:
     """The typed error that explains why ``inp`` has no feasible trade list.
 
     Without ``explain`` the error carries the lowest TE and what binds, but the only
     relaxation it lists is raising the TE budget: a caller that steps towards the budget needs
-    no more, and each other relaxation costs one more solve.
+    no more, and each other relaxation costs one more solve. ``min_te_solved``: the compiled
+    lowest-TE problem holds the optimal solution for ``inp`` already
+    (:func:`lowest_reachable_te` just solved it).
     """
     bounds = trade_bounds(inp, tracking_sides(inp))
-    compiled.assign(parameter_values(inp, compiled.structure, bounds, Margins()))
     min_te = compiled.min_te_problem()
-    if solve(min_te, solvers, dpp=compiled.reusable).outcome == "infeasible":
-        return _conflicting_limits(inp, compiled, solvers)
+    if not min_te_solved:
+        compiled.assign(parameter_values(inp, compiled.structure, bounds, Margins()))
+        if solve(min_te, solvers, dpp=compiled.reusable).outcome == "infeasible":
+            return _conflicting_limits(inp, compiled, solvers)
     lowest = math.sqrt(max(float(min_te.value), 0.0))
     binding = binding_constraints(compiled, inp, bounds, min_te)
     edits = _candidate_edits(inp, compiled, bounds) if explain else {}
@@ -75,7 +79,7 @@ def diagnose(
     ]
     for name, (change, relax) in edits.items():
         relaxed = relax(inp)
-        te = _lowest_te(relaxed, compiled, solvers)
+        te = lowest_reachable_te(relaxed, compiled, solvers)
         if te is not None:
             relaxations.append(
                 Relaxation(name, change + _needed(name, relaxed, compiled), te, te <= budget)
@@ -84,7 +88,7 @@ def diagnose(
         everything = functools.reduce(
             lambda current, relax: relax(current), [relax for _, relax in edits.values()], inp
         )
-        te = _lowest_te(everything, compiled, solvers)
+        te = lowest_reachable_te(everything, compiled, solvers)
         if te is not None:
             relaxations.append(
                 Relaxation("all", "all of the changes above together", te, te <= budget)
@@ -174,11 +178,13 @@ def _lift(mask_name: str, members: list[int]) -> Relax:
     return relax
 
 
-def _lowest_te(
-    relaxed: OptimizationInput, compiled: CompiledProblem, solvers: tuple[str, ...]
+def lowest_reachable_te(
+    inp: OptimizationInput, compiled: CompiledProblem, solvers: tuple[str, ...]
 ) -> float | None:
-    bounds = trade_bounds(relaxed, tracking_sides(relaxed))
-    compiled.assign(parameter_values(relaxed, compiled.structure, bounds, Margins()))
+    """The lowest TE ``inp`` can reach under every other hard rule (None when that problem
+    is infeasible or the solvers fail); the compiled lowest-TE problem keeps the solution."""
+    bounds = trade_bounds(inp, tracking_sides(inp))
+    compiled.assign(parameter_values(inp, compiled.structure, bounds, Margins()))
     problem = compiled.min_te_problem()
     try:
         report = solve(problem, solvers, dpp=compiled.reusable)
