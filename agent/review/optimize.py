@@ -20,9 +20,15 @@ from tools.models import Account
 from tools.optimizer.build import build_input
 from tools.optimizer.errors import InfeasibleTEBudget, OptimizerError, SolverFailedError
 from tools.optimizer.evaluate import tracking_error
-from tools.optimizer.inputs import OptimizationInput
+from tools.optimizer.inputs import OptimizationInput, TransitionStep
 from tools.optimizer.optimize import optimize
 from tools.optimizer.results import TradeList
+from tools.optimizer.transition import (
+    TransitionPlan,
+    TransitionTerms,
+    plan_transition,
+    today_step,
+)
 
 # When the TE budget cannot be met, step towards it: first halfway from today's TE to the
 # lowest the rules allow (room to harvest and round, and far from the numerically fragile
@@ -45,6 +51,7 @@ class AccountRequest:
     # Wash keys other accounts of the household sell at a loss today: buying any of them here
     # would wash that loss (IRC §1091(a); for good in an IRA, Rev. Rul. 2008-5).
     blocked_wash_keys: frozenset[str] = frozenset()
+    concentrated: tuple[str, ...] = ()  # positions perceive found above the concentration weight
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,69 @@ class AccountOptimizer(Protocol):
     name: str
 
     def optimize(self, request: AccountRequest) -> AccountTrades: ...
+
+
+@dataclass(frozen=True)
+class TransitionSchedule:
+    """The planned sell-down of the account's largest concentrated position and today's step."""
+
+    plan: TransitionPlan
+    step: TransitionStep
+
+    def summary(self) -> dict[str, Any]:
+        """What the evidence keeps: the position, today's minimum and the years to target."""
+        plan = self.plan
+        return {
+            "symbol": plan.symbol,
+            "weight_before": plan.weight_before,
+            "target_weight": plan.target_weight,
+            "shares_today_min": self.step.min_shares,
+            "shares_today_max": self.step.max_shares,
+            "years_to_target": plan.years_to_target,
+            "total_tax": plan.total_tax,
+            "years": [
+                {"year": y.year, "shares_sold": y.shares_sold, "tax": y.tax} for y in plan.years
+            ],
+            "notes": plan.notes,
+        }
+
+
+def transition_schedule(
+    request: AccountRequest, inputs: OptimizationInput
+) -> TransitionSchedule | None:
+    """This year's step of the sell-down of the account's largest concentrated position that
+    may be sold, inside the household's yearly gains budget (``tools.optimizer.transition``).
+
+    Taxable accounts only: an IRA-type account realizes nothing, so the optimizer sells its
+    concentrated positions freely. The year's room is what ``build_input`` left (the budget
+    less the net gain realized this year and proposed today in other accounts); the position
+    aims at its benchmark weight.
+    """
+    if request.account.is_ira_type:
+        return None
+    held = set(inputs.lot_security.tolist())
+    candidates = [
+        inputs.symbols.index(symbol)
+        for symbol in request.concentrated
+        if symbol in inputs.symbols
+        and inputs.symbols.index(symbol) in held
+        and not inputs.no_sell[inputs.symbols.index(symbol)]
+    ]
+    if not candidates:
+        return None
+    security = max(candidates, key=lambda index: float(inputs.weights[index]))
+    budget = request.policy.gains_budget.yearly_net_gain_usd
+    terms = TransitionTerms(
+        security=security,
+        gains_budget_usd=budget,
+        realized_this_year_usd=budget - inputs.tax.gains_room_usd,
+        target_weight=float(inputs.benchmark_weights[security]),
+    )
+    plan = plan_transition(inputs, terms)
+    step = today_step(inputs, terms, plan)
+    if step.max_shares <= 0:
+        return None  # at or below its benchmark weight: nothing to diversify
+    return TransitionSchedule(plan=plan, step=step)
 
 
 class ToolsOptimizer:
@@ -94,11 +164,17 @@ class ToolsOptimizer:
         if request.blocked_wash_keys:
             also_blocked = np.array([key in request.blocked_wash_keys for key in inputs.wash_keys])
             inputs = dataclasses.replace(inputs, wash_blocked=inputs.wash_blocked | also_blocked)
+        schedule = None
+        if "transition" in request.actions:
+            schedule = transition_schedule(request, inputs)
+        if schedule is not None:
+            inputs = dataclasses.replace(inputs, transition=schedule.step)
         result, flags = self._solve(inputs)
         trades = [ProposedTrade.model_validate(trade.contract_fields()) for trade in result.trades]
         return AccountTrades(
             trades=trades,
             details={
+                "transition": schedule.summary() if schedule is not None else None,
                 "status": result.status,
                 "metrics": result.metrics.model_dump(),
                 "binding": [b.model_dump() for b in result.binding],

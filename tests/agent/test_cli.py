@@ -27,7 +27,14 @@ def test_review_approve_and_runs_with_the_optimizer(data_dir: Path) -> None:
     assert proposal["status"] == "pending_approval" and proposal["trades"]
     assert all(check["passed"] for check in proposal["checks"])
     assert proposal["metrics"]["te_after"] <= proposal["metrics"]["te_budget"]
-    assert {t["reason"] for t in proposal["trades"]} <= {"harvest", "replacement", "rebalance"}
+    # The small universe puts several names above 10% of the account: the plan also
+    # includes a transition step for the largest one above its benchmark weight.
+    assert {t["reason"] for t in proposal["trades"]} <= {
+        "harvest",
+        "replacement",
+        "rebalance",
+        "transition",
+    }
     assert proposal["metrics"]["harvested_losses"] > 0
 
     waiting = _run("approvals", "--data", data_dir, "--format", "json")

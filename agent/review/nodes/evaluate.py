@@ -42,7 +42,9 @@ def evaluate(state: ReviewState, runtime: Runtime[ReviewContext]) -> ReviewState
     plan = Plan.model_validate(state["plan"])
     observation = Observation.model_validate(state["observation"])
 
-    proposed, flags = _optimize_planned_accounts(services, runtime.context, state, plan)
+    proposed, flags = _optimize_planned_accounts(
+        services, runtime.context, state, plan, observation
+    )
 
     def record(round_number: int, outcome: CheckOutcome, checked: Sequence[ProposedTrade]) -> int:
         return services.record_once(
@@ -101,7 +103,11 @@ def evaluate(state: ReviewState, runtime: Runtime[ReviewContext]) -> ReviewState
 
 
 def _optimize_planned_accounts(
-    services: ReviewServices, context: ReviewContext, state: ReviewState, plan: Plan
+    services: ReviewServices,
+    context: ReviewContext,
+    state: ReviewState,
+    plan: Plan,
+    observation: Observation,
 ) -> tuple[list[ProposedTrade], list[str]]:
     """The optimizer's trades for every account the plan names, and the flags it raised.
 
@@ -118,6 +124,7 @@ def _optimize_planned_accounts(
     flags: list[str] = []
     realized_so_far = 0.0
     loss_keys: set[str] = set()
+    concentrated = {a.account_id: tuple(a.concentrated) for a in observation.accounts}
     planned = list(dict.fromkeys(step.account_id for step in plan.steps))
     accounts = snapshot.data.accounts
     for account_id in sorted(planned, key=lambda a: a in accounts and accounts[a].is_ira_type):
@@ -136,6 +143,7 @@ def _optimize_planned_accounts(
                     actions=frozenset(actions),
                     realized_elsewhere_usd=realized_so_far,
                     blocked_wash_keys=frozenset(loss_keys),
+                    concentrated=concentrated.get(account_id, ()),
                 )
             )
         except OptimizerError as error:
