@@ -25,8 +25,8 @@ from agent.llm.client import LLMClient, chat_model
 from agent.llm.review import review_runner
 from agent.llm.settings import LLMSettings
 from agent.review.snapshot import load_snapshot
+from evals.llm.recording_server import MODEL, serving
 from evals.llm.requests import CASES
-from tests.llm.recording_server import MODEL, serving
 from tools.synthetic import generate_data_dir
 
 HOUSEHOLD = "rivera"

@@ -23,10 +23,10 @@ from agent.chat.understand import IntentReader
 from agent.llm.client import LLMClient, chat_model, client_from_env
 from agent.llm.settings import LLMSettings
 from agent.review.snapshot import load_snapshot
+from evals.llm.recording_server import MODEL, serving
 from evals.llm.requests import CASES, HOUSEHOLDS, SYMBOLS
 from evals.llm.scoring import intent_errors
 from evals.llm.trajectories import Household, run_trajectories
-from tests.llm.recording_server import MODEL, serving
 from tools.synthetic import generate_data_dir
 
 

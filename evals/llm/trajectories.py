@@ -25,8 +25,8 @@ from agent.llm.review import review_runner
 from agent.llm.settings import LLMSettings
 from agent.review.runs import RunRecord
 from agent.review.snapshot import load_snapshot
-from tests.llm.fakes import ScriptedChatModel, call
-from tests.llm.recording_server import data_blocks
+from evals.llm.fakes import ScriptedChatModel, call
+from evals.llm.recording_server import data_blocks
 from tools.ledger.forward import blocked_buys
 
 

@@ -15,8 +15,8 @@ from agent.cli.main import app
 from agent.llm.client import LLMClient
 from agent.llm.settings import LLMSettings
 from agent.review.runner import ReviewRunner
+from evals.llm.fakes import ScriptedChatModel, call
 from tests.agent.datadir import SECTORS, TAXABLE
-from tests.llm.fakes import ScriptedChatModel, call
 
 ENERGY = set(SECTORS["Energy"])
 

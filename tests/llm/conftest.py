@@ -13,8 +13,8 @@ import pytest
 
 from agent.llm.client import LLMClient
 from agent.llm.settings import LLMSettings
+from evals.llm.fakes import Reply, ScriptedChatModel
 from tests.agent.datadir import TAXABLE, append_transaction, write_data_dir
-from tests.llm.fakes import Reply, ScriptedChatModel
 
 CASSETTES = Path(__file__).resolve().parents[1] / "cassettes" / "llm"
 SECRET_HEADERS = ["authorization", "api-key", "x-api-key", "openai-organization",

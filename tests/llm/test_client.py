@@ -15,7 +15,7 @@ from langchain_openai import ChatOpenAI
 from agent.llm.client import BudgetExceededError, LLMClient, LLMUnavailable, client_from_env
 from agent.llm.guardrails import instruction_like, quoted
 from agent.llm.settings import LLMSettings
-from tests.llm.fakes import ScriptedChatModel
+from evals.llm.fakes import ScriptedChatModel
 from tools.errors import DataValidationError
 
 ASK = [HumanMessage("hello")]

@@ -14,8 +14,8 @@ from langchain_core.messages import BaseMessage
 from agent.llm.narrative import check_numbers
 from agent.llm.review import review_runner
 from agent.review.proposal import EvidenceRef, Proposal, ProposalMetrics, ProposedTrade
+from evals.llm.fakes import submit
 from tests.agent.datadir import TAXABLE
-from tests.llm.fakes import submit
 
 STEPS = [{"action": "harvest", "account_id": TAXABLE, "why": "losses"},
          {"action": "transition", "account_id": TAXABLE, "why": "concentrated"}]

@@ -2,7 +2,7 @@
 
 CI replays ``tests/cassettes/llm`` (``--record-mode=none``): no network. To record again,
 ``pytest tests/llm -m vcr --record-mode=rewrite`` uses the provider of ``OPENAI_API_KEY`` (and
-``OPENAI_BASE_URL``) when set, else starts ``tests/llm/recording_server.py`` locally.
+``OPENAI_BASE_URL``) when set, else starts ``evals/llm/recording_server.py`` locally.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from agent.chat.session import ChatSession
 from agent.llm.client import LLMClient, chat_model
 from agent.llm.review import review_runner
 from agent.llm.settings import LLMSettings
+from evals.llm.recording_server import MODEL, serving
 from tests.agent.datadir import AS_OF, TAXABLE
 from tests.llm.conftest import CASSETTES, SECRET_HEADERS
-from tests.llm.recording_server import MODEL, serving
 
 PLAYBACK_URL = "http://127.0.0.1:8765/v1"  # never contacted: responses come from cassettes
 

@@ -17,9 +17,9 @@ from agent.llm.whatif import resolve_targets, restrictions_for
 from agent.review.runner import NotPendingError
 from agent.review.runs import RunRecord
 from agent.review.snapshot import load_snapshot
+from evals.llm.fakes import call, submit
 from tests.agent.datadir import TAXABLE, write_data_dir
 from tests.llm.conftest import rename_security, sold_taa_recently
-from tests.llm.fakes import call, submit
 
 HARVEST = {"action": "harvest", "account_id": TAXABLE, "why": "losses to harvest"}
 TRANSITION = {"action": "transition", "account_id": TAXABLE, "why": "concentrated"}

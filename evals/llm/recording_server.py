@@ -11,7 +11,7 @@ answers from the request alone (same request, same answer):
 - offered no tool (the narrator): writes two sentences from the ``proposal`` block's own
   figures, citing the first evidence record.
 
-Run it alone with ``python -m tests.llm.recording_server --port 8765``.
+Run it alone with ``python -m evals.llm.recording_server --port 8765``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Scripted chat models for the LLM tests: no network, answers fixed in advance.
+"""Scripted chat models for LLM tests and trajectory evals: no network, answers fixed in advance.
 
 ``ScriptedChatModel`` is langchain-core's ``GenericFakeChatModel`` with ``bind_tools`` (it
 remembers the tools and returns itself) and a script whose entries are messages, strings, or
