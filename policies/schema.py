@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Fraction = Field(ge=0.0, le=1.0)
 
@@ -97,6 +97,37 @@ class WashSaleOptions(_Section):
     repurchase_buffer_days: int = Field(ge=0, le=30)
 
 
+class EsgTilt(_Section):
+    """Keep the account's ESG score ``target_points`` above the benchmark's weighted average,
+    within ``tolerance`` points (a hard band)."""
+
+    target_points: float = Field(ge=-100.0, le=100.0)
+    tolerance: float = Field(gt=0.0)
+
+
+class SectorTilt(_Section):
+    """Hold ``sector`` at ``active_weight`` above (below, when negative) its benchmark weight,
+    within ``tolerance`` (a hard band, as a fraction of the account)."""
+
+    sector: str = Field(min_length=1)
+    active_weight: float = Field(ge=-1.0, le=1.0)
+    tolerance: float = Field(gt=0.0, le=1.0)
+
+
+class TiltPolicy(_Section):
+    esg: EsgTilt | None = None
+    sectors: list[SectorTilt] = Field(default_factory=list)
+
+    @field_validator("sectors")
+    @classmethod
+    def _one_band_per_sector(cls, sectors: list[SectorTilt]) -> list[SectorTilt]:
+        names = [tilt.sector for tilt in sectors]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(f"sector tilted more than once: {', '.join(repeated)}")
+        return sectors
+
+
 class Policy(_Section):
     tax: TaxProfile
     harvest: HarvestThresholds
@@ -107,3 +138,4 @@ class Policy(_Section):
     cash: CashBand
     approval: ApprovalRules
     wash_sale: WashSaleOptions
+    tilts: TiltPolicy = Field(default_factory=TiltPolicy)

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from policies import Policy, load_policy
+from policies.schema import TiltPolicy
 from tests.optimizer.datadir import EXCLUDED, NO_SELL, write_data_dir
 from tools.dataset import PortfolioData
 from tools.errors import DataValidationError
@@ -189,3 +190,59 @@ def test_an_esg_tilt_built_from_the_scores_is_kept(loaded: Loaded) -> None:
     assert inp.symbols == tuple(symbols) and inp.tilts == (tilt,)
     result = optimize(inp)
     assert next(c for c in result.checks if c.name == "tilts").passed
+
+
+def _with_tilts(policy: Policy, **tilts: Any) -> Policy:
+    """``policy`` with the given ``tilts`` section."""
+    return policy.model_copy(update={"tilts": TiltPolicy.model_validate(tilts)})
+
+
+def _sector_active_weight(inp: OptimizationInput, weights: np.ndarray, sector: str) -> float:
+    exposure = next(t for t in inp.tilts if t.name == f"sector:{sector}").exposures
+    return float(exposure @ (weights - inp.benchmark_weights))
+
+
+def test_a_policy_sector_band_reaches_the_input_and_the_trades_keep_it(loaded: Loaded) -> None:
+    policy = _with_tilts(
+        loaded.policy, sectors=[{"sector": "Energy", "active_weight": -0.05, "tolerance": 0.01}]
+    )
+    inp = loaded.build("TX", policy=policy)
+    assert [t.name for t in inp.tilts] == ["sector:Energy"]
+    assert inp.tilts[0].target == -0.05 and inp.tilts[0].tolerance == 0.01
+
+    result = optimize(inp)
+
+    assert next(c for c in result.checks if c.name == "tilts").passed
+    after = np.zeros(inp.n_securities)
+    for trade in result.trades:
+        signed = trade.quantity if trade.side == "buy" else -trade.quantity
+        after[inp.symbols.index(trade.symbol)] += signed
+    held = np.bincount(inp.lot_security, weights=inp.lot_quantity, minlength=inp.n_securities)
+    weights = (held + after) * inp.prices / inp.account_value
+    assert _sector_active_weight(inp, weights, "Energy") == pytest.approx(-0.05, abs=0.0105)
+
+
+def test_a_policy_esg_band_builds_the_esg_tilt(loaded: Loaded) -> None:
+    policy = _with_tilts(loaded.policy, esg={"target_points": 1.0, "tolerance": 0.5})
+    inp = loaded.build("TX", policy=policy)
+    symbols = list(inp.symbols)
+    expected = esg_tilt(loaded.data, symbols, target_points=1.0, tolerance=0.5)
+    assert [t.name for t in inp.tilts] == ["esg"]
+    assert np.allclose(inp.tilts[0].exposures, expected.exposures)
+
+
+def test_no_tilts_by_default_and_explicit_tilts_replace_the_policys(loaded: Loaded) -> None:
+    assert loaded.build("TX").tilts == ()
+    policy = _with_tilts(loaded.policy, esg={"target_points": 1.0, "tolerance": 0.5})
+    assert loaded.build("TX", policy=policy, tilts=()).tilts == ()
+
+
+def test_a_sector_no_security_belongs_to_is_an_impossible_policy(loaded: Loaded) -> None:
+    policy = _with_tilts(
+        loaded.policy, sectors=[{"sector": "Shipping", "active_weight": 0.01, "tolerance": 0.01}]
+    )
+    with pytest.raises(DataValidationError) as caught:
+        loaded.build("TX", policy=policy)
+    problem = caught.value.problems[0]
+    assert (problem.file, problem.column) == ("policy.yaml", "tilts.sectors")
+    assert "Shipping" in problem.message

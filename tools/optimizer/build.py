@@ -16,6 +16,7 @@ import numpy as np
 from policies import Policy
 from tools.dataset import PRICES_FILE, PortfolioData
 from tools.errors import DataValidationError, Problem
+from tools.household_policy import POLICY_FILE
 from tools.ledger import Ledger
 from tools.ledger.forward import blocked_buys, loss_sale_check
 from tools.ledger.holding import term_of
@@ -41,13 +42,14 @@ def build_input(
     model: FactorModel,
     policy: Policy,
     realized_elsewhere_usd: float = 0.0,
-    tilts: tuple[Tilt, ...] = (),
+    tilts: tuple[Tilt, ...] | None = None,
 ) -> OptimizationInput:
     """The optimizer's input for ``account_id`` on ``data.as_of``.
 
     ``ledger`` must be replayed to ``data.as_of``; ``realized_elsewhere_usd`` adds net gains
     already proposed today in the household's other accounts to the year's realized total;
-    ``tilts`` (over the universe :func:`universe_of` returns) are passed through.
+    ``tilts`` (over the universe :func:`universe_of` returns) replace the policy's
+    (:func:`policy_tilts`) when given.
     """
     account = managed_account(data, account_id)
     as_of = data.as_of
@@ -97,7 +99,7 @@ def build_input(
         ),
         sectors=tuple(s.sector for s in securities),
         lot_acquired=tuple(lot.acquired_date for lot in lots),
-        tilts=tilts,
+        tilts=policy_tilts(data, universe, policy) if tilts is None else tilts,
     )
 
 
@@ -140,6 +142,50 @@ def esg_tilt(
         tolerance=tolerance,
         penalty=penalty,
     )
+
+
+def sector_tilt(
+    data: PortfolioData, symbols: list[str], sector: str, *, active_weight: float, tolerance: float
+) -> Tilt:
+    """A sector tilt: the account's weight in ``sector`` ``active_weight`` above the
+    benchmark's (exposure 1 for the sector's names, so the exposure of the active weights is
+    the sector's active weight)."""
+    return Tilt(
+        name=f"sector:{sector}",
+        exposures=np.array([data.securities[s].sector == sector for s in symbols], dtype=float),
+        target=active_weight,
+        tolerance=tolerance,
+    )
+
+
+def policy_tilts(data: PortfolioData, symbols: list[str], policy: Policy) -> tuple[Tilt, ...]:
+    """The policy's ESG and sector bands over ``symbols``; a sector no security belongs to is
+    an impossible policy (reported against ``policy.yaml``, key ``tilts.sectors``)."""
+    tilts = []
+    if policy.tilts.esg is not None:
+        esg = policy.tilts.esg
+        tilts.append(
+            esg_tilt(data, symbols, target_points=esg.target_points, tolerance=esg.tolerance)
+        )
+    known = {security.sector for security in data.securities.values()}
+    for band in policy.tilts.sectors:
+        if band.sector not in known:
+            raise DataValidationError.single(
+                POLICY_FILE,
+                None,
+                "tilts.sectors",
+                f"no security of securities.csv is in sector {band.sector!r}",
+            )
+        tilts.append(
+            sector_tilt(
+                data,
+                symbols,
+                band.sector,
+                active_weight=band.active_weight,
+                tolerance=band.tolerance,
+            )
+        )
+    return tuple(tilts)
 
 
 def managed_account(data: PortfolioData, account_id: str) -> Account:
