@@ -11,8 +11,9 @@ import benchmarks
 
 
 def main() -> int:
-    names = sorted(m.name for m in pkgutil.iter_modules(benchmarks.__path__)
-                   if not m.name.startswith("_"))
+    names = sorted(
+        m.name for m in pkgutil.iter_modules(benchmarks.__path__) if not m.name.startswith("_")
+    )
     chosen = sys.argv[1:] or names
     unknown = sorted(set(chosen) - set(names))
     if unknown:

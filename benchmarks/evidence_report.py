@@ -40,8 +40,10 @@ def timed(action: Callable[[], object], repeats: int) -> list[float]:
 
 
 def describe(label: str, seconds: list[float]) -> str:
-    return (f"{label:<28} median {statistics.median(seconds):6.2f} s "
-            f"(min {min(seconds):.2f}, max {max(seconds):.2f}, n={len(seconds)})")
+    return (
+        f"{label:<28} median {statistics.median(seconds):6.2f} s "
+        f"(min {min(seconds):.2f}, max {max(seconds):.2f}, n={len(seconds)})"
+    )
 
 
 def main() -> None:
@@ -62,15 +64,26 @@ def main() -> None:
         symbol = proposal["trades"][0]["symbol"]
         report = Path(scratch) / "report.html"
         print(f"run {run.run_id}: {len(records)} records, {len(proposal['trades'])} trades")
-        html = timed(lambda: write_html_report(data_dir, evidence_file, run.run_id, report),
-                     args.repeats)
+        html = timed(
+            lambda: write_html_report(data_dir, evidence_file, run.run_id, report), args.repeats
+        )
         print(describe("export --html", html) + f", {report.stat().st_size / 1024:.0f} KiB")
         outcome = replay_run(data_dir, state_dir, evidence_file, run.run_id)
         print(f"replay: identical={outcome.identical}, {len(outcome.compared)} records compared")
-        print(describe("replay", timed(
-            lambda: replay_run(data_dir, state_dir, evidence_file, run.run_id), args.repeats)))
-        print(describe(f"why {symbol} (with reading)", timed(
-            lambda: why(evidence_file, run.run_id, symbol), args.repeats)))
+        print(
+            describe(
+                "replay",
+                timed(
+                    lambda: replay_run(data_dir, state_dir, evidence_file, run.run_id), args.repeats
+                ),
+            )
+        )
+        print(
+            describe(
+                f"why {symbol} (with reading)",
+                timed(lambda: why(evidence_file, run.run_id, symbol), args.repeats),
+            )
+        )
 
 
 def why(evidence_file: Path, run_id: str, symbol: str) -> object:

@@ -33,9 +33,11 @@ def main() -> None:
             sizes = write_data_dir(dataset, Path(scratch) / f"hh{households}")
             written = time.perf_counter()
             cells = "".join(f"  {sizes[name] / 1e3:>13,.1f} kB" for name in OUTPUT_FILES)
-            print(f"{households:>10,}  {built - started:>7.2f}  {written - built:>7.2f}  "
-                  f"{written - started:>7.2f}  {len(dataset.transactions):>9,}{cells}",
-                  flush=True)
+            print(
+                f"{households:>10,}  {built - started:>7.2f}  {written - built:>7.2f}  "
+                f"{written - started:>7.2f}  {len(dataset.transactions):>9,}{cells}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

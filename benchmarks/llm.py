@@ -54,15 +54,16 @@ def main() -> None:
         rules = time_reviews(data_dir, root, None, repeats)
         with serving() as url:
             settings = LLMSettings(api_key=SecretStr("local"), base_url=url, model=MODEL)
-            llm = time_reviews(data_dir, root, LLMClient(chat_model(settings), settings),
-                               repeats)
+            llm = time_reviews(data_dir, root, LLMClient(chat_model(settings), settings), repeats)
         print(f"review p50, rule planner:                  {rules:6.2f} s")
-        print(f"review p50, LLM planner + narrator (local): {llm:6.2f} s "
-              f"(+{llm - rules:.2f} s)")
+        print(f"review p50, LLM planner + narrator (local): {llm:6.2f} s (+{llm - rules:.2f} s)")
         with ChatSession(data_dir, state_dir=root / "chat", user="benchmark") as chat:
-            for text in ("run a harvest review for the Riveras without touching energy",
-                         "why wasn't QUI sold?", "what would TE be if we exclude energy?",
-                         "show pending approvals"):
+            for text in (
+                "run a harvest review for the Riveras without touching energy",
+                "why wasn't QUI sold?",
+                "what would TE be if we exclude energy?",
+                "show pending approvals",
+            ):
                 started = time.perf_counter()
                 chat.send(text)
                 print(f"chat {text!r:<66} {time.perf_counter() - started:6.2f} s")

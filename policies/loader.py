@@ -67,15 +67,20 @@ def load_policy(
         raise PolicyError([PolicyProblem(HOUSEHOLDS_KEY, "must map household ids to sections")])
     _deep_merge(merged, overrides, path="")
     if household_id is not None and household_id in per_household:
-        _deep_merge(merged, per_household[household_id] or {},
-                    path=f"{HOUSEHOLDS_KEY}.{household_id}.")
+        _deep_merge(
+            merged, per_household[household_id] or {}, path=f"{HOUSEHOLDS_KEY}.{household_id}."
+        )
     try:
         policy = Policy.model_validate(merged)
     except ValidationError as error:
-        raise PolicyError([
-            PolicyProblem(".".join(str(part) for part in item["loc"]) or "(policy)", item["msg"])
-            for item in error.errors()
-        ]) from error
+        raise PolicyError(
+            [
+                PolicyProblem(
+                    ".".join(str(part) for part in item["loc"]) or "(policy)", item["msg"]
+                )
+                for item in error.errors()
+            ]
+        ) from error
     return policy
 
 

@@ -24,6 +24,7 @@ from tools.models import (
 
 PRICES_FILE = "prices.csv"  # how errors about prices name their file
 
+
 @dataclass(frozen=True)
 class PortfolioData:
     root: Path
@@ -51,7 +52,7 @@ class PortfolioData:
     def prices_on(self, as_of: dt.date | None = None) -> pd.Series:
         """Close prices on the last price date on or before ``as_of`` (NaN where missing)."""
         cutoff = pd.Timestamp(as_of or self.as_of)
-        rows = self.close.loc[: cutoff]
+        rows = self.close.loc[:cutoff]
         if rows.empty:
             return pd.Series(dtype=float)
         return rows.iloc[-1]

@@ -40,7 +40,10 @@ class Holdings:
 
 
 def holdings_of(
-    lots: Iterable[Lot], cash: dict[str, float], prices: pd.Series, account_ids: Iterable[str],
+    lots: Iterable[Lot],
+    cash: dict[str, float],
+    prices: pd.Series,
+    account_ids: Iterable[str],
     as_of_label: str = "",
 ) -> Holdings:
     """Holdings of ``account_ids`` combined, valued with ``prices`` (symbol -> close)."""
@@ -54,12 +57,20 @@ def holdings_of(
     aligned = prices.reindex(share_series.index)
     missing = aligned[aligned.isna()].index.tolist()
     if missing:
-        raise DataValidationError([
-            Problem(PRICES_FILE, None, "close",
-                    f"no price for held symbol {symbol} on {as_of_label or 'the as-of date'}")
-            for symbol in missing])
+        raise DataValidationError(
+            [
+                Problem(
+                    PRICES_FILE,
+                    None,
+                    "close",
+                    f"no price for held symbol {symbol} on {as_of_label or 'the as-of date'}",
+                )
+                for symbol in missing
+            ]
+        )
     return Holdings(
-        account_ids=wanted, shares=share_series,
+        account_ids=wanted,
+        shares=share_series,
         values=(share_series * aligned).astype(float),
         cash=float(sum(cash.get(account_id, 0.0) for account_id in wanted)),
     )

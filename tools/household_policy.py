@@ -52,6 +52,10 @@ def replay_directory(data: PortfolioData) -> Ledger:
     """The whole data directory's ledger to its as-of date, each household at its own rates."""
     default, by_household = tax_rates(data.policy_overrides, data.households)
     return replay_ledger(
-        data.transactions_until(data.as_of), data.accounts, data.securities, *default,
-        as_of=data.as_of, household_rates=by_household,
+        data.transactions_until(data.as_of),
+        data.accounts,
+        data.securities,
+        *default,
+        as_of=data.as_of,
+        household_rates=by_household,
     )

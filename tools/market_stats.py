@@ -56,16 +56,19 @@ def describe_market(
     adjusted = close if adj_close is None else adj_close
     if close.shape[0] < 3 or close.shape[1] < 2:
         raise ValueError("need at least 3 dates and 2 securities to describe a market")
-    members = list(close.columns) if weights is None else [
-        symbol for symbol in weights.index if symbol in adjusted.columns
-    ]
+    members = (
+        list(close.columns)
+        if weights is None
+        else [symbol for symbol in weights.index if symbol in adjusted.columns]
+    )
     if len(members) < 2:
         raise ValueError("fewer than 2 benchmark members have prices")
     panel = adjusted[members].sort_index()
     returns = panel.pct_change(fill_method=None).iloc[1:]
     member_weights = (
         pd.Series(1.0 / len(members), index=members)
-        if weights is None else weights.reindex(members).astype(float)
+        if weights is None
+        else weights.reindex(members).astype(float)
     )
     member_weights = member_weights / member_weights.sum()
     market = returns.fillna(0.0) @ member_weights
@@ -115,13 +118,15 @@ def _yearly_dispersion(panel: pd.DataFrame, market: pd.Series) -> list[YearDispe
         end = rows.ffill().iloc[-1]
         change = (end / start - 1.0).dropna()
         market_rows = market[market.index.year == year]
-        result.append(YearDispersion(
-            year=int(year),
-            trading_days=int(rows.shape[0]),
-            full_year=previous_close is not None and rows.shape[0] >= FULL_YEAR_MIN_DAYS,
-            market_return=float(np.prod(1.0 + market_rows.to_numpy()) - 1.0),
-            share_down=float((change < 0).mean()) if len(change) else 0.0,
-        ))
+        result.append(
+            YearDispersion(
+                year=int(year),
+                trading_days=int(rows.shape[0]),
+                full_year=previous_close is not None and rows.shape[0] >= FULL_YEAR_MIN_DAYS,
+                market_return=float(np.prod(1.0 + market_rows.to_numpy()) - 1.0),
+                share_down=float((change < 0).mean()) if len(change) else 0.0,
+            )
+        )
         previous_close = end
     return result
 

@@ -23,7 +23,14 @@ Action = Literal[
     "buy", "reinvest", "sell", "split", "transfer_in", "deposit", "withdraw", "dividend"
 ]
 ACTIONS: tuple[str, ...] = (
-    "buy", "reinvest", "sell", "split", "transfer_in", "deposit", "withdraw", "dividend"
+    "buy",
+    "reinvest",
+    "sell",
+    "split",
+    "transfer_in",
+    "deposit",
+    "withdraw",
+    "dividend",
 )
 # IRC §1091(a): an "acquisition" is a purchase (dividend reinvestment included); a transfer_in
 # moves an existing lot and is not one.

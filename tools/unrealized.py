@@ -29,18 +29,23 @@ class ValuedLot:
         return -self.unrealized_gain / self.lot.cost_basis
 
 
-def value_lots(
-    lots: Iterable[Lot], prices: Mapping[str, float], as_of: dt.date
-) -> list[ValuedLot]:
+def value_lots(lots: Iterable[Lot], prices: Mapping[str, float], as_of: dt.date) -> list[ValuedLot]:
     """Value every lot with ``prices`` (symbol -> close); a held symbol without one is an error."""
     valued = []
     for lot in lots:
         price = prices.get(lot.symbol)
         if price is None or math.isnan(price):  # NaN: no close on the as-of date
             raise DataValidationError.single(
-                PRICES_FILE, None, "close", f"no price for {lot.symbol} on or before {as_of}")
+                PRICES_FILE, None, "close", f"no price for {lot.symbol} on or before {as_of}"
+            )
         value = lot.quantity * price
-        valued.append(ValuedLot(
-            lot=lot, price=price, market_value=value, unrealized_gain=value - lot.cost_basis,
-            term=term_of(lot.acquired_date.toordinal(), as_of.toordinal())))
+        valued.append(
+            ValuedLot(
+                lot=lot,
+                price=price,
+                market_value=value,
+                unrealized_gain=value - lot.cost_basis,
+                term=term_of(lot.acquired_date.toordinal(), as_of.toordinal()),
+            )
+        )
     return valued

@@ -99,43 +99,61 @@ class Desk:
 
     def review(self, household: str, intent: Intent) -> ChatReply:
         data = load_snapshot(self.data_dir, self.as_of).data
-        avoid = restrictions_for(household, resolve_targets(data, intent.avoid),
-                                 ("no_buy", "no_sell"), "the advisor asked to leave it alone")
-        runner = review_runner(self.data_dir, self.client, state_dir=self.state_dir,
-                               focus=frozenset(intent.focus), avoid=avoid)
-        run = runner.review(household, self.as_of, requested_by=self.user,
-                            force=bool(intent.focus or intent.avoid))
+        avoid = restrictions_for(
+            household,
+            resolve_targets(data, intent.avoid),
+            ("no_buy", "no_sell"),
+            "the advisor asked to leave it alone",
+        )
+        runner = review_runner(
+            self.data_dir,
+            self.client,
+            state_dir=self.state_dir,
+            focus=frozenset(intent.focus),
+            avoid=avoid,
+        )
+        run = runner.review(
+            household, self.as_of, requested_by=self.user, force=bool(intent.focus or intent.avoid)
+        )
         return ChatReply(_run_summary(run), data=run.proposal, run_id=run.run_id)
 
     def pending(self) -> ChatReply:
         runs = self.runner.pending()
         if not runs:
             return ChatReply("No run is waiting for approval.")
-        lines = [f"{run.run_id}: {run.household_id}, {_impact(run)} impact, "
-                 f"{len((run.proposal or {}).get('trades', []))} trades, requested by "
-                 f"{run.requested_by}" for run in runs]
-        return ChatReply("Waiting for approval:\n" + "\n".join(lines),
-                         data={"pending": [run.run_id for run in runs]},
-                         run_id=runs[-1].run_id)
+        lines = [
+            f"{run.run_id}: {run.household_id}, {_impact(run)} impact, "
+            f"{len((run.proposal or {}).get('trades', []))} trades, requested by "
+            f"{run.requested_by}"
+            for run in runs
+        ]
+        return ChatReply(
+            "Waiting for approval:\n" + "\n".join(lines),
+            data={"pending": [run.run_id for run in runs]},
+            run_id=runs[-1].run_id,
+        )
 
     def approve(self, run_id: str, by: str) -> ChatReply:
         try:
             run = self.runner.approve(run_id, by=by, comment="approved in chat")
         except (DecisionRefusedError, NotPendingError, UnknownRunError, ValueError) as error:
             return ChatReply(f"Not approved: {error}", run_id=run_id)
-        return ChatReply(f"Run {run_id} approved by {by}: now {run.status}.",
-                         data=run.proposal, run_id=run_id)
+        return ChatReply(
+            f"Run {run_id} approved by {by}: now {run.status}.", data=run.proposal, run_id=run_id
+        )
 
     def reject(self, run_id: str, by: str, reason: str) -> ChatReply:
         if not reason.strip():
-            return ChatReply("A rejection needs a reason: 'reject run <id> because ...'.",
-                             run_id=run_id)
+            return ChatReply(
+                "A rejection needs a reason: 'reject run <id> because ...'.", run_id=run_id
+            )
         try:
             run = self.runner.reject(run_id, by=by, reason=reason)
         except (DecisionRefusedError, NotPendingError, UnknownRunError, ValueError) as error:
             return ChatReply(f"Not rejected: {error}", run_id=run_id)
-        return ChatReply(f"Run {run_id} rejected by {by}: {reason}", data=run.proposal,
-                         run_id=run_id)
+        return ChatReply(
+            f"Run {run_id} rejected by {by}: {reason}", data=run.proposal, run_id=run_id
+        )
 
     # -- questions -------------------------------------------------------------------------
 
@@ -149,47 +167,63 @@ class Desk:
         run = runs[-1] if runs else None
         reasons: list[str] = []
         if run is not None and run.proposal is not None:
-            sold = [t for t in run.proposal["trades"]
-                    if t["symbol"] == symbol and t["side"] == "sell"]
+            sold = [
+                t for t in run.proposal["trades"] if t["symbol"] == symbol and t["side"] == "sell"
+            ]
             if sold:
-                text = "; ".join(f"{t['quantity']:g} shares in {t['account_id']} ({t['reason']})"
-                                 for t in sold)
-                return ChatReply(f"{symbol} is sold in run {run.run_id}: {text}.",
-                                 run_id=run.run_id)
+                text = "; ".join(
+                    f"{t['quantity']:g} shares in {t['account_id']} ({t['reason']})" for t in sold
+                )
+                return ChatReply(
+                    f"{symbol} is sold in run {run.run_id}: {text}.", run_id=run.run_id
+                )
             reasons += self._removed_sales(run, symbol)
         managed = [a.account_id for a in data.accounts_of(household) if a.managed]
-        holders = [a for a in managed
-                   if any(lot.symbol == symbol for lot in tools.snapshot.open_lots(a))]
+        holders = [
+            a for a in managed if any(lot.symbol == symbol for lot in tools.snapshot.open_lots(a))
+        ]
         if not holders:
             return ChatReply(f"{symbol} is not held in any managed account of {household}.")
         for rule in data.restrictions:
-            if rule.kind == "no_sell" and rule.matches(data.securities[symbol]) and any(
-                    rule.applies_to_account(data.accounts[a]) for a in holders):
-                reasons.append(f"a no_sell restriction ({rule.target_type} {rule.target}) "
-                               "forbids selling it")
+            if (
+                rule.kind == "no_sell"
+                and rule.matches(data.securities[symbol])
+                and any(rule.applies_to_account(data.accounts[a]) for a in holders)
+            ):
+                reasons.append(
+                    f"a no_sell restriction ({rule.target_type} {rule.target}) forbids selling it"
+                )
         for account in holders:
             reasons += self._screen_reasons(tools, account, symbol, run)
         wash = tools.wash_sale_check(symbol=symbol)
         washed = [lot for lot in wash.get("loss_lots", []) if not lot["safe"]]
         if washed:
-            reasons.append("selling its loss lots today would have "
-                           f"${sum(lot['disallowed_if_sold_today'] for lot in washed):,.2f} "
-                           "disallowed by recent purchases (IRC §1091(a))")
+            reasons.append(
+                "selling its loss lots today would have "
+                f"${sum(lot['disallowed_if_sold_today'] for lot in washed):,.2f} "
+                "disallowed by recent purchases (IRC §1091(a))"
+            )
         where = f" in run {run.run_id}" if run is not None else " (no review has run yet)"
-        return ChatReply(f"{symbol} was not sold{where}: " + "; ".join(reasons) + ".",
-                         run_id=run.run_id if run else None)
+        return ChatReply(
+            f"{symbol} was not sold{where}: " + "; ".join(reasons) + ".",
+            run_id=run.run_id if run else None,
+        )
 
     def _removed_sales(self, run: RunRecord, symbol: str) -> list[str]:
         evaluation = self.runner.services.runs.evaluation(run.run_id) or {}
-        failed = [r for r in self.runner.services.evidence.find(run.run_id, kind="check")
-                  if isinstance(r.outputs, dict) and not r.outputs.get("passed", True)]
+        failed = [
+            r
+            for r in self.runner.services.evidence.find(run.run_id, kind="check")
+            if isinstance(r.outputs, dict) and not r.outputs.get("passed", True)
+        ]
         reasons = []
         for removed in evaluation.get("removed", []):
             trade = removed["trade"]
             if trade["symbol"] == symbol and trade["side"] == "sell":
                 seq = _first_seq(failed, removed["why"])
-                reasons.append(f"the {removed['check']} check removed its sale: "
-                               f"{removed['why']}{seq}")
+                reasons.append(
+                    f"the {removed['check']} check removed its sale: {removed['why']}{seq}"
+                )
         return reasons
 
     def _screen_reasons(
@@ -198,31 +232,39 @@ class Desk:
         screen = tools.harvest_screen(account)
         candidates = [c for c in screen.candidates if c.symbol == symbol]
         skipped = [s for s in screen.skipped if s.symbol == symbol]
-        reasons = [f"in {account}, lot {s.lot_id} ({s.reason.replace('_', ' ')}): {s.detail}"
-                   for s in skipped]
+        reasons = [
+            f"in {account}, lot {s.lot_id} ({s.reason.replace('_', ' ')}): {s.detail}"
+            for s in skipped
+        ]
         if candidates:
             loss = sum(c.loss for c in candidates)
             reasons.append(
                 f"in {account}, {len(candidates)} lots are harvest candidates "
                 f"(${loss:,.2f} of losses) but the optimizer kept them"
-                + self._binding(run, account))
+                + self._binding(run, account)
+            )
         if not candidates and not skipped:
-            reasons.append(f"in {account} its lots are at a gain: selling would realize "
-                           "gains, not harvest losses")
+            reasons.append(
+                f"in {account} its lots are at a gain: selling would realize "
+                "gains, not harvest losses"
+            )
         return reasons
 
     def _binding(self, run: RunRecord | None, account: str) -> str:
         if run is None:
             return ""
-        for record in self.runner.services.evidence.find(run.run_id, kind="tool_call",
-                                                         node="evaluate"):
+        for record in self.runner.services.evidence.find(
+            run.run_id, kind="tool_call", node="evaluate"
+        ):
             outputs = record.outputs if isinstance(record.outputs, dict) else {}
             if _account_of(outputs) == account:
                 binding = outputs.get("details", {}).get("binding", [])
                 if binding:
-                    return (", within binding limits: "
-                            + "; ".join(b.get("detail", b.get("name", "")) for b in binding)
-                            + f" [#{record.seq}]")
+                    return (
+                        ", within binding limits: "
+                        + "; ".join(b.get("detail", b.get("name", "")) for b in binding)
+                        + f" [#{record.seq}]"
+                    )
         return ""
 
     def what_if(self, household: str, exclude: list[str]) -> ChatReply:
@@ -232,20 +274,25 @@ class Desk:
         today = tools.tracking_error()
         lines = [f"TE today for {household}: {today['te']:.2%} (budget {today['budget']:.2%})."]
         results = []
-        for account in [a.account_id for a in tools.snapshot.data.accounts_of(household)
-                        if a.managed]:
+        for account in [
+            a.account_id for a in tools.snapshot.data.accounts_of(household) if a.managed
+        ]:
             result = tools.run_optimizer(account, exclude)
             results.append(result)
             if "error" in result:
                 lines.append(f"{account}: the optimizer found no trade list ({result['error']}).")
                 continue
-            note = (f" ({', '.join(result['already_excluded'])} already excluded)"
-                    if result["already_excluded"] else "")
+            note = (
+                f" ({', '.join(result['already_excluded'])} already excluded)"
+                if result["already_excluded"]
+                else ""
+            )
             lines.append(
                 f"{account}: excluding {', '.join(result['excluded'])}{note}, the optimizer "
                 f"reaches TE {result['te_after']:.2%} (from {result['te_before']:.2%}) with "
                 f"{result['trades']} trades and ${result['realized_gain']:,.2f} of net "
-                "realized gains.")
+                "realized gains."
+            )
         return ChatReply("\n".join(lines), data={"today": today, "accounts": results})
 
 
@@ -273,11 +320,13 @@ def _run_summary(run: RunRecord) -> str:
     if proposal is None:
         return f"Run {run.run_id} is {run.status}."
     metrics = proposal["metrics"]
-    text = (f"Run {run.run_id}: {proposal['status']} ({proposal['impact']} impact), "
-            f"{len(proposal['trades'])} trades. TE {metrics['te_before']:.2%} -> "
-            f"{metrics['te_after']:.2%} (budget {metrics['te_budget']:.2%}); harvested losses "
-            f"${metrics['harvested_losses']:,.2f}; estimated tax savings "
-            f"${metrics['est_tax_savings']:,.2f}.")
+    text = (
+        f"Run {run.run_id}: {proposal['status']} ({proposal['impact']} impact), "
+        f"{len(proposal['trades'])} trades. TE {metrics['te_before']:.2%} -> "
+        f"{metrics['te_after']:.2%} (budget {metrics['te_budget']:.2%}); harvested losses "
+        f"${metrics['harvested_losses']:,.2f}; estimated tax savings "
+        f"${metrics['est_tax_savings']:,.2f}."
+    )
     if proposal.get("rationale"):
         text += "\n" + proposal["rationale"]
     if proposal["status"] == "pending_approval":

@@ -16,13 +16,20 @@ from pydantic import BaseModel, Field
 from agent.planners.base import Action
 
 IntentKind = Literal[
-    "review", "why_not_sold", "what_if_exclude", "pending", "approve", "reject", "help",
+    "review",
+    "why_not_sold",
+    "what_if_exclude",
+    "pending",
+    "approve",
+    "reject",
+    "help",
     "unknown",
 ]
 
 ENABLE_FREE_TEXT = (
     "To ask in free text, configure a model: set OPENAI_API_KEY (hosted) or OPENAI_BASE_URL "
-    "(a local OpenAI-compatible server), and LOTWISE_MODEL.")
+    "(a local OpenAI-compatible server), and LOTWISE_MODEL."
+)
 
 GRAMMAR_HELP = """I understand:
   review <household> [harvest] [without touching <sector|industry|symbol>, ...]
@@ -40,11 +47,14 @@ class Intent(BaseModel):
     kind: IntentKind = Field(description="What the advisor asks for.")
     household_id: str | None = Field(default=None, description="The household concerned.")
     focus: list[Action] = Field(
-        default_factory=list, description="Review only these actions, e.g. ['harvest'].")
+        default_factory=list, description="Review only these actions, e.g. ['harvest']."
+    )
     avoid: list[str] = Field(
-        default_factory=list, description="Sectors, industries or symbols not to trade.")
+        default_factory=list, description="Sectors, industries or symbols not to trade."
+    )
     exclude: list[str] = Field(
-        default_factory=list, description="What-if exclusions (sectors, industries, symbols).")
+        default_factory=list, description="What-if exclusions (sectors, industries, symbols)."
+    )
     symbol: str | None = Field(default=None, description="The security asked about.")
     run_id: str | None = Field(default=None, description="The review run concerned.")
     approver: str | None = Field(default=None, description="Who approves, when stated.")
@@ -52,26 +62,41 @@ class Intent(BaseModel):
 
 
 _RUN_ID = r"(?P<run>[a-z0-9][\w.-]*-\d{8}-\d+)"
-_APPROVE = re.compile(rf"\b(?:approve|sign\s+off(?:\s+on)?)\b(?:\s+(?:run\s+)?{_RUN_ID})?"
-                      r"(?:.*?\b(?:as|i'?m|i\s+am|this\s+is)\s+(?P<who>[^,.?!]+))?",
-                      re.IGNORECASE)
-_REJECT = re.compile(rf"\b(?:reject|decline|turn\s+down)\b(?:\s+(?:run\s+)?{_RUN_ID})?",
-                     re.IGNORECASE)
+_APPROVE = re.compile(
+    rf"\b(?:approve|sign\s+off(?:\s+on)?)\b(?:\s+(?:run\s+)?{_RUN_ID})?"
+    r"(?:.*?\b(?:as|i'?m|i\s+am|this\s+is)\s+(?P<who>[^,.?!]+))?",
+    re.IGNORECASE,
+)
+_REJECT = re.compile(
+    rf"\b(?:reject|decline|turn\s+down)\b(?:\s+(?:run\s+)?{_RUN_ID})?", re.IGNORECASE
+)
 _REASON = re.compile(r"(?:\bbecause\b|\bsince\b|:|\s-\s|,)\s*(?P<why>.+)$", re.IGNORECASE)
-_PENDING = re.compile(r"\bpending\b|\bawait\w*\s+approval|\bwaiting\s+for\s+(?:an?\s+)?approv"
-                      r"|\bneeds?\s+approval|\bapprovals?\b|\bsigned\s+off\b", re.IGNORECASE)
-_WHY_SOLD = re.compile(r"\bwhy\b.*\b(sold|sell\w*|sale)\b|\b(sold|sell\w*)\b.*\bwhy\b",
-                       re.IGNORECASE)
-_WHAT_IF = re.compile(r"\b(te|tracking\s+error)\b.*\b(?:exclud\w*|without)\s+(?P<what>[^?.!]+)"
-                      r"|\bexclud\w*\s+(?P<what2>[^?.!,;]+)[,;]?.*\b(te|tracking\s+error)\b",
-                      re.IGNORECASE)
-_AVOID = re.compile(r"\b(?:without\s+(?:touching|trading|selling|buying)?|not\s+touching|"
-                    r"avoid(?:ing)?|leaving\s+out|except)\s+(?P<what>[^?.!;]+)"
-                    r"|\bleave\s+(?P<left>[^?.!;]+?)\s+alone\b", re.IGNORECASE)
+_PENDING = re.compile(
+    r"\bpending\b|\bawait\w*\s+approval|\bwaiting\s+for\s+(?:an?\s+)?approv"
+    r"|\bneeds?\s+approval|\bapprovals?\b|\bsigned\s+off\b",
+    re.IGNORECASE,
+)
+_WHY_SOLD = re.compile(
+    r"\bwhy\b.*\b(sold|sell\w*|sale)\b|\b(sold|sell\w*)\b.*\bwhy\b", re.IGNORECASE
+)
+_WHAT_IF = re.compile(
+    r"\b(te|tracking\s+error)\b.*\b(?:exclud\w*|without)\s+(?P<what>[^?.!]+)"
+    r"|\bexclud\w*\s+(?P<what2>[^?.!,;]+)[,;]?.*\b(te|tracking\s+error)\b",
+    re.IGNORECASE,
+)
+_AVOID = re.compile(
+    r"\b(?:without\s+(?:touching|trading|selling|buying)?|not\s+touching|"
+    r"avoid(?:ing)?|leaving\s+out|except)\s+(?P<what>[^?.!;]+)"
+    r"|\bleave\s+(?P<left>[^?.!;]+?)\s+alone\b",
+    re.IGNORECASE,
+)
 _REVIEW = re.compile(r"\b(review|harvest|rebalance|run\s+(?:a|the)\b)", re.IGNORECASE)
 _HELP = re.compile(r"^\s*(help|\?|commands|what\s+can\s+you\s+do)\s*[.!?]?\s*$", re.IGNORECASE)
-_FOR_HOUSEHOLD = re.compile(r"\s+(?:for|of|in)\s+(?:the\s+)?[\w-]+(?:\s+(?:family|household))?"
-                            r"\s*$", re.IGNORECASE)
+_FOR_HOUSEHOLD = re.compile(
+    r"\s+(?:for|of|in)\s+(?:the\s+)?[\w-]+(?:\s+(?:family|household))?"
+    r"\s*$",
+    re.IGNORECASE,
+)
 
 
 def parse_command(text: str, households: Iterable[str], symbols: Iterable[str]) -> Intent:
@@ -82,26 +107,43 @@ def parse_command(text: str, households: Iterable[str], symbols: Iterable[str]) 
         return Intent(kind="help")
     if match := _REJECT.search(text):
         reason = _REASON.search(text, match.end())
-        return Intent(kind="reject", run_id=match["run"], household_id=household,
-                      reason=reason["why"].strip() if reason else None)
+        return Intent(
+            kind="reject",
+            run_id=match["run"],
+            household_id=household,
+            reason=reason["why"].strip() if reason else None,
+        )
     if match := _APPROVE.search(text):
-        return Intent(kind="approve", run_id=match["run"], household_id=household,
-                      approver=(match["who"] or "").strip() or None)
+        return Intent(
+            kind="approve",
+            run_id=match["run"],
+            household_id=household,
+            approver=(match["who"] or "").strip() or None,
+        )
     if _PENDING.search(text):
         return Intent(kind="pending", household_id=household)
     if _WHY_SOLD.search(text):
-        return Intent(kind="why_not_sold", household_id=household,
-                      symbol=find_symbol(text, symbols))
+        return Intent(
+            kind="why_not_sold", household_id=household, symbol=find_symbol(text, symbols)
+        )
     if match := _WHAT_IF.search(text):
         what = match["what"] or match["what2"] or ""
-        return Intent(kind="what_if_exclude", household_id=household,
-                      exclude=_names(_without_household(what, known_households)))
+        return Intent(
+            kind="what_if_exclude",
+            household_id=household,
+            exclude=_names(_without_household(what, known_households)),
+        )
     if _REVIEW.search(text):
         avoid = _AVOID.search(text)
         focus: list[Action] = ["harvest"] if re.search(r"\bharvest", text, re.IGNORECASE) else []
-        return Intent(kind="review", household_id=household, focus=focus,
-                      avoid=_names(_without_household(avoid["what"] or avoid["left"],
-                                                      known_households)) if avoid else [])
+        return Intent(
+            kind="review",
+            household_id=household,
+            focus=focus,
+            avoid=_names(_without_household(avoid["what"] or avoid["left"], known_households))
+            if avoid
+            else [],
+        )
     return Intent(kind="unknown", household_id=household)
 
 
@@ -128,7 +170,7 @@ def _without_household(text: str, households: list[str]) -> str:
     """``text`` without a trailing "for the Riveras" (the household is found elsewhere)."""
     match = _FOR_HOUSEHOLD.search(text)
     if match and find_household(match.group(0), households):
-        return text[:match.start()].strip()
+        return text[: match.start()].strip()
     return text.strip()
 
 

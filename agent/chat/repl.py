@@ -20,8 +20,11 @@ def run_repl(
     """Converse until end of input or a quit word; returns how many messages were answered."""
     ask = read or console.input
     mode = "free text (LLM)" if session.free_text else "command grammar (no LLM configured)"
-    console.print(f"lotwise chat: conversation {session.conversation_id}, {mode}. "
-                  "Type 'help' for examples, 'quit' to leave.", highlight=False)
+    console.print(
+        f"lotwise chat: conversation {session.conversation_id}, {mode}. "
+        "Type 'help' for examples, 'quit' to leave.",
+        highlight=False,
+    )
     if not session.free_text:
         console.print(ENABLE_FREE_TEXT, style="dim", highlight=False)
     answered = 0

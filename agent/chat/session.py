@@ -31,7 +31,7 @@ HISTORY_TURNS = 20  # turns kept in the thread (the model sees the last few)
 
 def _recent(old: list[str], new: list[str]) -> list[str]:
     """The conversation's last turns (two lines each): checkpoints stay small."""
-    return [*old, *new][-2 * HISTORY_TURNS:]
+    return [*old, *new][-2 * HISTORY_TURNS :]
 
 
 class ChatState(TypedDict, total=False):
@@ -46,8 +46,14 @@ class ChatState(TypedDict, total=False):
 
 class ChatSession:
     def __init__(
-        self, data_dir: Path, *, client: LLMClient | None = None, state_dir: Path | None = None,
-        conversation_id: str | None = None, as_of: str | None = None, user: str = "chat",
+        self,
+        data_dir: Path,
+        *,
+        client: LLMClient | None = None,
+        state_dir: Path | None = None,
+        conversation_id: str | None = None,
+        as_of: str | None = None,
+        user: str = "chat",
     ) -> None:
         if not data_dir.is_dir():
             raise DataValidationError.single(data_dir.name, None, None, "no such data directory")
@@ -79,8 +85,9 @@ class ChatSession:
 
     def send(self, text: str) -> ChatReply:
         """Answer one message (or the pending question)."""
-        payload: Command | ChatState = (Command(resume=text.strip()) if self.waiting
-                                        else {"text": text})
+        payload: Command | ChatState = (
+            Command(resume=text.strip()) if self.waiting else {"text": text}
+        )
         result = self._graph.invoke(payload, self._config)
         interrupts = result.get("__interrupt__") or []
         if interrupts:
@@ -107,8 +114,9 @@ class ChatSession:
 
     def _understand(self, state: ChatState) -> ChatState:
         history = state.get("history", [])
-        intent, note = self.reader.read(state["text"], self.desk.households(),
-                                        self.desk.symbols(), history)
+        intent, note = self.reader.read(
+            state["text"], self.desk.households(), self.desk.symbols(), history
+        )
         if intent.kind in ("approve", "reject") and not intent.run_id:
             intent = intent.model_copy(update={"run_id": state.get("last_run_id")})
         if intent.household_id is None:
@@ -124,8 +132,9 @@ class ChatSession:
             decided_by = str(interrupt({"question": f"Who {verb} run {intent.run_id}?"}))
         reply = self.desk.answer(intent, decided_by)
         if state.get("note"):
-            reply = ChatReply(f"({state['note']})\n{reply.text}", reply.data, reply.question,
-                              reply.run_id)
+            reply = ChatReply(
+                f"({state['note']})\n{reply.text}", reply.data, reply.question, reply.run_id
+            )
         return {
             "reply": {"text": reply.text, "data": reply.data, "run_id": reply.run_id},
             "history": [f"advisor: {state['text']}", f"lotwise: {reply.text[:300]}"],

@@ -35,7 +35,10 @@ class IntentReader:
         return self.client is not None
 
     def read(
-        self, text: str, households: Sequence[str], symbols: Sequence[str],
+        self,
+        text: str,
+        households: Sequence[str],
+        symbols: Sequence[str],
         history: Sequence[str] = (),
     ) -> tuple[Intent, str | None]:
         """The intent, and a note when the model could not be used."""
@@ -43,14 +46,21 @@ class IntentReader:
         if self.client is None:
             return grammar, None
         tool = StructuredTool.from_function(
-            func=lambda **kwargs: kwargs, name=RECORD_INTENT, args_schema=Intent,
-            description="Record what the advisor asks for.")
+            func=lambda **kwargs: kwargs,
+            name=RECORD_INTENT,
+            args_schema=Intent,
+            description="Record what the advisor asks for.",
+        )
         messages: list[BaseMessage] = [
             SystemMessage(SYSTEM_PROMPT),
             HumanMessage(
-                "Context: " + quoted("context", {"households": list(households),
-                                                 "recent_turns": list(history)[-4:]})
-                + "\nRequest: " + quoted("request", text)),
+                "Context: "
+                + quoted(
+                    "context", {"households": list(households), "recent_turns": list(history)[-4:]}
+                )
+                + "\nRequest: "
+                + quoted("request", text)
+            ),
         ]
         self.client.start_run()
         try:

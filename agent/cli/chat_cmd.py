@@ -13,12 +13,22 @@ from agent.chat.session import ChatSession
 from agent.cli.common import AsOf, DataDir, as_date, bad_input_exits, stdout
 from agent.llm.client import client_from_env
 
-StateDir = Annotated[Path | None, typer.Option(
-    "--state-dir", help="Where runs, checkpoints and evidence live (default DIR/.lotwise).")]
-User = Annotated[str | None, typer.Option(
-    "--user", help="Who is chatting: reviews started here are requested by this name.")]
-Conversation = Annotated[str | None, typer.Option(
-    "--conversation", help="Continue a conversation by its id (default: a new one).")]
+StateDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--state-dir", help="Where runs, checkpoints and evidence live (default DIR/.lotwise)."
+    ),
+]
+User = Annotated[
+    str | None,
+    typer.Option(
+        "--user", help="Who is chatting: reviews started here are requested by this name."
+    ),
+]
+Conversation = Annotated[
+    str | None,
+    typer.Option("--conversation", help="Continue a conversation by its id (default: a new one)."),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -26,7 +36,10 @@ def register(app: typer.Typer) -> None:
 
 
 def chat(
-    data: DataDir, as_of: AsOf = None, state_dir: StateDir = None, user: User = None,
+    data: DataDir,
+    as_of: AsOf = None,
+    state_dir: StateDir = None,
+    user: User = None,
     conversation: Conversation = None,
 ) -> None:
     """Talk to lotwise: run reviews, ask why, approve. Free text with an LLM configured
@@ -35,8 +48,12 @@ def chat(
         client = client_from_env()
         as_of_date = as_date(as_of)
         session = ChatSession(
-            data, client=client, state_dir=state_dir, conversation_id=conversation,
+            data,
+            client=client,
+            state_dir=state_dir,
+            conversation_id=conversation,
             as_of=as_of_date.isoformat() if as_of_date else None,
-            user=user or getpass.getuser())
+            user=user or getpass.getuser(),
+        )
         with session:
             run_repl(session, stdout)

@@ -26,13 +26,17 @@ stderr = Console(stderr=True)
 
 DataDir = Annotated[
     Path,
-    typer.Option("--data", help="Portfolio data directory (see README, 'Data directory').",
-                 file_okay=False),
+    typer.Option(
+        "--data", help="Portfolio data directory (see README, 'Data directory').", file_okay=False
+    ),
 ]
 AsOf = Annotated[
     dt.datetime | None,
-    typer.Option("--as-of", formats=["%Y-%m-%d"],
-                 help="As-of date YYYY-MM-DD (default: the last price date)."),
+    typer.Option(
+        "--as-of",
+        formats=["%Y-%m-%d"],
+        help="As-of date YYYY-MM-DD (default: the last price date).",
+    ),
 ]
 Format = Annotated[str, typer.Option("--format", help="Output format: table or json.")]
 
@@ -48,8 +52,12 @@ def bad_input_exits() -> Iterator[None]:
         yield
     except DataValidationError as error:
         for problem in error.problems:
-            stderr.print(f"[red]error:[/red] {escape(str(problem))}", markup=True, highlight=False,
-                         soft_wrap=True)
+            stderr.print(
+                f"[red]error:[/red] {escape(str(problem))}",
+                markup=True,
+                highlight=False,
+                soft_wrap=True,
+            )
         raise typer.Exit(BAD_INPUT_EXIT) from error
 
 

@@ -34,14 +34,24 @@ LATEST_AS_OF = dt.date(2200, 12, 31)
 
 OutDir = Annotated[Path, typer.Option("--out", help="Directory to write the data files into.")]
 Seed = Annotated[int, typer.Option("--seed", min=0, help="Random seed (same seed, same files).")]
-Households = Annotated[int, typer.Option(
-    "--households", min=0, help="Extra households hh-0001... for fleet runs.")]
-HistoryEnd = Annotated[dt.datetime | None, typer.Option(
-    "--as-of", formats=["%Y-%m-%d"],
-    help="Last day of the five-year price history, YYYY-MM-DD (default 2026-11-20; a weekend "
-         "ends on the Friday before).")]
-Force = Annotated[bool, typer.Option(
-    "--force", help="Replace data files already in --out (other files are left alone).")]
+Households = Annotated[
+    int, typer.Option("--households", min=0, help="Extra households hh-0001... for fleet runs.")
+]
+HistoryEnd = Annotated[
+    dt.datetime | None,
+    typer.Option(
+        "--as-of",
+        formats=["%Y-%m-%d"],
+        help="Last day of the five-year price history, YYYY-MM-DD (default 2026-11-20; a weekend "
+        "ends on the Friday before).",
+    ),
+]
+Force = Annotated[
+    bool,
+    typer.Option(
+        "--force", help="Replace data files already in --out (other files are left alone)."
+    ),
+]
 
 
 def generate(
@@ -60,8 +70,9 @@ def generate(
     with bad_input_exits():
         _check_target(out, end, force)
         with stderr.status("Generating the synthetic market and households..."):
-            summary = generate_data_dir(out, seed=seed, households=households, as_of=end,
-                                        overwrite=force)
+            summary = generate_data_dir(
+                out, seed=seed, households=households, as_of=end, overwrite=force
+            )
     if output == "json":
         print_json(summary.model_dump(mode="json"))
     else:
@@ -75,8 +86,11 @@ def describe(data: DataDir, as_of: AsOf = None, output: Format = "table") -> Non
     with bad_input_exits():
         portfolio = load_data_dir(data, as_date(as_of))
     cutoff = pd.Timestamp(portfolio.as_of)
-    stats = describe_market(portfolio.close.loc[:cutoff], portfolio.adj_close.loc[:cutoff],
-                            portfolio.benchmark_weights())
+    stats = describe_market(
+        portfolio.close.loc[:cutoff],
+        portfolio.adj_close.loc[:cutoff],
+        portfolio.benchmark_weights(),
+    )
     if output == "json":
         print_json(stats.model_dump(mode="json"))
     else:
@@ -109,8 +123,9 @@ def _check_target(out: Path, as_of: dt.date | None, force: bool) -> None:
             for name in existing_outputs(out)
         )
     if as_of is not None and not EARLIEST_AS_OF <= as_of <= LATEST_AS_OF:
-        problems.append(Problem("--as-of", None, None,
-                                f"{as_of} is outside {EARLIEST_AS_OF} to {LATEST_AS_OF}"))
+        problems.append(
+            Problem("--as-of", None, None, f"{as_of} is outside {EARLIEST_AS_OF} to {LATEST_AS_OF}")
+        )
     if problems:
         raise DataValidationError(problems)
 
@@ -120,8 +135,9 @@ def _summary_table(summary: GenerationSummary) -> Table:
     table.add_column("item")
     table.add_column("value", justify="right")
     table.add_row("seed", str(summary.seed))
-    table.add_row("prices", f"{summary.first_price_date} to {summary.as_of} "
-                            f"({summary.trading_days} days)")
+    table.add_row(
+        "prices", f"{summary.first_price_date} to {summary.as_of} ({summary.trading_days} days)"
+    )
     table.add_row("securities", str(summary.securities))
     table.add_row("households", str(summary.households))
     table.add_row("accounts", str(summary.accounts))
@@ -142,8 +158,9 @@ def _stats_table(stats: MarketStats) -> Table:
     table.add_row("benchmark volatility", f"{stats.market_vol:.1%}")
     table.add_row("average stock volatility", f"{stats.avg_stock_vol:.1%}")
     correlation = stats.avg_pairwise_corr
-    table.add_row("average pairwise correlation",
-                  "n/a" if correlation is None else f"{correlation:.2f}")
+    table.add_row(
+        "average pairwise correlation", "n/a" if correlation is None else f"{correlation:.2f}"
+    )
     table.add_row("share of stocks down, typical full year", f"{stats.typical_share_down:.0%}")
     table.add_row("securities with dividend/split adjustments", str(stats.adjusted_securities))
     return table
@@ -155,6 +172,7 @@ def _years_table(stats: MarketStats) -> Table:
         table.add_column(column, justify="right")
     for year in stats.years:
         label = str(year.year) if year.full_year else f"{year.year} (partial)"
-        table.add_row(label, str(year.trading_days), f"{year.market_return:+.1%}",
-                      f"{year.share_down:.0%}")
+        table.add_row(
+            label, str(year.trading_days), f"{year.market_return:+.1%}", f"{year.share_down:.0%}"
+        )
     return table

@@ -44,17 +44,22 @@ def main(argv: list[str] | None = None) -> None:
     console.print(Rule("1. Generate the sample market and households"))
     _reset_state(args.out)
     summary = generate_data_dir(args.out, seed=args.seed, overwrite=True)
-    console.print(f"wrote {args.out}/: {summary.securities} securities, "
-                  f"{summary.trading_days} trading days to {summary.as_of}, "
-                  f"{summary.households} household(s)")
+    console.print(
+        f"wrote {args.out}/: {summary.securities} securities, "
+        f"{summary.trading_days} trading days to {summary.as_of}, "
+        f"{summary.households} household(s)"
+    )
 
     snapshot = load_snapshot(args.out)
     dates = snapshot.data.close.index
     review_day, next_day = dates[-2].date().isoformat(), dates[-1].date().isoformat()
 
     console.print(Rule(f"2. The {HOUSEHOLD} household on {next_day}"))
-    console.print(household_overview(snapshot.data, snapshot.ledger(HOUSEHOLD), HOUSEHOLD,
-                                     snapshot.pending_of(HOUSEHOLD)))
+    console.print(
+        household_overview(
+            snapshot.data, snapshot.ledger(HOUSEHOLD), HOUSEHOLD, snapshot.pending_of(HOUSEHOLD)
+        )
+    )
 
     runner = ReviewRunner(args.out)
     console.print(Rule(f"3. Review on {review_day}, requested by {ADVISOR}"))
@@ -62,27 +67,36 @@ def main(argv: list[str] | None = None) -> None:
         run = runner.review(HOUSEHOLD, review_day, requested_by=ADVISOR)
     assert run.proposal is not None
     console.print(proposal_view(run.proposal))
-    console.print(f"status: [bold]{run.status}[/bold] (waiting for a second person: "
-                  f"{ADVISOR} may not approve a high-impact proposal)")
+    console.print(
+        f"status: [bold]{run.status}[/bold] (waiting for a second person: "
+        f"{ADVISOR} may not approve a high-impact proposal)"
+    )
 
     console.print(Rule(f"4. {APPROVER} approves; re-check and paper execution"))
     if run.status == "pending_approval":
         with status.status("re-checking against the latest data and executing..."):
             run = runner.approve(run.run_id, by=APPROVER, comment="reviewed in the demo")
     orders = runner.services.runs.orders(run.run_id)
-    console.print(f"run {run.run_id}: [bold]{run.status}[/bold], {len(orders)} orders written "
-                  f"and filled into transactions.csv")
+    console.print(
+        f"run {run.run_id}: [bold]{run.status}[/bold], {len(orders)} orders written "
+        f"and filled into transactions.csv"
+    )
 
     console.print(Rule(f"5. Next day ({next_day}): harvested names are blocked"))
     with status.status("reviewing the next day..."):
         next_run = runner.review(HOUSEHOLD, next_day, requested_by=ADVISOR)
     console.print(f"next review {next_run.run_id}: {next_run.status}")
-    console.print(_blocks_table(args.out, next_day, {
-        order["symbol"] for order in orders if order.get("side") == "sell"}))
+    console.print(
+        _blocks_table(
+            args.out, next_day, {order["symbol"] for order in orders if order.get("side") == "sell"}
+        )
+    )
 
     verification = verify_run(evidence_path(runner.services.state_dir), run.run_id)
-    console.print(f"evidence of {run.run_id}: {verification.records} records, chain "
-                  f"{'verified' if verification.ok else 'BROKEN'}, head {verification.head}")
+    console.print(
+        f"evidence of {run.run_id}: {verification.records} records, chain "
+        f"{'verified' if verification.ok else 'BROKEN'}, head {verification.head}"
+    )
 
 
 def _blocks_table(data_dir: Path, day: str, sold: set[str]) -> Table:
@@ -92,9 +106,12 @@ def _blocks_table(data_dir: Path, day: str, sold: set[str]) -> Table:
     for column in ("symbols", "loss", "blocked until", "sold by the demo run"):
         table.add_column(column)
     for block in sorted(blocks, key=lambda b: -b.loss):
-        table.add_row(", ".join(block.symbols), f"${block.loss:,.2f}",
-                      block.blocked_until.isoformat(),
-                      "yes" if sold.intersection(block.symbols) else "")
+        table.add_row(
+            ", ".join(block.symbols),
+            f"${block.loss:,.2f}",
+            block.blocked_until.isoformat(),
+            "yes" if sold.intersection(block.symbols) else "",
+        )
     return table
 
 

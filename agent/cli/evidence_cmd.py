@@ -187,9 +187,7 @@ def export(
 
 
 @evidence_app.command("replay")
-def replay(
-    run_id: RunId, data: DataDir, fmt: Format = "table", state_dir: StateDir = None
-) -> None:
+def replay(run_id: RunId, data: DataDir, fmt: Format = "table", state_dir: StateDir = None) -> None:
     """Re-run the run's deterministic steps on the data it read; exit 1 at the first difference.
 
     Refuses (exit 2), naming the files, when the data files changed since the run other than

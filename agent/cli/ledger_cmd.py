@@ -117,8 +117,10 @@ def lots(
             raise typer.BadParameter(f"unknown account {account!r}", param_hint="--account")
         result = replay_directory(portfolio)
         prices = _prices(portfolio)
-        rows = [_valued_lot_document(valued) for valued in
-                value_lots(result.open_lots(account), prices, portfolio.as_of)]
+        rows = [
+            _valued_lot_document(valued)
+            for valued in value_lots(result.open_lots(account), prices, portfolio.as_of)
+        ]
     if output == "json":
         print_json(
             {

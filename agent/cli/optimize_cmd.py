@@ -170,8 +170,6 @@ def _account_input(
     return inp, portfolio, ledger
 
 
-
-
 def _held_security(inp: OptimizationInput, symbol: str) -> int:
     if symbol not in inp.symbols:
         raise DataValidationError.single(

@@ -74,11 +74,11 @@ def render_report(facts: RunFacts) -> str:
     ]
     title = f"Compliance report: run {facts.run_id}"
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{_e(title)}</title><style>{CSS}</style></head><body>"
         f"<h1>{_e(title)}</h1>"
-        f"<div class=\"sub\">generated from the run's evidence log: {len(facts.records)} "
-        f"records, chain head <span class=\"hash\">{_e(facts.records[-1].hash)}</span></div>"
+        f'<div class="sub">generated from the run\'s evidence log: {len(facts.records)} '
+        f'records, chain head <span class="hash">{_e(facts.records[-1].hash)}</span></div>'
         + "".join(sections)
         + "</body></html>\n"
     )
@@ -92,29 +92,35 @@ def _summary(facts: RunFacts) -> str:
         ("run", _e(facts.run_id)),
         ("household", _e(proposal.get("household_id", "?"))),
         ("as of", _e(proposal.get("as_of", "?"))),
-        ("status", f"<span class=\"badge\">{_e(facts.final_status)}</span> (proposed as "
-                   f"{_e(proposal.get('status', '?'))})"),
-        ("impact", f"<span class=\"badge {_e(impact)}\">{_e(impact)}</span>"),
+        (
+            "status",
+            f'<span class="badge">{_e(facts.final_status)}</span> (proposed as '
+            f"{_e(proposal.get('status', '?'))})",
+        ),
+        ("impact", f'<span class="badge {_e(impact)}">{_e(impact)}</span>'),
         ("impact reasons", "<br>".join(_e(r) for r in reasons)),
         ("status reason", _e(proposal.get("status_reason", "")) or "-"),
         ("requested by", _e(facts.requested_by)),
-        ("policy version", f"<span class=\"hash\">{_e(proposal.get('policy_version'))}</span>"),
-        ("proposal hash", f"<span class=\"hash\">{_e(facts.proposal_hash)}</span>"),
+        ("policy version", f'<span class="hash">{_e(proposal.get("policy_version"))}</span>'),
+        ("proposal hash", f'<span class="hash">{_e(facts.proposal_hash)}</span>'),
     ]
     body = "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in rows)
     rationale = proposal.get("rationale")
-    text = f"<h3>Rationale</h3><pre class=\"rationale\">{_e(rationale)}</pre>" if rationale else ""
-    return f"<h2>Summary</h2><dl class=\"summary\">{body}</dl>{text}"
+    text = f'<h3>Rationale</h3><pre class="rationale">{_e(rationale)}</pre>' if rationale else ""
+    return f'<h2>Summary</h2><dl class="summary">{body}</dl>{text}'
 
 
 def _metrics(metrics: dict[str, Any]) -> str:
     if not metrics:
         return "<h2>Metrics</h2><p>No proposal was recorded.</p>"
     fractions = ("te_before", "te_after", "te_budget", "turnover")
-    cells = [(name, _percent(value) if name in fractions else _money(value))
-             for name, value in metrics.items()]
+    cells = [
+        (name, _percent(value) if name in fractions else _money(value))
+        for name, value in metrics.items()
+    ]
     return "<h2>Metrics</h2>" + _table(
-        [name for name, _ in cells], [[f"<td class=\"num\">{v}</td>" for _, v in cells]])
+        [name for name, _ in cells], [[f'<td class="num">{v}</td>' for _, v in cells]]
+    )
 
 
 def _trades(facts: RunFacts) -> str:
@@ -122,19 +128,40 @@ def _trades(facts: RunFacts) -> str:
     dropped = facts.dropped_trades
     rows = []
     for number, trade in enumerate(trades, 1):
-        lots = "<br>".join(f"{_e(lot['lot_id'])}: {lot['quantity']:g}"
-                           for lot in trade.get("lots", []))
+        lots = "<br>".join(
+            f"{_e(lot['lot_id'])}: {lot['quantity']:g}" for lot in trade.get("lots", [])
+        )
         value = trade["quantity"] * trade["est_price"]
-        rows.append([
-            _td(number, numeric=True), _td(trade["account_id"]), _td(trade["side"]),
-            _td(trade["symbol"]), _td(facts.name_of(trade["symbol"])),
-            _td(facts.sector_of(trade["symbol"])), _td(f"{trade['quantity']:g}", numeric=True),
-            _td(_money(trade["est_price"]), numeric=True), _td(_money(value), numeric=True),
-            _td(trade["reason"]), f"<td class=\"lots\">{lots or '-'}</td>",
-            _td("dropped by the approver" if number in dropped else ""),
-        ])
-    header = ["#", "account", "side", "symbol", "name", "sector", "quantity", "est. price",
-              "value", "reason", "lots relieved", "approval"]
+        rows.append(
+            [
+                _td(number, numeric=True),
+                _td(trade["account_id"]),
+                _td(trade["side"]),
+                _td(trade["symbol"]),
+                _td(facts.name_of(trade["symbol"])),
+                _td(facts.sector_of(trade["symbol"])),
+                _td(f"{trade['quantity']:g}", numeric=True),
+                _td(_money(trade["est_price"]), numeric=True),
+                _td(_money(value), numeric=True),
+                _td(trade["reason"]),
+                f'<td class="lots">{lots or "-"}</td>',
+                _td("dropped by the approver" if number in dropped else ""),
+            ]
+        )
+    header = [
+        "#",
+        "account",
+        "side",
+        "symbol",
+        "name",
+        "sector",
+        "quantity",
+        "est. price",
+        "value",
+        "reason",
+        "lots relieved",
+        "approval",
+    ]
     if not rows:
         return "<h2>Trades</h2><p>The run proposed no trades.</p>"
     return f"<h2>Trades ({len(rows)})</h2>" + _table(header, rows)
@@ -149,17 +176,19 @@ def _checks(facts: RunFacts) -> str:
         passed = bool(outputs.get("passed"))
         failing = outputs.get("failing_trades") or {}
         failing_text = "<br>".join(f"trade {_e(k)}: {_e(v)}" for k, v in failing.items())
-        rows.append([
-            f"<td id=\"seq-{record.seq}\" class=\"num\">{record.seq}</td>",
-            _td(record.node), _td(name),
-            f"<td class=\"{'pass' if passed else 'fail'}\">{'pass' if passed else 'FAIL'}</td>",
-            _td(outputs.get("detail", "")),
-            f"<td class=\"numbers\">{_numbers(outputs.get('numbers'))}</td>",
-            f"<td>{failing_text or '-'}</td>",
-            _td("cited by the proposal" if record.seq in cited else ""),
-        ])
-    header = ["seq", "stage", "check", "result", "detail", "figures", "failing trades",
-              "proposal"]
+        rows.append(
+            [
+                f'<td id="seq-{record.seq}" class="num">{record.seq}</td>',
+                _td(record.node),
+                _td(name),
+                f'<td class="{"pass" if passed else "fail"}">{"pass" if passed else "FAIL"}</td>',
+                _td(outputs.get("detail", "")),
+                f'<td class="numbers">{_numbers(outputs.get("numbers"))}</td>',
+                f"<td>{failing_text or '-'}</td>",
+                _td("cited by the proposal" if record.seq in cited else ""),
+            ]
+        )
+    header = ["seq", "stage", "check", "result", "detail", "figures", "failing trades", "proposal"]
     return f"<h2>Checks ({len(rows)})</h2>" + _table(header, rows)
 
 
@@ -168,17 +197,24 @@ def _charts(facts: RunFacts) -> str:
     accounts = facts.accounts_te()
     if accounts:
         parts.append(_image("Tracking error before and after, per account", te_chart(accounts)))
-    parts.append(_image("Harvested losses by sector",
-                        losses_by_sector_chart(facts.harvested_losses_by_sector())))
+    parts.append(
+        _image(
+            "Harvested losses by sector", losses_by_sector_chart(facts.harvested_losses_by_sector())
+        )
+    )
     calendar = facts.calendar
     if calendar is None:
-        parts.append(f"<p class=\"note\">Wash-sale calendar unavailable: "
-                     f"{_e(facts.calendar_note)}</p>")
+        parts.append(
+            f'<p class="note">Wash-sale calendar unavailable: {_e(facts.calendar_note)}</p>'
+        )
     else:
         hidden = f" ({calendar.hidden} more securities not shown)" if calendar.hidden else ""
-        parts.append(_image(
-            f"Wash-sale calendar of the household, {calendar.start} to {calendar.end}{hidden}",
-            wash_calendar_chart(calendar)))
+        parts.append(
+            _image(
+                f"Wash-sale calendar of the household, {calendar.start} to {calendar.end}{hidden}",
+                wash_calendar_chart(calendar),
+            )
+        )
     return "".join(parts)
 
 
@@ -188,19 +224,33 @@ def _approvals(facts: RunFacts) -> str:
         outputs = record.outputs if isinstance(record.outputs, dict) else {}
         seen = outputs.get("proposal_hash")
         matches = "-" if seen is None else ("yes" if seen == facts.proposal_hash else "NO")
-        decision = outputs.get("status") or (f"refused: {outputs['refused']}"
-                                             if "refused" in outputs else "?")
-        rows.append([
-            f"<td id=\"seq-{record.seq}\" class=\"num\">{record.seq}</td>",
-            _td(" ".join(display_time(record.timestamp))), _td(outputs.get("by", "not recorded")),
-            _td(decision), _td(outputs.get("comment", "")),
-            _td(", ".join(str(n) for n in outputs.get("dropped_trades", [])) or "-"),
-            f"<td class=\"hash\">{_e(seen or '-')}</td>", _td(matches),
-        ])
+        decision = outputs.get("status") or (
+            f"refused: {outputs['refused']}" if "refused" in outputs else "?"
+        )
+        rows.append(
+            [
+                f'<td id="seq-{record.seq}" class="num">{record.seq}</td>',
+                _td(" ".join(display_time(record.timestamp))),
+                _td(outputs.get("by", "not recorded")),
+                _td(decision),
+                _td(outputs.get("comment", "")),
+                _td(", ".join(str(n) for n in outputs.get("dropped_trades", [])) or "-"),
+                f'<td class="hash">{_e(seen or "-")}</td>',
+                _td(matches),
+            ]
+        )
     if not rows:
         return "<h2>Approval</h2><p>No decision has been recorded.</p>"
-    header = ["seq", "when (UTC)", "who", "decision", "comment", "dropped trades",
-              "hash of the proposal they saw", "matches the proposal"]
+    header = [
+        "seq",
+        "when (UTC)",
+        "who",
+        "decision",
+        "comment",
+        "dropped trades",
+        "hash of the proposal they saw",
+        "matches the proposal",
+    ]
     return "<h2>Approval</h2>" + _table(header, rows)
 
 
@@ -211,54 +261,87 @@ def _orders(facts: RunFacts) -> str:
     record = executions[-1]
     outputs = record.outputs if isinstance(record.outputs, dict) else {}
     if not outputs.get("executed"):
-        return (f"<h2>Orders executed</h2><p class=\"fail\">Execution refused (seq {record.seq}): "
-                f"{_e(outputs.get('reason', ''))}</p>")
-    rows = [[_td(o["order_id"]), _td(o["date"]), _td(o["account_id"]), _td(o["side"]),
-             _td(o["symbol"]), _td(f"{o['quantity']:g}", numeric=True),
-             _td(_money(o["price"]), numeric=True), _td(o["reason"]),
-             _td(", ".join(f"{lot['lot_id']}: {lot['quantity']:g}" for lot in o["lots"]))]
-            for o in outputs.get("orders", [])]
+        return (
+            f'<h2>Orders executed</h2><p class="fail">Execution refused (seq {record.seq}): '
+            f"{_e(outputs.get('reason', ''))}</p>"
+        )
+    rows = [
+        [
+            _td(o["order_id"]),
+            _td(o["date"]),
+            _td(o["account_id"]),
+            _td(o["side"]),
+            _td(o["symbol"]),
+            _td(f"{o['quantity']:g}", numeric=True),
+            _td(_money(o["price"]), numeric=True),
+            _td(o["reason"]),
+            _td(", ".join(f"{lot['lot_id']}: {lot['quantity']:g}" for lot in o["lots"])),
+        ]
+        for o in outputs.get("orders", [])
+    ]
     mode = "paper fills written to the ledger" if outputs.get("paper") else "orders only"
-    intro = (f"<p>seq {record.seq}, {_e(' '.join(display_time(record.timestamp)))} UTC: "
-             f"{len(rows)} orders ({_e(mode)}); files {_e(', '.join(outputs.get('files', [])))}"
-             "</p>")
-    header = ["order", "date", "account", "side", "symbol", "quantity", "price", "reason",
-              "lots"]
+    intro = (
+        f"<p>seq {record.seq}, {_e(' '.join(display_time(record.timestamp)))} UTC: "
+        f"{len(rows)} orders ({_e(mode)}); files {_e(', '.join(outputs.get('files', [])))}"
+        "</p>"
+    )
+    header = ["order", "date", "account", "side", "symbol", "quantity", "price", "reason", "lots"]
     return "<h2>Orders executed</h2>" + intro + _table(header, rows)
 
 
 def _verification(result: VerificationResult) -> str:
-    verdict = ("<span class=\"pass\">intact</span>" if result.ok
-               else "<span class=\"fail\">FAILED</span>")
-    anchor = "-" if result.anchor is None else (
-        f"<span class=\"hash\">{_e(result.anchor)}</span> "
-        f"({'found in the chain' if result.anchor_found else 'NOT found'})")
+    verdict = (
+        '<span class="pass">intact</span>' if result.ok else '<span class="fail">FAILED</span>'
+    )
+    anchor = (
+        "-"
+        if result.anchor is None
+        else (
+            f'<span class="hash">{_e(result.anchor)}</span> '
+            f"({'found in the chain' if result.anchor_found else 'NOT found'})"
+        )
+    )
     rows = [
         ("verdict", verdict),
         ("records checked", str(result.records)),
-        ("chain head", f"<span class=\"hash\">{_e(result.head)}</span>"),
+        ("chain head", f'<span class="hash">{_e(result.head)}</span>'),
         ("proposal's head hash (anchor)", anchor),
-        ("append-only guards", "intact" if result.guards_intact else
-         "<span class=\"fail\">missing or altered</span>"),
+        (
+            "append-only guards",
+            "intact" if result.guards_intact else '<span class="fail">missing or altered</span>',
+        ),
     ]
     rows += [("break", _e(b.describe())) for b in result.breaks]
     body = "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in rows)
-    return ("<h2>Verification</h2><dl class=\"summary\">" + body + "</dl><p>Each record's hash "
-            "is SHA-256 over the previous record's hash and the RFC 8785 JSON of the record; "
-            "<code>lotwise evidence verify</code> recomputes it.</p>")
+    return (
+        '<h2>Verification</h2><dl class="summary">' + body + "</dl><p>Each record's hash "
+        "is SHA-256 over the previous record's hash and the RFC 8785 JSON of the record; "
+        "<code>lotwise evidence verify</code> recomputes it.</p>"
+    )
 
 
 def _index(records: Sequence[EvidenceRecord]) -> str:
-    rows = [[_td(r.seq, numeric=True), _td(" ".join(display_time(r.timestamp))), _td(r.node),
-             _td(r.kind), _td(summarize(r)), f"<td class=\"hash\">{_e(r.hash[:SHORT_HASH])}</td>"]
-            for r in records]
+    rows = [
+        [
+            _td(r.seq, numeric=True),
+            _td(" ".join(display_time(r.timestamp))),
+            _td(r.node),
+            _td(r.kind),
+            _td(summarize(r)),
+            f'<td class="hash">{_e(r.hash[:SHORT_HASH])}</td>',
+        ]
+        for r in records
+    ]
     return "<h2>Evidence records</h2>" + _table(
-        ["seq", "time (UTC)", "node", "kind", "summary", "hash"], rows)
+        ["seq", "time (UTC)", "node", "kind", "summary", "hash"], rows
+    )
 
 
 def _image(caption: str, png: str) -> str:
-    return (f"<figure class=\"chart\"><figcaption>{_e(caption)}</figcaption>"
-            f"<img alt=\"{_e(caption)}\" src=\"data:image/png;base64,{png}\"></figure>")
+    return (
+        f'<figure class="chart"><figcaption>{_e(caption)}</figcaption>'
+        f'<img alt="{_e(caption)}" src="data:image/png;base64,{png}"></figure>'
+    )
 
 
 def _table(header: Iterable[str], rows: Iterable[list[str]]) -> str:
@@ -268,7 +351,7 @@ def _table(header: Iterable[str], rows: Iterable[list[str]]) -> str:
 
 
 def _td(value: Any, numeric: bool = False) -> str:
-    return f"<td class=\"num\">{_e(value)}</td>" if numeric else f"<td>{_e(value)}</td>"
+    return f'<td class="num">{_e(value)}</td>' if numeric else f"<td>{_e(value)}</td>"
 
 
 def _numbers(value: Any) -> str:

@@ -171,9 +171,10 @@ def _planner_for(records: list[EvidenceRecord]) -> RulePlanner | RecordedPlanner
 def _seed_run_store(source: Path, destination: Path, run: RunRecord) -> None:
     """A copy of the run store as it was when ``run`` started: earlier runs only (perceive
     compares with the household's previous run), and this run not yet evaluated."""
-    with closing(sqlite3.connect(source)) as original, closing(
-        sqlite3.connect(destination)
-    ) as copy:
+    with (
+        closing(sqlite3.connect(source)) as original,
+        closing(sqlite3.connect(destination)) as copy,
+    ):
         original.backup(copy)
         with copy:
             (rowid,) = copy.execute(
@@ -193,9 +194,7 @@ def _seed_run_store(source: Path, destination: Path, run: RunRecord) -> None:
             )
 
 
-def _earlier_observations(
-    evidence_file: Path, runs_file: Path, run: RunRecord
-) -> dict[str, Any]:
+def _earlier_observations(evidence_file: Path, runs_file: Path, run: RunRecord) -> dict[str, Any]:
     """What perceive recorded in the household's other runs (in the seeded run store)."""
     observations: dict[str, Any] = {}
     with EvidenceStore(evidence_file) as store:
@@ -209,9 +208,7 @@ def _earlier_observations(
 
 
 @contextmanager
-def _scratch_evidence(
-    context: ReviewContext, earlier: dict[str, Any]
-) -> Iterator[EvidenceStore]:
+def _scratch_evidence(context: ReviewContext, earlier: dict[str, Any]) -> Iterator[EvidenceStore]:
     """The scratch evidence store, holding what perceive reads of earlier runs."""
     evidence = review_services(context).evidence
     try:
@@ -223,7 +220,9 @@ def _scratch_evidence(
 
 
 def _run_nodes(
-    context: ReviewContext, run: RunRecord, recorded: list[EvidenceRecord],
+    context: ReviewContext,
+    run: RunRecord,
+    recorded: list[EvidenceRecord],
     evidence: EvidenceStore,
 ) -> _Comparison:
     """perceive, reason, evaluate and propose, in the graph's order, on the scratch data;
@@ -326,8 +325,7 @@ def _aligned(
 def _comparable(document: dict[str, Any]) -> dict[str, Any]:
     """The fields a replay must reproduce."""
     return {
-        key: document[key]
-        for key in ("node", "kind", "policy_version", "inputs_digest", "outputs")
+        key: document[key] for key in ("node", "kind", "policy_version", "inputs_digest", "outputs")
     }
 
 

@@ -66,8 +66,11 @@ class RunFacts:
     def requested_by(self) -> str:
         snapshot = next((r for r in self.records if r.kind == "input_snapshot"), None)
         outputs = snapshot.outputs if snapshot is not None else None
-        return str(outputs.get("requested_by") or "not recorded") if isinstance(
-            outputs, dict) else "not recorded"
+        return (
+            str(outputs.get("requested_by") or "not recorded")
+            if isinstance(outputs, dict)
+            else "not recorded"
+        )
 
     def of_kind(self, kind: str) -> list[EvidenceRecord]:
         return [r for r in self.records if r.kind == kind]
@@ -75,8 +78,9 @@ class RunFacts:
     @property
     def dropped_trades(self) -> set[int]:
         for record in reversed(self.of_kind("approval")):
-            dropped = record.outputs.get("dropped_trades") if isinstance(
-                record.outputs, dict) else None
+            dropped = (
+                record.outputs.get("dropped_trades") if isinstance(record.outputs, dict) else None
+            )
             if isinstance(dropped, list):
                 return {int(number) for number in dropped}
         return set()
@@ -98,8 +102,10 @@ class RunFacts:
             if record.node != "evaluate" or record.kind != "check":
                 continue
             numbers = record.outputs.get("numbers") if isinstance(record.outputs, dict) else None
-            if isinstance(numbers, dict) and numbers and all(
-                isinstance(v, dict) and "te_before" in v for v in numbers.values()
+            if (
+                isinstance(numbers, dict)
+                and numbers
+                and all(isinstance(v, dict) and "te_before" in v for v in numbers.values())
             ):
                 return {
                     account: (v["te_before"], v["te_after"], v["te_budget"])
@@ -107,8 +113,7 @@ class RunFacts:
                 }
         metrics = self.proposal.get("metrics", {})
         if metrics:
-            return {"household": (metrics["te_before"], metrics["te_after"],
-                                  metrics["te_budget"])}
+            return {"household": (metrics["te_before"], metrics["te_after"], metrics["te_budget"])}
         return {}
 
     def harvested_losses_by_sector(self) -> dict[str, float]:
@@ -162,37 +167,52 @@ def gather_facts(data_dir: Path, evidence_file: Path, run_id: str) -> RunFacts:
         return RunFacts(**facts, securities=securities, calendar=calendar, calendar_note="")
     except DataValidationError as error:
         note = "the data files changed since the run: " + "; ".join(
-            str(problem) for problem in error.problems)
+            str(problem) for problem in error.problems
+        )
     current = data_dir / SECURITIES_FILE
     securities = load_securities(current) if current.is_file() else {}
     return RunFacts(**facts, securities=securities, calendar=None, calendar_note=note)
 
 
 def _from_recorded_data(
-    data_dir: Path, records: list[EvidenceRecord], run_id: str,
+    data_dir: Path,
+    records: list[EvidenceRecord],
+    run_id: str,
     proposal: EvidenceRecord | None,
 ) -> tuple[dict[str, Security], WashCalendar | None]:
     inputs = recorded_inputs(records)
     outputs = proposal.outputs if proposal is not None else None
     if not isinstance(outputs, dict):
         raise DataValidationError.single(
-            "evidence", None, "proposal", f"run {run_id} recorded no proposal")
+            "evidence", None, "proposal", f"run {run_id} recorded no proposal"
+        )
     with tempfile.TemporaryDirectory(prefix="lotwise-report-") as scratch:
         restore_inputs(data_dir, inputs.files, Path(scratch))
         snapshot = load_snapshot(Path(scratch), outputs["as_of"])
-        harvests = [t["symbol"] for t in outputs.get("trades", [])
-                    if t["side"] == "sell" and t["reason"] == "harvest"]
+        harvests = [
+            t["symbol"]
+            for t in outputs.get("trades", [])
+            if t["side"] == "sell" and t["reason"] == "harvest"
+        ]
         household_id = outputs["household_id"]
-        calendar = wash_calendar(snapshot.data, snapshot.ledger(household_id), household_id,
-                                 harvests, _wash_skipped(records))
+        calendar = wash_calendar(
+            snapshot.data,
+            snapshot.ledger(household_id),
+            household_id,
+            harvests,
+            _wash_skipped(records),
+        )
         return dict(snapshot.data.securities), calendar
 
 
 def _wash_skipped(records: list[EvidenceRecord]) -> list[str]:
     """Symbols whose harvest the optimizer skipped for a wash-sale window (IRC §1091(a))."""
-    return sorted({
-        skipped["symbol"]
-        for record in records if record.node == "evaluate" and record.kind == "tool_call"
-        for skipped in record.outputs.get("details", {}).get("skipped", [])
-        if skipped.get("reason") == "wash_sale_window"
-    })
+    return sorted(
+        {
+            skipped["symbol"]
+            for record in records
+            if record.node == "evaluate" and record.kind == "tool_call"
+            for skipped in record.outputs.get("details", {}).get("skipped", [])
+            if skipped.get("reason") == "wash_sale_window"
+        }
+    )

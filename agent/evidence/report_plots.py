@@ -38,17 +38,17 @@ def te_chart(accounts: dict[str, tuple[float, float, float]]) -> str:
     before = [accounts[n][0] * 100 for n in names]
     after = [accounts[n][1] * 100 for n in names]
     budget = [accounts[n][2] * 100 for n in names]
-    axes.barh([p + 0.2 for p in positions], before, height=0.38, color=BEFORE_COLOR,
-              label="TE before")
-    axes.barh([p - 0.2 for p in positions], after, height=0.38, color=AFTER_COLOR,
-              label="TE after")
-    axes.scatter(budget, list(positions), marker="|", s=600, color=BUDGET_COLOR, zorder=3,
-                 label="budget")
+    axes.barh(
+        [p + 0.2 for p in positions], before, height=0.38, color=BEFORE_COLOR, label="TE before"
+    )
+    axes.barh([p - 0.2 for p in positions], after, height=0.38, color=AFTER_COLOR, label="TE after")
+    axes.scatter(
+        budget, list(positions), marker="|", s=600, color=BUDGET_COLOR, zorder=3, label="budget"
+    )
     axes.set_yticks(list(positions), names)
     axes.invert_yaxis()
     axes.set_xlabel("annualized tracking error (%)")
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=3, fontsize=8,
-                frameon=False)
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=3, fontsize=8, frameon=False)
     axes.grid(axis="x", alpha=0.3)
     return _png(figure)
 
@@ -75,17 +75,48 @@ def wash_calendar_chart(calendar: WashCalendar) -> str:
     figure, axes = _figure(9.5, 0.32 * max(len(rows), 1) + 1.8)
     for position, row in enumerate(rows):
         for first, last in row.washing_windows():
-            axes.barh(position, _days(last - first), left=_num(first), height=0.3,
-                      color=WASHING_COLOR, alpha=0.45)
+            axes.barh(
+                position,
+                _days(last - first),
+                left=_num(first),
+                height=0.3,
+                color=WASHING_COLOR,
+                alpha=0.45,
+            )
         for first, last in row.blocked_windows():
-            axes.barh(position, _days(last - first), left=_num(first), height=0.55,
-                      color=WINDOW_COLOR, alpha=0.45)
-        axes.scatter([_num(d) for d in row.loss_sales], [position] * len(row.loss_sales),
-                     marker="v", color=BUDGET_COLOR, zorder=3, s=30)
-        axes.scatter([_num(d) for d in row.proposed_sales], [position] * len(row.proposed_sales),
-                     marker="v", color=PROPOSED_COLOR, edgecolors="black", zorder=4, s=45)
-        axes.scatter([_num(d) for d in row.purchases], [position] * len(row.purchases),
-                     marker="^", color=PURCHASE_COLOR, zorder=3, s=30)
+            axes.barh(
+                position,
+                _days(last - first),
+                left=_num(first),
+                height=0.55,
+                color=WINDOW_COLOR,
+                alpha=0.45,
+            )
+        axes.scatter(
+            [_num(d) for d in row.loss_sales],
+            [position] * len(row.loss_sales),
+            marker="v",
+            color=BUDGET_COLOR,
+            zorder=3,
+            s=30,
+        )
+        axes.scatter(
+            [_num(d) for d in row.proposed_sales],
+            [position] * len(row.proposed_sales),
+            marker="v",
+            color=PROPOSED_COLOR,
+            edgecolors="black",
+            zorder=4,
+            s=45,
+        )
+        axes.scatter(
+            [_num(d) for d in row.purchases],
+            [position] * len(row.purchases),
+            marker="^",
+            color=PURCHASE_COLOR,
+            zorder=3,
+            s=30,
+        )
     axes.axvline(_num(calendar.as_of), color="black", linewidth=1, linestyle="--")
     axes.set_yticks(range(len(rows)), [row.label for row in rows], fontsize=8)
     axes.set_ylim(len(rows) - 0.5, -0.5)
@@ -100,10 +131,22 @@ def wash_calendar_chart(calendar: WashCalendar) -> str:
         axes.scatter([], [], marker="v", color=PROPOSED_COLOR, edgecolors="black"),
         axes.scatter([], [], marker="^", color=PURCHASE_COLOR),
     ]
-    labels = ["buying washes a loss sale", "a loss sale would be washed", "loss sale",
-              "this run's harvest sale", "purchase (made or scheduled)"]
-    axes.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3,
-                fontsize=8, frameon=False)
+    labels = [
+        "buying washes a loss sale",
+        "a loss sale would be washed",
+        "loss sale",
+        "this run's harvest sale",
+        "purchase (made or scheduled)",
+    ]
+    axes.legend(
+        handles,
+        labels,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.08),
+        ncol=3,
+        fontsize=8,
+        frameon=False,
+    )
     if not rows:
         axes.text(_num(calendar.as_of), 0, "no loss sales in the window", ha="center")
     return _png(figure)

@@ -109,11 +109,15 @@ def wash_calendar(
     for symbol in blocked_harvests:
         row(symbol).harvest_blocked = True
     # Only securities where the rule bites: a loss sale (made, proposed or prevented).
-    relevant = [r for r in rows.values()
-                if r.loss_sales or r.proposed_sales or (r.harvest_blocked and r.purchases)]
+    relevant = [
+        r
+        for r in rows.values()
+        if r.loss_sales or r.proposed_sales or (r.harvest_blocked and r.purchases)
+    ]
     # Loss sales (made or proposed) first, then prevented harvests; latest activity first.
-    relevant.sort(key=lambda r: (bool(r.loss_sales or r.proposed_sales), r.last_event, r.label),
-                  reverse=True)
+    relevant.sort(
+        key=lambda r: (bool(r.loss_sales or r.proposed_sales), r.last_event, r.label), reverse=True
+    )
     for item in relevant:
         item.loss_sales = sorted(set(item.loss_sales))
         item.purchases = sorted(set(item.purchases))

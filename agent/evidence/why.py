@@ -52,9 +52,7 @@ class Explanation:
             "sector": self.sector,
             "verdict": self.verdict,
             "summary": self.summary,
-            "findings": [
-                {"seq": f.seq, "topic": f.topic, "text": f.text} for f in self.findings
-            ],
+            "findings": [{"seq": f.seq, "topic": f.topic, "text": f.text} for f in self.findings],
         }
 
 
@@ -92,8 +90,9 @@ def _summary(verdict: str, findings: list[Finding]) -> str:
         return verdict
     topics = [f for f in findings if f.topic in ("restriction", "skipped", "blocked", "removed")]
     if topics:
-        reasons = dict.fromkeys(f.text.split(": ")[0] if f.topic == "skipped" else f.text
-                                for f in topics)
+        reasons = dict.fromkeys(
+            f.text.split(": ")[0] if f.topic == "skipped" else f.text for f in topics
+        )
         return "not traded: " + "; ".join(list(reasons)[:3])
     if any(f.topic == "candidate" for f in findings):
         return "not traded: a harvest candidate the optimizer did not sell"
@@ -193,8 +192,9 @@ def _optimized(outputs: dict[str, Any], symbol: str) -> Iterator[tuple[str, str]
         )
     for binding in details.get("binding", []):
         if _mentions(str(binding.get("detail", "")), symbol):
-            yield "blocked" if "blocked" in str(binding.get("name")) else "optimizer", (
-                f"binding constraint {binding.get('name')} lists it"
+            yield (
+                "blocked" if "blocked" in str(binding.get("name")) else "optimizer",
+                (f"binding constraint {binding.get('name')} lists it"),
             )
     for trade in trades:
         yield "optimizer", f"optimizer ({account}): {_trade_text(trade)}"

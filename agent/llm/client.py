@@ -51,18 +51,22 @@ class RunBudget:
     def check_room(self) -> None:
         if self.tokens >= self.settings.token_budget:
             raise BudgetExceededError(
-                f"token budget spent: {self.tokens} of {self.settings.token_budget} tokens")
+                f"token budget spent: {self.tokens} of {self.settings.token_budget} tokens"
+            )
         if self.cost_usd >= self.settings.cost_budget_usd:
             raise BudgetExceededError(
-                f"cost budget spent: ${self.cost_usd:.4f} of ${self.settings.cost_budget_usd:.2f}")
+                f"cost budget spent: ${self.cost_usd:.4f} of ${self.settings.cost_budget_usd:.2f}"
+            )
 
     def charge(self, message: AIMessage) -> None:
         usage: Mapping[str, Any] = message.usage_metadata or {}
         prompt = int(usage.get("input_tokens", 0))
         completion = int(usage.get("output_tokens", 0))
         self.tokens += prompt + completion
-        self.cost_usd += (prompt * self.settings.input_usd_per_million
-                          + completion * self.settings.output_usd_per_million) / 1_000_000
+        self.cost_usd += (
+            prompt * self.settings.input_usd_per_million
+            + completion * self.settings.output_usd_per_million
+        ) / 1_000_000
 
 
 def chat_model(settings: LLMSettings) -> ChatOpenAI:
@@ -79,7 +83,9 @@ def chat_model(settings: LLMSettings) -> ChatOpenAI:
 
 class LLMClient:
     def __init__(
-        self, model: BaseChatModel, settings: LLMSettings | None = None,
+        self,
+        model: BaseChatModel,
+        settings: LLMSettings | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.model = model
@@ -115,18 +121,25 @@ class LLMClient:
                 if attempt == attempts:
                     raise LLMUnavailable(
                         f"the model endpoint did not answer after {attempts} attempts "
-                        f"({type(error).__name__}: {error})") from error
+                        f"({type(error).__name__}: {error})"
+                    ) from error
                 self._sleep(delay)
                 delay *= 2
             except Exception as error:
                 raise LLMUnavailable(
-                    f"the model call failed ({type(error).__name__}: {error})") from error
+                    f"the model call failed ({type(error).__name__}: {error})"
+                ) from error
         if not isinstance(response, AIMessage):
             raise LLMUnavailable(f"the model returned {type(response).__name__}, not a message")
         self.budget.charge(response)
-        self._calls.append(LLMCall(
-            model=self.model_name, prompt=list(messages), response=response.content,
-            tool_calls=[dict(call) for call in response.tool_calls]))
+        self._calls.append(
+            LLMCall(
+                model=self.model_name,
+                prompt=list(messages),
+                response=response.content,
+                tool_calls=[dict(call) for call in response.tool_calls],
+            )
+        )
         return response
 
 

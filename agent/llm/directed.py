@@ -37,7 +37,8 @@ class RequestedTrade(BaseModel):
     side: Literal["buy", "sell"]
     quantity: float = Field(gt=0)
     lots: list[RequestedLot] = Field(
-        default_factory=list, description="For a sale: the lots to relieve.")
+        default_factory=list, description="For a sale: the lots to relieve."
+    )
 
 
 class TradeRequests:
@@ -55,8 +56,7 @@ class TradeRequests:
         with self._lock:
             waiting = self._by_day.get((household_id, as_of), [])
             mine = [t for t in waiting if t.account_id == account_id]
-            self._by_day[(household_id, as_of)] = [t for t in waiting
-                                                   if t.account_id != account_id]
+            self._by_day[(household_id, as_of)] = [t for t in waiting if t.account_id != account_id]
         return mine
 
 
@@ -71,8 +71,9 @@ class DirectedOptimizer:
     def optimize(self, request: AccountRequest) -> AccountTrades:
         result = self.inner.optimize(request)
         account = request.account
-        wanted = self.requests.take(account.household_id, request.snapshot.as_of.isoformat(),
-                                    account.account_id)
+        wanted = self.requests.take(
+            account.household_id, request.snapshot.as_of.isoformat(), account.account_id
+        )
         if not wanted:
             return result
         prices = request.snapshot.data.prices_on()
@@ -83,20 +84,35 @@ class DirectedOptimizer:
             if not math.isfinite(price):
                 unpriced.append(trade.symbol)
                 continue
-            added.append(ProposedTrade(
-                account_id=trade.account_id, symbol=trade.symbol, side=trade.side,
-                quantity=trade.quantity, est_price=price, reason="rebalance",
-                lots=[LotRelief(lot_id=lot.lot_id, quantity=lot.quantity)
-                      for lot in trade.lots]))
-        flags = [f"{account.account_id}: {len(added)} trades requested by the LLM planner "
-                 "were added for the checks to judge"] if added else []
+            added.append(
+                ProposedTrade(
+                    account_id=trade.account_id,
+                    symbol=trade.symbol,
+                    side=trade.side,
+                    quantity=trade.quantity,
+                    est_price=price,
+                    reason="rebalance",
+                    lots=[
+                        LotRelief(lot_id=lot.lot_id, quantity=lot.quantity) for lot in trade.lots
+                    ],
+                )
+            )
+        flags = (
+            [
+                f"{account.account_id}: {len(added)} trades requested by the LLM planner "
+                "were added for the checks to judge"
+            ]
+            if added
+            else []
+        )
         if unpriced:
-            flags.append(f"{account.account_id}: the LLM planner asked to trade "
-                         f"{', '.join(unpriced)}, which has no price: not proposed")
+            flags.append(
+                f"{account.account_id}: the LLM planner asked to trade "
+                f"{', '.join(unpriced)}, which has no price: not proposed"
+            )
         return AccountTrades(
             trades=[*result.trades, *added],
-            details={**result.details,
-                     "planner_requests": [t.model_dump() for t in added]},
+            details={**result.details, "planner_requests": [t.model_dump() for t in added]},
             realized_gain=result.realized_gain,
             flags=[*result.flags, *flags],
         )

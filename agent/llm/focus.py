@@ -50,9 +50,11 @@ class AvoidingOptimizer:
             # Holding the named positions fixed can make the problem infeasible (TE, cash);
             # then the unconstrained list is filtered instead, and the checks re-verify it.
             result = self.inner.optimize(request)
-            notes.append(f"{request.account.account_id}: leaving those names alone was "
-                         f"infeasible for the optimizer ({type(error).__name__}); its "
-                         "unconstrained trades were filtered instead")
+            notes.append(
+                f"{request.account.account_id}: leaving those names alone was "
+                f"infeasible for the optimizer ({type(error).__name__}); its "
+                "unconstrained trades were filtered instead"
+            )
         securities = request.snapshot.data.securities
         kept, dropped = [], []
         for trade in result.trades:
@@ -64,8 +66,14 @@ class AvoidingOptimizer:
         if not dropped and not notes:
             return result
         if dropped:
-            notes.append(f"{request.account.account_id}: dropped {len(dropped)} trades in names "
-                         "the advisor asked to leave alone: "
-                         + ", ".join(sorted({t.symbol for t in dropped})))
-        return AccountTrades(trades=kept, details=result.details,
-                             realized_gain=result.realized_gain, flags=[*result.flags, *notes])
+            notes.append(
+                f"{request.account.account_id}: dropped {len(dropped)} trades in names "
+                "the advisor asked to leave alone: "
+                + ", ".join(sorted({t.symbol for t in dropped}))
+            )
+        return AccountTrades(
+            trades=kept,
+            details=result.details,
+            realized_gain=result.realized_gain,
+            flags=[*result.flags, *notes],
+        )

@@ -35,8 +35,11 @@ support each statement as [#seq], using the seq numbers given. No advice beyond 
 _CITATION = re.compile(r"\[#(\d+)\]")
 # Statute and ruling citations carry numbers that are not figures: IRC §1091(a),
 # Treas. Reg. §1.1091-1(h), Rev. Rul. 2008-5, Form 8949.
-_LEGAL = re.compile(r"§\s*[\d.]+(?:-\d+)?(?:\([a-z0-9]+\))*|Rev\.\s*Rul\.\s*\d{4}-\d+|"
-                    r"Form\s+\d+", re.IGNORECASE)
+_LEGAL = re.compile(
+    r"§\s*[\d.]+(?:-\d+)?(?:\([a-z0-9]+\))*|Rev\.\s*Rul\.\s*\d{4}-\d+|"
+    r"Form\s+\d+",
+    re.IGNORECASE,
+)
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _NUMBER = re.compile(r"(?<![\w.])[-−]?\$?\d[\d,]*(?:\.\d+)?%?")
 # The 30-day window of IRC §1091(a) may be named without being a figure of the proposal.
@@ -84,19 +87,25 @@ def check_numbers(text: str, proposal: Proposal, record_seqs: Iterable[int]) -> 
     """Which numbers of ``text`` the proposal does not support (see the module docstring)."""
     seqs = set(record_seqs)
     citations = [int(found) for found in _CITATION.findall(text)]
-    identifiers = {proposal.run_id, proposal.household_id, proposal.as_of,
-                   *(t.account_id for t in proposal.trades), *(t.symbol for t in proposal.trades),
-                   *(lot.lot_id for t in proposal.trades for lot in t.lots)}
+    identifiers = {
+        proposal.run_id,
+        proposal.household_id,
+        proposal.as_of,
+        *(t.account_id for t in proposal.trades),
+        *(t.symbol for t in proposal.trades),
+        *(lot.lot_id for t in proposal.trades for lot in t.lots),
+    }
     stripped = _CITATION.sub(" ", text)
     for identifier in sorted(identifiers, key=len, reverse=True):
         stripped = stripped.replace(identifier, " ")
     stripped = _DATE.sub(" ", _LEGAL.sub(" ", stripped))
     figures = proposal_figures(proposal)
-    unsupported = [token for token in _NUMBER.findall(stripped)
-                   if not _supported(token, figures)]
-    return NumberCheck(unsupported=unsupported,
-                       unknown_citations=[seq for seq in citations if seq not in seqs],
-                       citations=citations)
+    unsupported = [token for token in _NUMBER.findall(stripped) if not _supported(token, figures)]
+    return NumberCheck(
+        unsupported=unsupported,
+        unknown_citations=[seq for seq in citations if seq not in seqs],
+        citations=citations,
+    )
 
 
 def _supported(token: str, figures: list[float]) -> bool:
@@ -112,8 +121,9 @@ def _supported(token: str, figures: list[float]) -> bool:
     if not percent and written in RULE_CONSTANTS:
         return True
     scale = 100.0 if percent else 1.0
-    return any(round(abs(figure) * scale, decimals) == round(written, decimals)
-               for figure in figures)
+    return any(
+        round(abs(figure) * scale, decimals) == round(written, decimals) for figure in figures
+    )
 
 
 class LLMNarrator:
@@ -128,23 +138,44 @@ class LLMNarrator:
         try:
             response = self.client.invoke(_messages(proposal, records))
         except LLMUnavailable as error:
-            evidence.append(run_id, NODE, "error", inputs,
-                            {"narrative": "templated", "reason": str(error)},
-                            policy_version=proposal.policy_version)
+            evidence.append(
+                run_id,
+                NODE,
+                "error",
+                inputs,
+                {"narrative": "templated", "reason": str(error)},
+                policy_version=proposal.policy_version,
+            )
             return templated
         call = self.client.take_calls()[-1]
         text = response.content if isinstance(response.content, str) else ""
         check = check_numbers(text, proposal, (r.seq for r in records))
         if not check.accepted:
-            evidence.append(run_id, NODE, "llm_call", inputs, {
-                "accepted": False, "unsupported_numbers": check.unsupported,
-                "unknown_citations": check.unknown_citations,
-                "cited": check.citations, "narrative": "templated"},
-                policy_version=proposal.policy_version, llm=call)
+            evidence.append(
+                run_id,
+                NODE,
+                "llm_call",
+                inputs,
+                {
+                    "accepted": False,
+                    "unsupported_numbers": check.unsupported,
+                    "unknown_citations": check.unknown_citations,
+                    "cited": check.citations,
+                    "narrative": "templated",
+                },
+                policy_version=proposal.policy_version,
+                llm=call,
+            )
             return templated
-        evidence.append(run_id, NODE, "llm_call", inputs,
-                        {"accepted": True, "cited": check.citations},
-                        policy_version=proposal.policy_version, llm=call)
+        evidence.append(
+            run_id,
+            NODE,
+            "llm_call",
+            inputs,
+            {"accepted": True, "cited": check.citations},
+            policy_version=proposal.policy_version,
+            llm=call,
+        )
         return text.strip()
 
 
@@ -155,7 +186,8 @@ def _messages(proposal: Proposal, records: list[EvidenceRecord]) -> list[Any]:
         SystemMessage(SYSTEM_PROMPT),
         HumanMessage(
             f"Proposal for household {proposal.household_id} as of {proposal.as_of}: "
-            f"{quoted('proposal', document)}\nEvidence records: {quoted('evidence', index)}"),
+            f"{quoted('proposal', document)}\nEvidence records: {quoted('evidence', index)}"
+        ),
     ]
 
 

@@ -49,15 +49,21 @@ class StepChoice(BaseModel):
 class PlanSubmission(BaseModel):
     steps: list[StepChoice] = Field(default_factory=list)
     trades: list[RequestedTrade] = Field(
-        default_factory=list, description="Specific trades you want evaluated (rarely needed).")
+        default_factory=list, description="Specific trades you want evaluated (rarely needed)."
+    )
 
 
 class LLMPlanner:
     name = "llm"
 
     def __init__(
-        self, client: LLMClient, data_dir: Path, *, fallback: Planner | None = None,
-        requests: TradeRequests | None = None, evidence: EvidenceStore | None = None,
+        self,
+        client: LLMClient,
+        data_dir: Path,
+        *,
+        fallback: Planner | None = None,
+        requests: TradeRequests | None = None,
+        evidence: EvidenceStore | None = None,
     ) -> None:
         self.client = client
         self.data_dir = data_dir
@@ -80,39 +86,51 @@ class LLMPlanner:
             plan, trades, dropped = _accepted(submission, observation, rule_plan, self.name)
         except LLMUnavailable as error:
             self._trace = PlannerTrace(
-                planner=self.name, fallback_reason=str(error), events=events, notes=notes)
+                planner=self.name, fallback_reason=str(error), events=events, notes=notes
+            )
             return rule_plan
         self.requests.put(observation.household_id, observation.as_of, trades)
         self._trace = PlannerTrace(
-            planner=self.name, fallback_reason=None, events=events,
-            requested_trades=[t.model_dump() for t in trades], notes=[*notes, *dropped])
+            planner=self.name,
+            fallback_reason=None,
+            events=events,
+            requested_trades=[t.model_dump() for t in trades],
+            notes=[*notes, *dropped],
+        )
         return plan
 
     def _converse(
-        self, observation: Observation, rule_plan: Plan, events: list[LLMCall | ToolUse],
+        self,
+        observation: Observation,
+        rule_plan: Plan,
+        events: list[LLMCall | ToolUse],
         notes: list[str],
     ) -> PlanSubmission:
-        tools = PortfolioTools(self.data_dir, observation.household_id, observation.as_of,
-                               self.evidence).as_tools()
+        tools = PortfolioTools(
+            self.data_dir, observation.household_id, observation.as_of, self.evidence
+        ).as_tools()
         by_name = {tool.name: tool for tool in tools}
         submit = StructuredTool.from_function(
-            func=lambda **kwargs: kwargs, name=SUBMIT, args_schema=PlanSubmission,
-            description="Submit the plan: the evaluations to run, and any specific trades.")
+            func=lambda **kwargs: kwargs,
+            name=SUBMIT,
+            args_schema=PlanSubmission,
+            description="Submit the plan: the evaluations to run, and any specific trades.",
+        )
         messages: list[BaseMessage] = [
             SystemMessage(SYSTEM_PROMPT),
             HumanMessage(
                 f"Household {observation.household_id}, as of {observation.as_of}.\n"
                 f"Observation: {quoted('observation', observation.model_dump())}\n"
                 f"The rule planner would run: "
-                f"{quoted('rule_plan', [s.model_dump() for s in rule_plan.steps])}"),
+                f"{quoted('rule_plan', [s.model_dump() for s in rule_plan.steps])}"
+            ),
         ]
         for _ in range(self.client.settings.max_tool_rounds):
             response = self.client.invoke(messages, tools=[*tools, submit])
             events += self.client.take_calls()
             messages.append(response)
             if not response.tool_calls:
-                raise LLMUnavailable("the model answered without calling a tool or "
-                                     f"{SUBMIT}")
+                raise LLMUnavailable(f"the model answered without calling a tool or {SUBMIT}")
             for call in response.tool_calls:
                 if call["name"] == SUBMIT:
                     try:
@@ -121,12 +139,20 @@ class LLMPlanner:
                         raise LLMUnavailable(f"the submitted plan is invalid: {error}") from error
                 result = _run_tool(by_name, call["name"], call["args"])
                 events.append(ToolUse(call["name"], dict(call["args"]), result))
-                notes += [f"{call['name']} result {field} reads like an instruction and was "
-                          "passed as data only" for field in instruction_like(_texts(result))]
-                messages.append(ToolMessage(content=quoted("tool_result", result),
-                                            tool_call_id=call["id"] or call["name"]))
+                notes += [
+                    f"{call['name']} result {field} reads like an instruction and was "
+                    "passed as data only"
+                    for field in instruction_like(_texts(result))
+                ]
+                messages.append(
+                    ToolMessage(
+                        content=quoted("tool_result", result),
+                        tool_call_id=call["id"] or call["name"],
+                    )
+                )
         raise LLMUnavailable(
-            f"no plan after {self.client.settings.max_tool_rounds} rounds of tool calls")
+            f"no plan after {self.client.settings.max_tool_rounds} rounds of tool calls"
+        )
 
 
 def _run_tool(tools: dict[str, StructuredTool], name: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -151,22 +177,28 @@ def _accepted(
     steps: list[PlannedStep] = []
     for step in submission.steps:
         if step.account_id not in managed:
-            dropped.append(f"step {step.action} for {step.account_id}: not a managed account "
-                           f"of {observation.household_id}")
+            dropped.append(
+                f"step {step.action} for {step.account_id}: not a managed account "
+                f"of {observation.household_id}"
+            )
             continue
         steps.append(PlannedStep(action=step.action, account_id=step.account_id, why=step.why))
     planned_accounts = {step.account_id for step in steps}
     trades: list[RequestedTrade] = []
     for trade in submission.trades:
         if trade.account_id not in planned_accounts:
-            dropped.append(f"requested {trade.side} of {trade.symbol} in {trade.account_id}: "
-                           "no planned step for that account")
+            dropped.append(
+                f"requested {trade.side} of {trade.symbol} in {trade.account_id}: "
+                "no planned step for that account"
+            )
             continue
         trades.append(trade.model_copy(update={"symbol": trade.symbol.strip().upper()}))
     flags = _departures(steps, rule_plan)
     if trades:
-        flags.append("the LLM planner requested specific trades: " + "; ".join(
-            f"{t.side} {t.quantity:g} {t.symbol} in {t.account_id}" for t in trades))
+        flags.append(
+            "the LLM planner requested specific trades: "
+            + "; ".join(f"{t.side} {t.quantity:g} {t.symbol} in {t.account_id}" for t in trades)
+        )
     return Plan(planner=planner, steps=steps, flags=flags), trades, dropped
 
 
@@ -200,5 +232,7 @@ def _texts(value: Any, path: str = "") -> dict[str, str]:
 def _suspicious_data(observation: Observation) -> list[str]:
     fields = {f"restrictions[{i}]": text for i, text in enumerate(observation.restrictions)}
     fields |= {f"changes[{i}]": text for i, text in enumerate(observation.changes)}
-    return [f"{name} reads like an instruction and was passed as data only"
-            for name in instruction_like(fields)]
+    return [
+        f"{name} reads like an instruction and was passed as data only"
+        for name in instruction_like(fields)
+    ]

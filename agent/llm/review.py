@@ -24,9 +24,14 @@ from tools.models import Restriction
 
 
 def review_runner(
-    data_dir: Path, client: LLMClient | None = None, *, state_dir: Path | None = None,
-    planner: Planner | None = None, optimizer: AccountOptimizer | None = None,
-    focus: frozenset[str] = frozenset(), avoid: Sequence[Restriction] = (),
+    data_dir: Path,
+    client: LLMClient | None = None,
+    *,
+    state_dir: Path | None = None,
+    planner: Planner | None = None,
+    optimizer: AccountOptimizer | None = None,
+    focus: frozenset[str] = frozenset(),
+    avoid: Sequence[Restriction] = (),
     narrate: bool = True,
 ) -> ReviewRunner:
     """``planner`` replaces the rule planner (as the fallback too), ``optimizer`` the tools';
@@ -44,13 +49,20 @@ def review_runner(
     runner = ReviewRunner(data_dir, state_dir=state_dir, optimizer=base_optimizer)
     chosen: Planner = base_planner
     if client is not None:
-        chosen = LLMPlanner(client, data_dir, fallback=base_planner, requests=requests,
-                            evidence=runner.services.evidence)
+        chosen = LLMPlanner(
+            client,
+            data_dir,
+            fallback=base_planner,
+            requests=requests,
+            evidence=runner.services.evidence,
+        )
         if focus:
             chosen = FocusedPlanner(chosen, focus)
     runner.planner = chosen
     # ReviewRunner builds its context once; the chosen parts go into a copy of it.
     runner.context = dataclasses.replace(
-        runner.context, planner=chosen,
-        narrator=LLMNarrator(client) if client is not None and narrate else None)
+        runner.context,
+        planner=chosen,
+        narrator=LLMNarrator(client) if client is not None and narrate else None,
+    )
     return runner

@@ -82,5 +82,6 @@ class LLMSettings(BaseModel):
                 **fields,
             )
         except ValueError as error:
-            raise DataValidationError.single(ENVIRONMENT, None, "LOTWISE_LLM_*",
-                                             str(error)) from error
+            raise DataValidationError.single(
+                ENVIRONMENT, None, "LOTWISE_LLM_*", str(error)
+            ) from error

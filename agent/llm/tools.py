@@ -52,7 +52,8 @@ def _cents(amount: float) -> float:
 
 class AccountScope(BaseModel):
     account_id: str | None = Field(
-        default=None, description="An account of the household; omit for every account.")
+        default=None, description="An account of the household; omit for every account."
+    )
 
 
 class ManagedAccount(BaseModel):
@@ -68,23 +69,27 @@ class TradeToCheck(BaseModel):
 
 class WashSaleQuestion(BaseModel):
     symbol: str | None = Field(
-        default=None, description="Is buying this symbol blocked, and would selling it wash?")
+        default=None, description="Is buying this symbol blocked, and would selling it wash?"
+    )
     trades: list[TradeToCheck] = Field(
-        default_factory=list, description="A trade list whose wash-sale effect to compute.")
+        default_factory=list, description="A trade list whose wash-sale effect to compute."
+    )
 
 
 class OptimizerSettings(BaseModel):
     account_id: str = Field(description="A managed account of the household.")
     exclude: list[str] = Field(
         default_factory=list,
-        description="Extra sectors, industries or symbols to exclude for this what-if run.")
+        description="Extra sectors, industries or symbols to exclude for this what-if run.",
+    )
 
 
 class TransitionQuestion(BaseModel):
     account_id: str
     symbol: str = Field(description="The concentrated position to diversify.")
     target_weight: float | None = Field(
-        default=None, ge=0, lt=1, description="Weight to diversify down to (default: benchmark).")
+        default=None, ge=0, lt=1, description="Weight to diversify down to (default: benchmark)."
+    )
 
 
 class EvidenceQuestion(BaseModel):
@@ -97,14 +102,18 @@ class PortfolioTools:
     """The household's tools on one snapshot (``as_of`` None: the last price date)."""
 
     def __init__(
-        self, data_dir: Path, household_id: str, as_of: str | None = None,
+        self,
+        data_dir: Path,
+        household_id: str,
+        as_of: str | None = None,
         evidence: EvidenceStore | None = None,
     ) -> None:
         self.snapshot: Snapshot = load_snapshot(data_dir, as_of)
         data = self.snapshot.data
         if household_id not in data.households:
             raise DataValidationError.single(
-                "accounts.csv", None, "household_id", f"unknown household {household_id!r}")
+                "accounts.csv", None, "household_id", f"unknown household {household_id!r}"
+            )
         self.household_id = household_id
         self.policy = household_policy(data, household_id)
         self.evidence = evidence
@@ -116,25 +125,30 @@ class PortfolioTools:
         """Per account: cash, lots, market value and unrealized gains by term."""
         data = self.snapshot.data
         prices = data.prices_on().dropna().to_dict()
-        accounts = [self._account(account_id)] if account_id else [
-            a.account_id for a in data.accounts_of(self.household_id)]
+        accounts = (
+            [self._account(account_id)]
+            if account_id
+            else [a.account_id for a in data.accounts_of(self.household_id)]
+        )
         rows = []
         for account in accounts:
             valued = value_lots(self.snapshot.open_lots(account), prices, data.as_of)
             gains = {"short": 0.0, "long": 0.0}
             for lot in valued:
                 gains[lot.term] += lot.unrealized_gain
-            rows.append({
-                "account_id": account,
-                "managed": data.accounts[account].managed,
-                "tax_type": data.accounts[account].tax_type,
-                "cash": _cents(self.snapshot.cash(account)),
-                "open_lots": len(valued),
-                "market_value": _cents(sum(lot.market_value for lot in valued)),
-                "unrealized_short": _cents(gains["short"]),
-                "unrealized_long": _cents(gains["long"]),
-                "lots_at_a_loss": sum(1 for lot in valued if lot.unrealized_gain < 0),
-            })
+            rows.append(
+                {
+                    "account_id": account,
+                    "managed": data.accounts[account].managed,
+                    "tax_type": data.accounts[account].tax_type,
+                    "cash": _cents(self.snapshot.cash(account)),
+                    "open_lots": len(valued),
+                    "market_value": _cents(sum(lot.market_value for lot in valued)),
+                    "unrealized_short": _cents(gains["short"]),
+                    "unrealized_long": _cents(gains["long"]),
+                    "lots_at_a_loss": sum(1 for lot in valued if lot.unrealized_gain < 0),
+                }
+            )
         return {"as_of": data.as_of.isoformat(), "accounts": rows}
 
     def harvest_candidates(self, account_id: str) -> dict[str, Any]:
@@ -146,8 +160,10 @@ class PortfolioTools:
         return {
             "account_id": account_id,
             "candidates": len(candidates),
-            "best": [_rounded({**row, "name": self._name(str(row["symbol"]))})
-                     for row in candidates[:LISTED]],
+            "best": [
+                _rounded({**row, "name": self._name(str(row["symbol"]))})
+                for row in candidates[:LISTED]
+            ],
             "skipped": len(skipped),
             "skipped_examples": [_rounded(row) for row in skipped[:LISTED]],
         }
@@ -157,7 +173,8 @@ class PortfolioTools:
         return screen_harvest(self._inputs(account_id))
 
     def wash_sale_check(
-        self, symbol: str | None = None,
+        self,
+        symbol: str | None = None,
         trades: Sequence[TradeToCheck | dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
         """Whether buying ``symbol`` is blocked and whether selling its loss lots would wash;
@@ -169,30 +186,53 @@ class PortfolioTools:
         answer: dict[str, Any] = {"as_of": as_of.isoformat()}
         if symbol:
             wanted = self._symbol(symbol)
-            block = next((b for b in blocked_buys(ledger, self.household_id, as_of)
-                          if wanted in b.symbols), None)
+            block = next(
+                (b for b in blocked_buys(ledger, self.household_id, as_of) if wanted in b.symbols),
+                None,
+            )
             answer["buy_blocked_until"] = block.blocked_until.isoformat() if block else None
             answer["blocking_loss"] = _cents(block.loss) if block else 0.0
             pending = data.pending if self.policy.wash_sale.pending_purchases_count else ()
-            statuses = [s for s in loss_sale_check(ledger, self.household_id, as_of, pending,
-                                                   prices) if s.symbol == wanted]
+            statuses = [
+                s
+                for s in loss_sale_check(ledger, self.household_id, as_of, pending, prices)
+                if s.symbol == wanted
+            ]
             answer["loss_lots"] = [
-                {"account_id": s.account_id, "lot_id": s.lot_id, "loss": _cents(s.loss),
-                 "disallowed_if_sold_today": _cents(s.disallowed), "safe": s.safe}
-                for s in statuses[:LISTED]]
+                {
+                    "account_id": s.account_id,
+                    "lot_id": s.lot_id,
+                    "loss": _cents(s.loss),
+                    "disallowed_if_sold_today": _cents(s.disallowed),
+                    "safe": s.safe,
+                }
+                for s in statuses[:LISTED]
+            ]
         if trades:
             trades = [TradeToCheck.model_validate(trade) for trade in trades]
             for trade in trades:
                 self._account(trade.account_id)
                 self._symbol(trade.symbol)
             impact = disallowed_for_trades(
-                ledger, self.household_id, as_of,
-                [ForwardTrade(account_id=t.account_id, symbol=t.symbol.upper(), side=t.side,
-                              quantity=t.quantity) for t in trades],
-                data.pending, prices)
+                ledger,
+                self.household_id,
+                as_of,
+                [
+                    ForwardTrade(
+                        account_id=t.account_id,
+                        symbol=t.symbol.upper(),
+                        side=t.side,
+                        quantity=t.quantity,
+                    )
+                    for t in trades
+                ],
+                data.pending,
+                prices,
+            )
             answer["trades_disallowed_total"] = _cents(impact.disallowed)
-            answer["by_trade"] = [{"trade": i.index + 1, "disallowed": _cents(i.disallowed)}
-                                  for i in impact.trades]
+            answer["by_trade"] = [
+                {"trade": i.index + 1, "disallowed": _cents(i.disallowed)} for i in impact.trades
+            ]
         if not symbol and not trades:
             raise ToolInputError("give a symbol or a trade list")
         return answer
@@ -201,16 +241,25 @@ class PortfolioTools:
         """Ex-ante tracking error, its budget and its largest contributors."""
         data = self.snapshot.data
         model = self.snapshot.risk_model
-        report = (measure_account(data, self._account(account_id), model) if account_id
-                  else measure_household(data, self.household_id, model))
+        report = (
+            measure_account(data, self._account(account_id), model)
+            if account_id
+            else measure_household(data, self.household_id, model)
+        )
         return {
-            "scope": report.scope, "scope_id": report.scope_id, "te": round(report.te, 6),
-            "budget": report.budget, "status": report.status,
-            "accounts": {a.account_id: {"te": round(a.te, 6), "budget": a.budget,
-                                        "status": a.status} for a in report.accounts},
+            "scope": report.scope,
+            "scope_id": report.scope_id,
+            "te": round(report.te, 6),
+            "budget": report.budget,
+            "status": report.status,
+            "accounts": {
+                a.account_id: {"te": round(a.te, 6), "budget": a.budget, "status": a.status}
+                for a in report.accounts
+            },
             "top_contributors": [
                 {"kind": c.kind, "name": c.name, "share": round(c.contribution, 4)}
-                for c in top_contributors(report.attribution, 3)],
+                for c in top_contributors(report.attribution, 3)
+            ],
         }
 
     def run_optimizer(self, account_id: str, exclude: list[str] | None = None) -> dict[str, Any]:
@@ -222,22 +271,34 @@ class PortfolioTools:
         extra = restrictions_for(
             self.household_id,
             [t for t in targets if not already_restricted(data, self.household_id, t)],
-            ("exclude",), "what-if exclusion")
+            ("exclude",),
+            "what-if exclusion",
+        )
         try:
-            result = self._optimizer.optimize(AccountRequest(
-                snapshot=snapshot_with(self.snapshot, extra), account=account,
-                policy=self.policy, actions=frozenset()))
+            result = self._optimizer.optimize(
+                AccountRequest(
+                    snapshot=snapshot_with(self.snapshot, extra),
+                    account=account,
+                    policy=self.policy,
+                    actions=frozenset(),
+                )
+            )
         except OptimizerError as error:
             return {"account_id": account_id, "error": f"{type(error).__name__}: {error}"}
         metrics = result.details.get("metrics", {})
         return {
             "account_id": account_id,
             "excluded": [f"{t.target_type} {t.target}" for t in targets],
-            "already_excluded": [f"{t.target_type} {t.target}" for t in targets
-                                 if already_restricted(data, self.household_id, t)],
+            "already_excluded": [
+                f"{t.target_type} {t.target}"
+                for t in targets
+                if already_restricted(data, self.household_id, t)
+            ],
             "trades": len(result.trades),
-            "sample": [{"symbol": t.symbol, "side": t.side, "quantity": t.quantity,
-                        "reason": t.reason} for t in result.trades[:LISTED]],
+            "sample": [
+                {"symbol": t.symbol, "side": t.side, "quantity": t.quantity, "reason": t.reason}
+                for t in result.trades[:LISTED]
+            ],
             "te_before": round(float(metrics.get("te_before", float("nan"))), 6),
             "te_after": round(float(metrics.get("te_after", float("nan"))), 6),
             "realized_gain": _cents(result.realized_gain),
@@ -257,18 +318,30 @@ class PortfolioTools:
             security=security,
             gains_budget_usd=self.policy.gains_budget.yearly_net_gain_usd,
             realized_this_year_usd=realized_this_year(
-                self.snapshot.ledger(self.household_id), self.snapshot.data,
-                self.household_id),
-            target_weight=float(inputs.benchmark_weights[security] if target_weight is None
-                                else target_weight))
+                self.snapshot.ledger(self.household_id), self.snapshot.data, self.household_id
+            ),
+            target_weight=float(
+                inputs.benchmark_weights[security] if target_weight is None else target_weight
+            ),
+        )
         plan = plan_transition(inputs, terms)
         return {
-            "account_id": account_id, "symbol": wanted, "weight_before": plan.weight_before,
-            "target_weight": plan.target_weight, "years_to_target": plan.years_to_target,
+            "account_id": account_id,
+            "symbol": wanted,
+            "weight_before": plan.weight_before,
+            "target_weight": plan.target_weight,
+            "years_to_target": plan.years_to_target,
             "total_tax": _cents(plan.total_tax),
-            "years": [{"year": y.year, "shares_sold": y.shares_sold,
-                       "realized_long": _cents(y.realized_long), "tax": _cents(y.tax),
-                       "te_after": round(y.te_after, 6)} for y in plan.years[:LISTED]],
+            "years": [
+                {
+                    "year": y.year,
+                    "shares_sold": y.shares_sold,
+                    "realized_long": _cents(y.realized_long),
+                    "tax": _cents(y.tax),
+                    "te_after": round(y.te_after, 6),
+                }
+                for y in plan.years[:LISTED]
+            ],
             "notes": plan.notes,
         }
 
@@ -286,11 +359,17 @@ class PortfolioTools:
             if not found:
                 raise ToolInputError(f"run {run_id} has no record {seq}")
             text = json.dumps(found[0].outputs, default=str)
-            return {"seq": seq, "node": found[0].node, "kind": found[0].kind,
-                    "outputs": text[:EVIDENCE_TEXT_LIMIT]}
+            return {
+                "seq": seq,
+                "node": found[0].node,
+                "kind": found[0].kind,
+                "outputs": text[:EVIDENCE_TEXT_LIMIT],
+            }
         chosen = [r for r in records if kind is None or r.kind == kind]
-        return {"run_id": run_id, "records": [
-            {"seq": r.seq, "node": r.node, "kind": r.kind} for r in chosen]}
+        return {
+            "run_id": run_id,
+            "records": [{"seq": r.seq, "node": r.node, "kind": r.kind} for r in chosen],
+        }
 
     # -- as LangChain tools ----------------------------------------------------------------
 
@@ -304,20 +383,27 @@ class PortfolioTools:
             (self.transition_schedule, TransitionQuestion),
             (self.evidence_lookup, EvidenceQuestion),
         ]
-        return [StructuredTool.from_function(
-            func=_answering_errors(func), name=func.__name__, args_schema=schema,
-            description=(func.__doc__ or func.__name__).split("\n\n")[0])
-            for func, schema in specs]
+        return [
+            StructuredTool.from_function(
+                func=_answering_errors(func),
+                name=func.__name__,
+                args_schema=schema,
+                description=(func.__doc__ or func.__name__).split("\n\n")[0],
+            )
+            for func, schema in specs
+        ]
 
     # -- validation of what the model names ------------------------------------------------
 
     def _account(self, account_id: str) -> str:
         account = self.snapshot.data.accounts.get(account_id)
         if account is None or account.household_id != self.household_id:
-            known = ", ".join(a.account_id for a in
-                              self.snapshot.data.accounts_of(self.household_id))
-            raise ToolInputError(f"{account_id!r} is not an account of {self.household_id} "
-                                 f"(accounts: {known})")
+            known = ", ".join(
+                a.account_id for a in self.snapshot.data.accounts_of(self.household_id)
+            )
+            raise ToolInputError(
+                f"{account_id!r} is not an account of {self.household_id} (accounts: {known})"
+            )
         return account_id
 
     def _managed(self, account_id: str) -> str:
@@ -336,15 +422,17 @@ class PortfolioTools:
         return security.name if security else ""
 
     def _inputs(self, account_id: str) -> OptimizationInput:
-        return build_input(self.snapshot.data, self._managed(account_id),
-                           ledger=self.snapshot.ledger(self.household_id),
-                           model=self.snapshot.risk_model,
-                           policy=self.policy)
+        return build_input(
+            self.snapshot.data,
+            self._managed(account_id),
+            ledger=self.snapshot.ledger(self.household_id),
+            model=self.snapshot.risk_model,
+            policy=self.policy,
+        )
 
 
 def _rounded(row: dict[str, Any]) -> dict[str, Any]:
-    return {key: _cents(value) if isinstance(value, float) else value
-            for key, value in row.items()}
+    return {key: _cents(value) if isinstance(value, float) else value for key, value in row.items()}
 
 
 def _answering_errors(
@@ -361,4 +449,3 @@ def _answering_errors(
     call.__name__ = func.__name__
     call.__doc__ = func.__doc__
     return call
-

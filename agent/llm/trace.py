@@ -43,25 +43,53 @@ class TracedPlanner(Protocol):
 
 
 def record_trace(
-    evidence: EvidenceStore, run_id: str, trace: PlannerTrace | None,
+    evidence: EvidenceStore,
+    run_id: str,
+    trace: PlannerTrace | None,
     policy_version: str | None = None,
 ) -> None:
     if trace is None:
         return
     for number, event in enumerate(trace.events, start=1):
         if isinstance(event, ToolUse):
-            evidence.append(run_id, NODE, "tool_call", {"tool": event.name, "args": event.args},
-                            event.result, policy_version=policy_version)
+            evidence.append(
+                run_id,
+                NODE,
+                "tool_call",
+                {"tool": event.name, "args": event.args},
+                event.result,
+                policy_version=policy_version,
+            )
         else:
-            evidence.append(run_id, NODE, "llm_call", {"purpose": "plan", "event": number},
-                            {"tool_calls": [c.get("name") for c in event.tool_calls]},
-                            policy_version=policy_version, llm=event)
-    outcome = {"planner": trace.planner, "requested_trades": trace.requested_trades,
-               "notes": trace.notes}
+            evidence.append(
+                run_id,
+                NODE,
+                "llm_call",
+                {"purpose": "plan", "event": number},
+                {"tool_calls": [c.get("name") for c in event.tool_calls]},
+                policy_version=policy_version,
+                llm=event,
+            )
+    outcome = {
+        "planner": trace.planner,
+        "requested_trades": trace.requested_trades,
+        "notes": trace.notes,
+    }
     if trace.fell_back:
-        evidence.append(run_id, NODE, "error", {"planner": trace.planner},
-                        {**outcome, "fallback": "rules", "reason": trace.fallback_reason},
-                        policy_version=policy_version)
+        evidence.append(
+            run_id,
+            NODE,
+            "error",
+            {"planner": trace.planner},
+            {**outcome, "fallback": "rules", "reason": trace.fallback_reason},
+            policy_version=policy_version,
+        )
     else:
-        evidence.append(run_id, NODE, "llm_call", {"planner": trace.planner, "outcome": True},
-                        outcome, policy_version=policy_version)
+        evidence.append(
+            run_id,
+            NODE,
+            "llm_call",
+            {"planner": trace.planner, "outcome": True},
+            outcome,
+            policy_version=policy_version,
+        )

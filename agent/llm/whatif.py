@@ -17,8 +17,9 @@ from tools.dataset import PortfolioData
 from tools.errors import DataValidationError, Problem
 from tools.models import Restriction, RestrictionKind, RestrictionTarget
 
-_FILLER = re.compile(r"\b(stocks?|names?|shares?|companies|company|sector|industry|the)\b",
-                     re.IGNORECASE)
+_FILLER = re.compile(
+    r"\b(stocks?|names?|shares?|companies|company|sector|industry|the)\b", re.IGNORECASE
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,9 +49,16 @@ def resolve_target(data: PortfolioData, name: str) -> Target:
     for target_type, value in dict.fromkeys(options):
         if wanted and re.search(rf"\b{re.escape(wanted.rstrip('s'))}", value.lower()):
             return Target(target_type, value)
-    raise DataValidationError([Problem(
-        "securities.csv", None, "sector",
-        f"{name!r} is not a symbol, sector or industry of this data directory")])
+    raise DataValidationError(
+        [
+            Problem(
+                "securities.csv",
+                None,
+                "sector",
+                f"{name!r} is not a symbol, sector or industry of this data directory",
+            )
+        ]
+    )
 
 
 def resolve_targets(data: PortfolioData, names: Iterable[str]) -> list[Target]:
@@ -62,16 +70,30 @@ def restrictions_for(
 ) -> tuple[Restriction, ...]:
     """Household-scope rules of ``kinds`` on ``targets`` (row 0: they are not from a file)."""
     return tuple(
-        Restriction(row=0, scope="household", scope_id=household_id, kind=kind,
-                    target_type=target.target_type, target=target.target, reason=reason)
-        for target in targets for kind in kinds)
+        Restriction(
+            row=0,
+            scope="household",
+            scope_id=household_id,
+            kind=kind,
+            target_type=target.target_type,
+            target=target.target,
+            reason=reason,
+        )
+        for target in targets
+        for kind in kinds
+    )
 
 
 def already_restricted(data: PortfolioData, household_id: str, target: Target) -> bool:
     """True when the household already excludes ``target`` (so a what-if changes nothing)."""
-    return any(rule.kind == "exclude" and rule.scope == "household"
-               and rule.scope_id == household_id and rule.target_type == target.target_type
-               and rule.target == target.target for rule in data.restrictions)
+    return any(
+        rule.kind == "exclude"
+        and rule.scope == "household"
+        and rule.scope_id == household_id
+        and rule.target_type == target.target_type
+        and rule.target == target.target
+        for rule in data.restrictions
+    )
 
 
 def snapshot_with(snapshot: Snapshot, extra: Sequence[Restriction]) -> Snapshot:

@@ -218,5 +218,3 @@ class ToolsOptimizer:
                 )
                 return result, [flag]
             raise last_error from error
-
-

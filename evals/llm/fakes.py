@@ -31,8 +31,13 @@ class ScriptedChatModel(GenericFakeChatModel):
         self.tool_names = [getattr(tool, "name", getattr(tool, "__name__", "")) for tool in tools]
         return self
 
-    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                  run_manager: Any = None, **kwargs: Any) -> ChatResult:
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: Any = None,
+        **kwargs: Any,
+    ) -> ChatResult:
         self.prompts.append(list(messages))
         if not self.script:
             raise RuntimeError("the scripted model has no answer left")
@@ -50,8 +55,9 @@ class ScriptedChatModel(GenericFakeChatModel):
 
 def call(name: str, args: dict[str, Any], call_id: str = "") -> AIMessage:
     """An answer that calls one tool."""
-    return AIMessage(content="", tool_calls=[{"name": name, "args": args,
-                                              "id": call_id or f"call-{name}"}])
+    return AIMessage(
+        content="", tool_calls=[{"name": name, "args": args, "id": call_id or f"call-{name}"}]
+    )
 
 
 def submit(steps: list[dict[str, str]], trades: list[dict[str, Any]] | None = None) -> AIMessage:

@@ -48,8 +48,9 @@ def answer(request: dict[str, Any]) -> dict[str, Any]:
         asked = any(message["role"] == "tool" for message in messages)
         if not asked:
             return _tool_call("tracking_error", {}, len(messages))
-        return _tool_call("submit_plan", {"steps": shown.get("rule_plan", []), "trades": []},
-                          len(messages))
+        return _tool_call(
+            "submit_plan", {"steps": shown.get("rule_plan", []), "trades": []}, len(messages)
+        )
     if "record_intent" in tools:
         households = shown.get("context", {}).get("households", [])
         text = shown.get("request", "")
@@ -67,15 +68,19 @@ def _narrative(shown: dict[str, Any]) -> str:
     metrics = proposal.get("metrics", {})
     evidence = shown.get("evidence", [{"seq": 1}])
     seq = evidence[0]["seq"]
-    return (f"The review proposes {len(proposal.get('trades', []))} trades, harvesting "
-            f"${metrics.get('harvested_losses', 0.0):,.2f} of losses [#{seq}]. Tracking error "
-            f"moves from {metrics.get('te_before', 0.0):.2%} to "
-            f"{metrics.get('te_after', 0.0):.2%} [#{seq}].")
+    return (
+        f"The review proposes {len(proposal.get('trades', []))} trades, harvesting "
+        f"${metrics.get('harvested_losses', 0.0):,.2f} of losses [#{seq}]. Tracking error "
+        f"moves from {metrics.get('te_before', 0.0):.2%} to "
+        f"{metrics.get('te_after', 0.0):.2%} [#{seq}]."
+    )
 
 
 def _completion(message: dict[str, Any], finish: str) -> dict[str, Any]:
     return {
-        "id": "chatcmpl-recorded", "object": "chat.completion", "created": CREATED,
+        "id": "chatcmpl-recorded",
+        "object": "chat.completion",
+        "created": CREATED,
         "model": MODEL,
         "choices": [{"index": 0, "message": message, "finish_reason": finish}],
         "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
@@ -83,10 +88,20 @@ def _completion(message: dict[str, Any], finish: str) -> dict[str, Any]:
 
 
 def _tool_call(name: str, args: dict[str, Any], turn: int) -> dict[str, Any]:
-    return _completion({"role": "assistant", "content": None, "tool_calls": [{
-        "id": f"call-{turn}-{name}", "type": "function",
-        "function": {"name": name, "arguments": json.dumps(args, sort_keys=True)}}]},
-        "tool_calls")
+    return _completion(
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": f"call-{turn}-{name}",
+                    "type": "function",
+                    "function": {"name": name, "arguments": json.dumps(args, sort_keys=True)},
+                }
+            ],
+        },
+        "tool_calls",
+    )
 
 
 def _text(content: str) -> dict[str, Any]:

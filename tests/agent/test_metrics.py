@@ -32,8 +32,14 @@ def test_sales_inside_an_ira_realize_nothing(data_dir: Path) -> None:
     snapshot = load_snapshot(data_dir)
     (lot, *_) = snapshot.open_lots(IRA)
     price = close_on(data_dir, lot.symbol)
-    sale = ProposedTrade(account_id=IRA, symbol=lot.symbol, side="sell", quantity=lot.quantity,
-                         est_price=price, reason="rebalance",
-                         lots=[LotRelief(lot_id=lot.lot_id, quantity=lot.quantity)])
+    sale = ProposedTrade(
+        account_id=IRA,
+        symbol=lot.symbol,
+        side="sell",
+        quantity=lot.quantity,
+        est_price=price,
+        reason="rebalance",
+        lots=[LotRelief(lot_id=lot.lot_id, quantity=lot.quantity)],
+    )
     realized = realized_by_term(snapshot, [sale], {})
     assert (realized.short, realized.long, realized.losses) == (0.0, 0.0, 0.0)

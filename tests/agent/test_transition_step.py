@@ -80,14 +80,20 @@ def test_ira_type_accounts_and_unsellable_positions_get_no_schedule(snapshot: Sn
     roth = _request(snapshot, ROTH, {"transition"})
     data = dataclasses.replace(snapshot.data, pending=snapshot.pending_of(HOUSEHOLD))
     roth_inputs = build_input(
-        data, ROTH, ledger=snapshot.ledger(HOUSEHOLD), model=snapshot.risk_model,
+        data,
+        ROTH,
+        ledger=snapshot.ledger(HOUSEHOLD),
+        model=snapshot.risk_model,
         policy=roth.policy,
     )
     assert transition_schedule(roth, roth_inputs) is None
 
     joint = _request(snapshot, JOINT, {"transition"})
     inputs = build_input(
-        data, JOINT, ledger=snapshot.ledger(HOUSEHOLD), model=snapshot.risk_model,
+        data,
+        JOINT,
+        ledger=snapshot.ledger(HOUSEHOLD),
+        model=snapshot.risk_model,
         policy=joint.policy,
     )
     assert transition_schedule(joint, inputs) is not None

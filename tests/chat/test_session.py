@@ -78,8 +78,9 @@ def test_approval_asks_who_survives_a_restart_and_keeps_four_eyes(data_dir: Path
     assert done.text == "Run hh-a-20261120-1 approved by Dana: now executed."
     records = ReviewRunner(data_dir).services.evidence.records("hh-a-20261120-1")
     approvals = [r.outputs for r in records if r.kind == "approval"]
-    assert approvals[0] == {"refused": "high-impact proposal requested by alex needs a second "
-                                       "person to approve it"}
+    assert approvals[0] == {
+        "refused": "high-impact proposal requested by alex needs a second person to approve it"
+    }
     assert any(r.kind == "execution" for r in records)
 
 
@@ -91,26 +92,31 @@ def test_without_an_llm_the_chat_says_how_to_enable_free_text(data_dir: Path) ->
 
 
 def test_with_an_llm_free_text_is_read_into_an_intent(data_dir: Path) -> None:
-    model = ScriptedChatModel([
-        call("record_intent", {"kind": "pending"}),
-        RuntimeError("model crashed"),
-    ])
+    model = ScriptedChatModel(
+        [
+            call("record_intent", {"kind": "pending"}),
+            RuntimeError("model crashed"),
+        ]
+    )
     with ChatSession(data_dir, client=LLMClient(model, LLMSettings(max_retries=0))) as chat:
         pending = chat.send("anything I need to sign off on?")
         fallback = chat.send("show pending approvals")
     assert pending.text == "No run is waiting for approval."
-    assert '<data name="request">"anything I need to sign off on?"</data>' in \
-        model.prompt_text()
+    assert '<data name="request">"anything I need to sign off on?"</data>' in model.prompt_text()
     assert fallback.text.startswith("(the model could not read the request")
     assert fallback.text.endswith("No run is waiting for approval.")
 
 
-def test_the_chat_command_converses_over_stdin(data_dir: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_chat_command_converses_over_stdin(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
-    result = CliRunner().invoke(app, ["chat", "--data", str(data_dir), "--user", "alex"],
-                                input="review hh-a\nwhy wasn't HCC sold?\nquit\n")
+    result = CliRunner().invoke(
+        app,
+        ["chat", "--data", str(data_dir), "--user", "alex"],
+        input="review hh-a\nwhy wasn't HCC sold?\nquit\n",
+    )
     assert result.exit_code == 0, result.output
     assert "command grammar" in result.output
     assert "Run hh-a-20261120-1: pending_approval" in result.output
@@ -143,8 +149,10 @@ def test_a_rejection_needs_a_reason_then_asks_who(data_dir: Path) -> None:
     with ChatSession(data_dir, user="alex") as chat:
         chat.send("review hh-a")
         assert chat.send("reject it").text.startswith("A rejection needs a reason")
-        assert chat.send("reject it because turnover is too high").question == \
-            "Who rejects run hh-a-20261120-1?"
+        assert (
+            chat.send("reject it because turnover is too high").question
+            == "Who rejects run hh-a-20261120-1?"
+        )
         done = chat.send("Dana")
     assert done.text == "Run hh-a-20261120-1 rejected by Dana: turnover is too high"
     assert ReviewRunner(data_dir).services.runs.get("hh-a-20261120-1").status == "rejected"

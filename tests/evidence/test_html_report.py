@@ -70,8 +70,9 @@ class _Tables(HTMLParser):
 @pytest.fixture(scope="module")
 def report(reviewed: ReviewedRun, tmp_path_factory: pytest.TempPathFactory) -> Path:
     destination = tmp_path_factory.mktemp("report") / "report.html"
-    code, out, _ = run_cli("export", reviewed.run_id, "--html", str(destination),
-                           "--data", str(reviewed.data_dir))
+    code, out, _ = run_cli(
+        "export", reviewed.run_id, "--html", str(destination), "--data", str(reviewed.data_dir)
+    )
     assert code == 0
     assert f"exported run {reviewed.run_id} to {destination}: verified" in out
     return destination
@@ -136,12 +137,23 @@ def test_report_renders_in_a_headless_browser(report: Path, tmp_path: Path) -> N
     screenshot = tmp_path / "report.png"
     assert CHROMIUM is not None
     subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
-         f"--screenshot={screenshot}", f"--window-size={WINDOW[0]},{WINDOW[1]}",
-         report.as_uri()],
-        check=True, capture_output=True, timeout=120,
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--screenshot={screenshot}",
+            f"--window-size={WINDOW[0]},{WINDOW[1]}",
+            report.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     pixels = matplotlib.image.imread(screenshot)
     assert pixels.shape[:2] == (WINDOW[1], WINDOW[0])
@@ -158,14 +170,21 @@ def test_report_of_a_tampered_run_on_changed_data(reviewed: ReviewedRun, tmp_pat
     data_dir = reviewed.copy_to(tmp_path / "data")
     store = data_dir / ".lotwise" / "evidence.sqlite"
     body = stored_body(store, reviewed.run_id, 2)
-    tamper(store, ("UPDATE evidence SET body = ? WHERE run_id = ? AND seq = ?",
-                   (body.replace('"first_run":true', '"first_run":false'), reviewed.run_id, 2)))
+    tamper(
+        store,
+        (
+            "UPDATE evidence SET body = ? WHERE run_id = ? AND seq = ?",
+            (body.replace('"first_run":true', '"first_run":false'), reviewed.run_id, 2),
+        ),
+    )
     (data_dir / "accounts.csv").write_text(
         (data_dir / "accounts.csv").read_text(encoding="utf-8").replace("true", "false", 1),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     destination = tmp_path / "report.html"
-    code, out, _ = run_cli("export", reviewed.run_id, "--html", str(destination),
-                           "--data", str(data_dir))
+    code, out, _ = run_cli(
+        "export", reviewed.run_id, "--html", str(destination), "--data", str(data_dir)
+    )
     assert code == 1 and "verification failed" in out
     text = destination.read_text(encoding="utf-8")
     assert ">FAILED<" in text and f"run {reviewed.run_id}, seq 2" in text
@@ -182,8 +201,14 @@ def test_report_of_a_run_without_data_or_proposal(store: EvidenceStore, tmp_path
     """Records that are not a review's (no input files, no valid proposal) still report."""
     fill_run(store, "hh-1-20250102-1", 7)
     destination = tmp_path / "report.html"
-    code, _, _ = run_cli("export", "hh-1-20250102-1", "--html", str(destination),
-                         "--data", str(store.path.parent.parent))
+    code, _, _ = run_cli(
+        "export",
+        "hh-1-20250102-1",
+        "--html",
+        str(destination),
+        "--data",
+        str(store.path.parent.parent),
+    )
     assert code == 0
     tables = _tables(destination)
     assert [int(row[0]) for row in tables["Evidence records"][1:]] == list(range(1, 8))

@@ -33,15 +33,24 @@ def test_a_traded_symbol_cites_proposal_and_order(reviewed: ReviewedRun) -> None
     proposal_seq = reviewed.of_kind("proposal")[-1].seq
     execution_seq = reviewed.of_kind("execution")[-1].seq
     assert ("proposal", proposal_seq) in cited and ("execution", execution_seq) in cited
-    assert any(f["topic"] == "optimizer" and f["seq"] in _seq(reviewed, "evaluate", "tool_call")
-               for f in document["findings"])
+    assert any(
+        f["topic"] == "optimizer" and f["seq"] in _seq(reviewed, "evaluate", "tool_call")
+        for f in document["findings"]
+    )
 
 
 def test_a_wash_blocked_symbol_names_the_window(reviewed: ReviewedRun) -> None:
     traded = {t["symbol"] for t in reviewed.proposal["trades"]}
     optimized = [r for r in reviewed.records if r.node == "evaluate" and r.kind == "tool_call"]
-    blocked = sorted({s["symbol"] for r in optimized for s in r.outputs["details"]["skipped"]
-                      if s["reason"] == "wash_sale_window"} - traded)
+    blocked = sorted(
+        {
+            s["symbol"]
+            for r in optimized
+            for s in r.outputs["details"]["skipped"]
+            if s["reason"] == "wash_sale_window"
+        }
+        - traded
+    )
     assert blocked, "the sample household holds losses inside a wash-sale window"
     document = _why(reviewed, blocked[0])
     assert document["verdict"] == "not traded"
@@ -56,11 +65,13 @@ def test_an_excluded_symbol_names_the_restriction(reviewed: ReviewedRun) -> None
     assert excluded
     document = _why(reviewed, excluded[0])
     assert document["verdict"] == "not traded"
-    assert "restriction in force: exclude industry Tobacco (household rivera)" in (
-        document["summary"])
+    assert (
+        "restriction in force: exclude industry Tobacco (household rivera)" in (document["summary"])
+    )
     perceive_seq = _seq(reviewed, "perceive", "tool_call")
-    assert any(f["topic"] == "restriction" and f["seq"] in perceive_seq
-               for f in document["findings"])
+    assert any(
+        f["topic"] == "restriction" and f["seq"] in perceive_seq for f in document["findings"]
+    )
 
 
 def test_table_output_and_unknown_symbol(reviewed: ReviewedRun) -> None:
@@ -74,12 +85,20 @@ def test_table_output_and_unknown_symbol(reviewed: ReviewedRun) -> None:
 
 
 def test_a_trade_dropped_by_the_approver(store: EvidenceStore) -> None:
-    trade = {"account_id": "a1", "symbol": "XYZ", "side": "sell", "quantity": 3.0,
-             "est_price": 10.0, "reason": "harvest", "lots": [{"lot_id": "L1", "quantity": 3.0}]}
+    trade = {
+        "account_id": "a1",
+        "symbol": "XYZ",
+        "side": "sell",
+        "quantity": 3.0,
+        "est_price": 10.0,
+        "reason": "harvest",
+        "lots": [{"lot_id": "L1", "quantity": 3.0}],
+    }
     other = {**trade, "symbol": "ABC", "lots": []}
     store.append(RUN, "propose", "proposal", {}, {"trades": [other, trade]})
-    store.append(RUN, "approval", "approval", {},
-                 {"status": "approved", "by": "ben", "dropped_trades": [2]})
+    store.append(
+        RUN, "approval", "approval", {}, {"status": "approved", "by": "ben", "dropped_trades": [2]}
+    )
     security = Security(symbol="XYZ", name="X <b>Y</b> Z", sector="Energy", industry="Oil")
     records = store.records(RUN)
     dropped = explain(RUN, records, "XYZ", security)

@@ -17,8 +17,15 @@ from evals.llm.fakes import Reply, ScriptedChatModel
 from tests.agent.datadir import TAXABLE, append_transaction, write_data_dir
 
 CASSETTES = Path(__file__).resolve().parents[1] / "cassettes" / "llm"
-SECRET_HEADERS = ["authorization", "api-key", "x-api-key", "openai-organization",
-                  "openai-project", "cookie", "set-cookie"]
+SECRET_HEADERS = [
+    "authorization",
+    "api-key",
+    "x-api-key",
+    "openai-organization",
+    "openai-project",
+    "cookie",
+    "set-cookie",
+]
 SUMMER_TAA_LOT = "row-15"  # the summer purchase of TAA (see tests/agent/datadir.py)
 
 
@@ -46,9 +53,18 @@ def sold_taa_recently(root: Path, days_ago: int = 5) -> dt.date:
     close = float(prices[(prices["date"] == day) & (prices["symbol"] == "TAA")]["close"].iloc[0])
     rows = list(csv.DictReader((root / "transactions.csv").open(encoding="utf-8")))
     quantity = rows[int(SUMMER_TAA_LOT.split("-")[1]) - 1]["quantity"]
-    append_transaction(root, {"date": day, "account_id": TAXABLE, "action": "sell",
-                              "symbol": "TAA", "quantity": quantity, "price": f"{close:.2f}",
-                              "lot_id": SUMMER_TAA_LOT})
+    append_transaction(
+        root,
+        {
+            "date": day,
+            "account_id": TAXABLE,
+            "action": "sell",
+            "symbol": "TAA",
+            "quantity": quantity,
+            "price": f"{close:.2f}",
+            "lot_id": SUMMER_TAA_LOT,
+        },
+    )
     return dt.date.fromisoformat(day)
 
 
@@ -99,4 +115,3 @@ def _without_secret_headers(response: dict[str, Any]) -> dict[str, Any]:
         if name.lower() in SECRET_HEADERS:
             del headers[name]
     return response
-

@@ -17,40 +17,70 @@ from agent.review.proposal import EvidenceRef, Proposal, ProposalMetrics, Propos
 from evals.llm.fakes import submit
 from tests.agent.datadir import TAXABLE
 
-STEPS = [{"action": "harvest", "account_id": TAXABLE, "why": "losses"},
-         {"action": "transition", "account_id": TAXABLE, "why": "concentrated"}]
+STEPS = [
+    {"action": "harvest", "account_id": TAXABLE, "why": "losses"},
+    {"action": "transition", "account_id": TAXABLE, "why": "concentrated"},
+]
 
 
 def _proposal(te_before: float = 0.0123, harvested: float = 58952.38) -> Proposal:
     return Proposal(
-        run_id="hh-a-20261120-1", household_id="hh-a", as_of="2026-11-20",
-        policy_version="p", status="pending_approval", impact="high", impact_reasons=[],
-        trades=[ProposedTrade(account_id=TAXABLE, symbol="EAA", side="sell", quantity=910.28,
-                              est_price=31.5, reason="harvest")],
-        metrics=ProposalMetrics(te_before=te_before, te_after=0.0299, te_budget=0.03,
-                                realized_short=-harvested, realized_long=0.0,
-                                harvested_losses=harvested, disallowed_loss=0.0,
-                                est_tax_savings=27000.19, turnover=0.1403),
-        checks=[], evidence=EvidenceRef(run_id="hh-a-20261120-1", head_hash=None))
+        run_id="hh-a-20261120-1",
+        household_id="hh-a",
+        as_of="2026-11-20",
+        policy_version="p",
+        status="pending_approval",
+        impact="high",
+        impact_reasons=[],
+        trades=[
+            ProposedTrade(
+                account_id=TAXABLE,
+                symbol="EAA",
+                side="sell",
+                quantity=910.28,
+                est_price=31.5,
+                reason="harvest",
+            )
+        ],
+        metrics=ProposalMetrics(
+            te_before=te_before,
+            te_after=0.0299,
+            te_budget=0.03,
+            realized_short=-harvested,
+            realized_long=0.0,
+            harvested_losses=harvested,
+            disallowed_loss=0.0,
+            est_tax_savings=27000.19,
+            turnover=0.1403,
+        ),
+        checks=[],
+        evidence=EvidenceRef(run_id="hh-a-20261120-1", head_hash=None),
+    )
 
 
-@pytest.mark.parametrize("text", [
-    "Selling 910.28 EAA at $31.50 harvests $58,952.38 of losses [#12].",
-    "It realizes a short-term loss of -$58,952 and saves about $27,000.19 in tax [#3].",
-    "TE goes from 1.23% to 2.99% within a 3.00% budget; turnover 14.03% [#12].",
-    "One trade in hh-a-tax on 2026-11-20 for run hh-a-20261120-1 [#3].",
-    "No rebuy within 30 days, as IRC §1091(a) and Treas. Reg. §1.1091-1(h) require [#3].",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Selling 910.28 EAA at $31.50 harvests $58,952.38 of losses [#12].",
+        "It realizes a short-term loss of -$58,952 and saves about $27,000.19 in tax [#3].",
+        "TE goes from 1.23% to 2.99% within a 3.00% budget; turnover 14.03% [#12].",
+        "One trade in hh-a-tax on 2026-11-20 for run hh-a-20261120-1 [#3].",
+        "No rebuy within 30 days, as IRC §1091(a) and Treas. Reg. §1.1091-1(h) require [#3].",
+    ],
+)
 def test_texts_with_only_proposal_figures_are_accepted(text: str) -> None:
     check = check_numbers(text, _proposal(), record_seqs=range(1, 20))
     assert check.accepted, check
 
 
-@pytest.mark.parametrize("text, unsupported", [
-    ("This saves $31,000 in tax [#3].", ["$31,000"]),
-    ("TE goes from 1.5% to 2.99% [#3].", ["1.5%"]),
-    ("It harvests $58,952.38 of losses, 12 lots in all [#3].", ["12"]),
-])
+@pytest.mark.parametrize(
+    "text, unsupported",
+    [
+        ("This saves $31,000 in tax [#3].", ["$31,000"]),
+        ("TE goes from 1.5% to 2.99% [#3].", ["1.5%"]),
+        ("It harvests $58,952.38 of losses, 12 lots in all [#3].", ["12"]),
+    ],
+)
 def test_an_invented_number_is_rejected(text: str, unsupported: list[str]) -> None:
     check = check_numbers(text, _proposal(), record_seqs=range(1, 20))
     assert not check.accepted
@@ -58,8 +88,9 @@ def test_an_invented_number_is_rejected(text: str, unsupported: list[str]) -> No
 
 
 def test_citations_must_exist_and_be_present() -> None:
-    assert check_numbers("Harvests losses [#99].", _proposal(), range(1, 20)).unknown_citations \
-        == [99]
+    assert check_numbers("Harvests losses [#99].", _proposal(), range(1, 20)).unknown_citations == [
+        99
+    ]
     assert not check_numbers("Harvests losses.", _proposal(), range(1, 20)).accepted
 
 
@@ -77,6 +108,7 @@ def _narration(template: str) -> Callable[[list[BaseMessage]], str]:
         shown = str(messages[-1].content)
         assert '<data name="proposal">' in shown and '<data name="evidence">' in shown
         return template
+
     return write
 
 
@@ -90,8 +122,9 @@ def _run(data_dir: Path, make_client: Callable[..., Any], *narration: Any) -> tu
 def test_a_narrative_with_an_invented_number_is_replaced_by_the_template(
     data_dir: Path, make_client: Callable[..., Any]
 ) -> None:
-    run, records = _run(data_dir, make_client,
-                        _narration("These trades save $123,456.78 in tax [#1]."))
+    run, records = _run(
+        data_dir, make_client, _narration("These trades save $123,456.78 in tax [#1].")
+    )
     narrated = [r for r in records if r.node == "propose" and r.kind == "llm_call"]
     assert narrated[0].outputs["accepted"] is False
     assert narrated[0].outputs["unsupported_numbers"] == ["$123,456.78"]
@@ -119,16 +152,18 @@ def test_an_unavailable_narrator_leaves_the_template_and_records_why(
     run, records = _run(data_dir, make_client, *[TimeoutError("read timed out")] * 3)
     failure = next(r for r in records if r.node == "propose" and r.kind == "error")
     assert failure.outputs["narrative"] == "templated"
-    assert failure.outputs["reason"] == ("the model endpoint did not answer after 3 attempts "
-                                         "(TimeoutError: read timed out)")
+    assert failure.outputs["reason"] == (
+        "the model endpoint did not answer after 3 attempts (TimeoutError: read timed out)"
+    )
     assert run.proposal["rationale"].startswith("Planned: harvest in hh-a-tax")
 
 
 def test_the_narrator_shares_the_review_budget_with_the_planner(
     data_dir: Path, make_client: Callable[..., Any]
 ) -> None:
-    costly_plan = submit(STEPS).model_copy(update={"usage_metadata": {
-        "input_tokens": 900, "output_tokens": 200, "total_tokens": 1100}})
+    costly_plan = submit(STEPS).model_copy(
+        update={"usage_metadata": {"input_tokens": 900, "output_tokens": 200, "total_tokens": 1100}}
+    )
     client, model = make_client([costly_plan, "never asked [#1]."], token_budget=1000)
     runner = review_runner(data_dir, client)
     run = runner.review("hh-a", requested_by="alex")

@@ -30,16 +30,18 @@ PLAYBACK_URL = "http://127.0.0.1:8765/v1"  # never contacted: responses come fro
 def http_client(request: pytest.FixtureRequest) -> Iterator[LLMClient]:
     mode = request.config.getoption("--record-mode") or "none"
     if mode == "none":
-        settings = LLMSettings(api_key=SecretStr("playback"), base_url=PLAYBACK_URL,
-                               model=MODEL, max_retries=0)
+        settings = LLMSettings(
+            api_key=SecretStr("playback"), base_url=PLAYBACK_URL, model=MODEL, max_retries=0
+        )
         yield LLMClient(chat_model(settings), settings)
     elif os.environ.get("OPENAI_API_KEY"):
         settings = LLMSettings.from_env()
         yield LLMClient(chat_model(settings), settings)
     else:
         with serving() as url:
-            settings = LLMSettings(api_key=SecretStr("local"), base_url=url, model=MODEL,
-                                   max_retries=0)
+            settings = LLMSettings(
+                api_key=SecretStr("local"), base_url=url, model=MODEL, max_retries=0
+            )
             yield LLMClient(chat_model(settings), settings)
 
 
@@ -84,5 +86,7 @@ def test_cassettes_hold_no_secret_and_a_fixed_as_of_date() -> None:
             headers = {name.lower() for name in interaction["request"]["headers"]}
             headers |= {name.lower() for name in interaction["response"]["headers"]}
             assert not headers & set(SECRET_HEADERS)
-            assert AS_OF.isoformat() in interaction["request"]["body"] or \
-                "record_intent" in interaction["request"]["body"]
+            assert (
+                AS_OF.isoformat() in interaction["request"]["body"]
+                or "record_intent" in interaction["request"]["body"]
+            )

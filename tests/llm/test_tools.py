@@ -13,8 +13,9 @@ from tests.llm.conftest import sold_taa_recently
 
 
 def _tools(data_dir: Path, evidence: EvidenceStore | None = None) -> dict[str, object]:
-    return {tool.name: tool for tool in PortfolioTools(data_dir, "hh-a",
-                                                       evidence=evidence).as_tools()}
+    return {
+        tool.name: tool for tool in PortfolioTools(data_dir, "hh-a", evidence=evidence).as_tools()
+    }
 
 
 def test_the_wash_sale_tool_sees_the_block_on_identical_shares(data_dir: Path) -> None:
@@ -24,20 +25,25 @@ def test_the_wash_sale_tool_sees_the_block_on_identical_shares(data_dir: Path) -
         answer = tools.wash_sale_check(symbol=symbol)
         assert answer["buy_blocked_until"] == (sold_on + dt.timedelta(days=30)).isoformat()
         assert answer["blocking_loss"] > 0
-    trades = tools.wash_sale_check(trades=[{"account_id": TAXABLE, "symbol": "TAB",
-                                            "side": "buy", "quantity": 10}])
+    trades = tools.wash_sale_check(
+        trades=[{"account_id": TAXABLE, "symbol": "TAB", "side": "buy", "quantity": 10}]
+    )
     assert trades["trades_disallowed_total"] > 0
 
 
 def test_tools_answer_bad_arguments_with_an_error_text(tmp_path: Path) -> None:
     data_dir = write_data_dir(tmp_path / "data")
     tools = _tools(data_dir)
-    assert "not an account of hh-a" in tools["harvest_candidates"].invoke(
-        {"account_id": "hh-b-tax"})["error"]
+    assert (
+        "not an account of hh-a"
+        in tools["harvest_candidates"].invoke({"account_id": "hh-b-tax"})["error"]
+    )
     assert "held away" in tools["run_optimizer"].invoke({"account_id": "hh-a-ira"})["error"]
     assert "unknown symbol" in tools["wash_sale_check"].invoke({"symbol": "ZZZ"})["error"]
-    assert "not a symbol, sector or industry" in tools["run_optimizer"].invoke(
-        {"account_id": TAXABLE, "exclude": ["tobacco"]})["error"]
+    assert (
+        "not a symbol, sector or industry"
+        in tools["run_optimizer"].invoke({"account_id": TAXABLE, "exclude": ["tobacco"]})["error"]
+    )
 
 
 def test_transition_and_evidence_tools(data_dir: Path) -> None:
@@ -45,7 +51,8 @@ def test_transition_and_evidence_tools(data_dir: Path) -> None:
     run = runner.review("hh-a", requested_by="alex")
     tools = _tools(data_dir, runner.services.evidence)
     schedule = tools["transition_schedule"].invoke(
-        {"account_id": TAXABLE, "symbol": "EDD", "target_weight": 0.05})
+        {"account_id": TAXABLE, "symbol": "EDD", "target_weight": 0.05}
+    )
     assert schedule["symbol"] == "EDD" and schedule["weight_before"] > schedule["target_weight"]
     assert schedule["years"] and schedule["years"][0]["shares_sold"] > 0
     listing = tools["evidence_lookup"].invoke({"run_id": run.run_id, "kind": "proposal"})

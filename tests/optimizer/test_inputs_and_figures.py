@@ -124,5 +124,6 @@ def test_value_past_the_cap_counts_at_the_carryforward_fraction() -> None:
     inp = with_tax(small(), loss_value_cap_usd=300.0, carryforward_value=0.5)
     full = -(inp.tax.long_rate * -5_000.0)
     assert tax_value(inp, realized_short=0.0, realized_long=-5_000.0) == pytest.approx(
-        300.0 + 0.5 * (full - 300.0))
+        300.0 + 0.5 * (full - 300.0)
+    )
     assert tax_value(inp, realized_short=1_000.0, realized_long=0.0) == pytest.approx(-458.0)

@@ -24,8 +24,10 @@ def test_top_level_override_applies_and_changes_the_version_hash() -> None:
 
 
 def test_household_section_overrides_only_that_household() -> None:
-    overrides = {"harvest": {"min_loss_usd": 500},
-                 "households": {"hh-1": {"harvest": {"min_loss_usd": 2000}}}}
+    overrides = {
+        "harvest": {"min_loss_usd": 500},
+        "households": {"hh-1": {"harvest": {"min_loss_usd": 2000}}},
+    }
     assert load_policy(overrides, "hh-1").harvest.min_loss_usd == 2000
     assert load_policy(overrides, "hh-2").harvest.min_loss_usd == 500
 

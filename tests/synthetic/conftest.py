@@ -53,8 +53,9 @@ def transactions(data_dir: Path) -> pd.DataFrame:
 
 @pytest.fixture(scope="session")
 def securities(data_dir: Path) -> pd.DataFrame:
-    return pd.read_csv(data_dir / "securities.csv", dtype={"identical_group": str},
-                       keep_default_na=False)
+    return pd.read_csv(
+        data_dir / "securities.csv", dtype={"identical_group": str}, keep_default_na=False
+    )
 
 
 @pytest.fixture(scope="session")

@@ -59,19 +59,26 @@ def close_panel(root: Path) -> pd.DataFrame:
 def dataset_closes(dataset: SyntheticDataset) -> pd.DataFrame:
     """The closes of an in-memory data set as ``prices.csv`` would show them (text)."""
     panel = dataset.panel
-    cents = pd.DataFrame(panel.close_cents, index=[d.isoformat() for d in panel.dates.date],
-                         columns=list(dataset.universe.symbols))
+    cents = pd.DataFrame(
+        panel.close_cents,
+        index=[d.isoformat() for d in panel.dates.date],
+        columns=list(dataset.universe.symbols),
+    )
     return cents.map(lambda value: f"{value // 100}.{value % 100:02d}")
 
 
 def replay_dataset(dataset: SyntheticDataset) -> Replay:
-    return replay_rows(parse_csv(render(dataset, "accounts.csv")),
-                       parse_csv(render(dataset, "transactions.csv")), dataset_closes(dataset))
+    return replay_rows(
+        parse_csv(render(dataset, "accounts.csv")),
+        parse_csv(render(dataset, "transactions.csv")),
+        dataset_closes(dataset),
+    )
 
 
 def replay(root: Path) -> Replay:
-    return replay_rows(read_csv(root / "accounts.csv"), read_csv(root / "transactions.csv"),
-                       close_panel(root))
+    return replay_rows(
+        read_csv(root / "accounts.csv"), read_csv(root / "transactions.csv"), close_panel(root)
+    )
 
 
 def replay_rows(
@@ -96,8 +103,9 @@ def replay_rows(
                 state.problems.append(f"{where}: more than 4 decimals")
             if action == "sell":
                 if quantity > state.positions[key]:
-                    state.problems.append(f"{where}: sells {quantity}, holds "
-                                          f"{state.positions[key]}")
+                    state.problems.append(
+                        f"{where}: sells {quantity}, holds {state.positions[key]}"
+                    )
                 state.positions[key] -= quantity
                 state.cash[account] += quantity * price
                 state.sold.add(key)

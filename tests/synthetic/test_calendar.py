@@ -36,7 +36,10 @@ def test_yearly_days_pick_one_month_after_a_day() -> None:
     day_ordinals = ordinals(price_dates(dt.date(2024, 6, 28)))
     januaries = yearly_days(day_ordinals, month=1, after=0)
     assert [dt.date.fromordinal(int(day_ordinals[d])) for d in januaries] == [
-        dt.date(2020, 1, 1), dt.date(2021, 1, 1), dt.date(2022, 1, 3), dt.date(2023, 1, 2),
+        dt.date(2020, 1, 1),
+        dt.date(2021, 1, 1),
+        dt.date(2022, 1, 3),
+        dt.date(2023, 1, 2),
         dt.date(2024, 1, 1),
     ]
     assert yearly_days(day_ordinals, month=1, after=januaries[-1]) == []

@@ -24,8 +24,9 @@ def _invoke(*args: str) -> Result:
 @pytest.fixture(scope="module")
 def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
     out = tmp_path_factory.mktemp("cli") / "data"
-    return out, _invoke("generate", "--out", str(out), "--seed", "5", "--households", "1",
-                        "--format", "json")
+    return out, _invoke(
+        "generate", "--out", str(out), "--seed", "5", "--households", "1", "--format", "json"
+    )
 
 
 def test_generate_prints_one_json_summary(written: tuple[Path, Result]) -> None:

@@ -21,7 +21,7 @@ EXPECTED_HEADERS = {
     "benchmark.csv": "symbol,weight",
     "accounts.csv": "account_id,household_id,owner,tax_type,managed,relief_method,te_budget",
     "transactions.csv": "date,account_id,action,symbol,quantity,price,lot_id,acquired_date,"
-                        "cost_basis",
+    "cost_basis",
     "restrictions.csv": "scope,scope_id,kind,target_type,target,reason",
     "pending.csv": "date,account_id,action,symbol,quantity",
 }
@@ -85,5 +85,8 @@ def test_policy_overrides_load_for_every_household(data_dir: Path) -> None:
         assert policy.tax.short_rate < 1.0
     rivera = load_policy(overrides, "rivera").tax
     assert (rivera.federal_short, rivera.federal_long, rivera.state, rivera.niit) == (
-        0.37, 0.20, 0.05, 0.038
+        0.37,
+        0.20,
+        0.05,
+        0.038,
     )

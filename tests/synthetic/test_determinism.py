@@ -20,9 +20,7 @@ def test_same_seed_writes_byte_identical_files(
     assert again.model_dump(exclude={"out"}) == summary.model_dump(exclude={"out"})
 
 
-def test_another_seed_gives_another_market_and_households(
-    tmp_path: Path, data_dir: Path
-) -> None:
+def test_another_seed_gives_another_market_and_households(tmp_path: Path, data_dir: Path) -> None:
     generate_data_dir(tmp_path / "other", seed=8, households=3)
     other = _contents(tmp_path / "other")
     original = _contents(data_dir)
@@ -39,7 +37,6 @@ def test_fleet_households_do_not_change_the_market_or_the_sample_household(
     for name in ("securities.csv", "prices.csv", "benchmark.csv", "pending.csv"):
         assert alone[name] == with_fleet[name], name
     rivera_rows = [
-        line for line in with_fleet["transactions.csv"].decode().splitlines()
-        if ",rivera-" in line
+        line for line in with_fleet["transactions.csv"].decode().splitlines() if ",rivera-" in line
     ]
     assert alone["transactions.csv"].decode().splitlines()[1:] == rivera_rows

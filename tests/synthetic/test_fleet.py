@@ -75,8 +75,11 @@ def test_restrictions_are_honoured_by_every_account_of_the_household(
             hits = traded[traded["esg_score"].astype(float) < float(rule.target)].index
         else:
             column = rule.target_type if rule.target_type != "symbol" else None
-            hits = (traded.index[traded[column] == rule.target] if column
-                    else traded.index[traded.index == rule.target])
+            hits = (
+                traded.index[traded[column] == rule.target]
+                if column
+                else traded.index[traded.index == rule.target]
+            )
         hit_rows = rows[rows["symbol"].isin(hits)]
         if rule.kind == "exclude":
             assert hit_rows.empty, rule

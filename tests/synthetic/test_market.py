@@ -88,7 +88,8 @@ def test_two_for_one_split_halves_close_and_keeps_adjusted_close_continuous(
 
     earlier = transactions[(transactions["date"] < date) & (transactions["symbol"] == symbol)]
     signed = earlier["quantity"].map(Decimal) * earlier["action"].map(
-        {"buy": 1, "reinvest": 1, "transfer_in": 1, "sell": -1})
+        {"buy": 1, "reinvest": 1, "transfer_in": 1, "sell": -1}
+    )
     held = signed.groupby(earlier["account_id"]).sum()
     assert set(held[held > 0].index) == set(splits["account_id"])
     assert "rivera-joint" in set(splits["account_id"])
@@ -98,7 +99,7 @@ def test_dividends_match_the_price_drop_and_the_shares_held(
     prices: pd.DataFrame, transactions: pd.DataFrame
 ) -> None:
     close = prices.pivot(index="date", columns="symbol", values="close")
-    factor = (prices.pivot(index="date", columns="symbol", values="adj_close") / close)
+    factor = prices.pivot(index="date", columns="symbol", values="adj_close") / close
     joint = transactions[transactions["account_id"] == "rivera-joint"]
     dividends = joint[joint["action"] == "dividend"]
     assert len(dividends) > 50

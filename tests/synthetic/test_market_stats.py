@@ -72,5 +72,7 @@ def test_too_little_data_is_refused() -> None:
     with pytest.raises(ValueError, match="at least 3 dates"):
         describe_market(_panel({"A": [1.0, 2.0], "B": [1.0, 2.0]}))
     with pytest.raises(ValueError, match="fewer than 2"):
-        describe_market(_panel({"A": [1.0, 2.0, 3.0], "B": [1.0, 2.0, 3.0]}),
-                        weights=pd.Series({"A": 1.0, "Z": 0.0}))
+        describe_market(
+            _panel({"A": [1.0, 2.0, 3.0], "B": [1.0, 2.0, 3.0]}),
+            weights=pd.Series({"A": 1.0, "Z": 0.0}),
+        )

@@ -27,8 +27,10 @@ def _joint_loss_symbols(replayed: Replay, closes: pd.DataFrame) -> set[str]:
     """Symbols the joint account still holds, never sold, with a lot bought above the last
     close (so that lot is open and at a loss whatever the relief method)."""
     return {
-        lot.symbol for lot in replayed.lots
-        if lot.account_id == JOINT and (JOINT, lot.symbol) not in replayed.sold
+        lot.symbol
+        for lot in replayed.lots
+        if lot.account_id == JOINT
+        and (JOINT, lot.symbol) not in replayed.sold
         and replayed.positions[(JOINT, lot.symbol)] > 0
         and lot.unit_cost > _last_close(closes, lot.symbol)
     }
@@ -41,10 +43,14 @@ def rivera(transactions: pd.DataFrame) -> pd.DataFrame:
 
 def test_rivera_has_the_four_accounts(accounts: list[dict[str, str]]) -> None:
     rows = {a["account_id"]: a for a in accounts if a["household_id"] == "rivera"}
-    assert [(rows[a]["tax_type"], rows[a]["managed"], rows[a]["relief_method"])
-            for a in (JOINT, IRA, ROTH, BROKERAGE)] == [
-        ("taxable", "true", "hifo"), ("traditional_ira", "false", "fifo"),
-        ("roth_ira", "true", "fifo"), ("taxable", "false", "fifo"),
+    assert [
+        (rows[a]["tax_type"], rows[a]["managed"], rows[a]["relief_method"])
+        for a in (JOINT, IRA, ROTH, BROKERAGE)
+    ] == [
+        ("taxable", "true", "hifo"),
+        ("traditional_ira", "false", "fifo"),
+        ("roth_ira", "true", "fifo"),
+        ("taxable", "false", "fifo"),
     ]
     assert rows[JOINT]["te_budget"] == "0.01"
     assert {rows[a]["owner"] for a in (IRA, BROKERAGE)} == {"spouse"}
@@ -72,8 +78,11 @@ def test_joint_account_is_a_2_5_million_direct_index_of_about_300_names(
 
 
 def test_many_joint_lots_are_at_a_loss(replayed: Replay, closes: pd.DataFrame) -> None:
-    open_lots = [lot for lot in replayed.lots
-                 if lot.account_id == JOINT and (JOINT, lot.symbol) not in replayed.sold]
+    open_lots = [
+        lot
+        for lot in replayed.lots
+        if lot.account_id == JOINT and (JOINT, lot.symbol) not in replayed.sold
+    ]
     losing = [lot for lot in open_lots if lot.unit_cost > _last_close(closes, lot.symbol)]
     assert len(losing) >= 500
     assert len(losing) / len(open_lots) >= 0.2
@@ -93,9 +102,13 @@ def test_concentrated_legacy_position(
     assert Decimal("0.17") <= share <= Decimal("0.23")
     assert value >= 3 * Decimal(legacy["cost_basis"])
     restrictions = read_csv(data_dir / "restrictions.csv")
-    assert {"scope": "household", "scope_id": "rivera", "kind": "no_buy",
-            "target_type": "symbol", "target": legacy["symbol"]}.items() <= next(
-        r for r in restrictions if r["target"] == legacy["symbol"]).items()
+    assert {
+        "scope": "household",
+        "scope_id": "rivera",
+        "kind": "no_buy",
+        "target_type": "symbol",
+        "target": legacy["symbol"],
+    }.items() <= next(r for r in restrictions if r["target"] == legacy["symbol"]).items()
     purchases = rivera[rivera["action"].isin(["buy", "reinvest"])]
     assert legacy["symbol"] not in set(purchases["symbol"])
 
@@ -103,8 +116,11 @@ def test_concentrated_legacy_position(
 def test_excluded_industry_is_never_held(
     data_dir: Path, securities: pd.DataFrame, rivera: pd.DataFrame
 ) -> None:
-    excluded = [r for r in read_csv(data_dir / "restrictions.csv")
-                if r["scope_id"] == "rivera" and r["kind"] == "exclude"]
+    excluded = [
+        r
+        for r in read_csv(data_dir / "restrictions.csv")
+        if r["scope_id"] == "rivera" and r["kind"] == "exclude"
+    ]
     assert [(r["scope"], r["target_type"]) for r in excluded] == [("household", "industry")]
     industry = excluded[0]["target"]
     in_industry = set(securities.loc[securities["industry"] == industry, "symbol"])
@@ -116,14 +132,20 @@ def test_held_away_purchases_inside_30_days_of_joint_losses(
     replayed: Replay, closes: pd.DataFrame, rivera: pd.DataFrame
 ) -> None:
     losers = _joint_loss_symbols(replayed, closes)
-    recent = rivera[(rivera["account_id"] == BROKERAGE) & (rivera["action"] == "buy")
-                    & (rivera["date"] >= (DEFAULT_AS_OF - WINDOW).isoformat())]
+    recent = rivera[
+        (rivera["account_id"] == BROKERAGE)
+        & (rivera["action"] == "buy")
+        & (rivera["date"] >= (DEFAULT_AS_OF - WINDOW).isoformat())
+    ]
     traps = set(recent["symbol"]) & losers
     assert len(traps) >= 2
 
 
 def test_pending_buys_inside_30_days_after_as_of_in_joint_losses(
-    data_dir: Path, replayed: Replay, closes: pd.DataFrame, rivera: pd.DataFrame,
+    data_dir: Path,
+    replayed: Replay,
+    closes: pd.DataFrame,
+    rivera: pd.DataFrame,
     accounts: list[dict[str, str]],
 ) -> None:
     losers = _joint_loss_symbols(replayed, closes)
@@ -137,8 +159,10 @@ def test_pending_buys_inside_30_days_after_as_of_in_joint_losses(
         assert row["action"] == "buy" and Decimal(row["quantity"]) > 0
         assert row["symbol"] in losers
     # At least one loss is threatened only by a pending purchase: nothing bought recently.
-    recent = rivera[rivera["action"].isin(["buy", "reinvest"])
-                    & (rivera["date"] >= (DEFAULT_AS_OF - WINDOW).isoformat())]
+    recent = rivera[
+        rivera["action"].isin(["buy", "reinvest"])
+        & (rivera["date"] >= (DEFAULT_AS_OF - WINDOW).isoformat())
+    ]
     assert {row["symbol"] for row in pending} - set(recent["symbol"])
 
 

@@ -17,8 +17,15 @@ AS_OF = dt.date(2026, 3, 2)
 
 def lot(account: str, symbol: str, quantity: float, basis: float, acquired: str) -> Lot:
     day = dt.date.fromisoformat(acquired)
-    return Lot(account_id=account, symbol=symbol, lot_id=f"{account}-{symbol}-{acquired}",
-               quantity=quantity, purchase_date=day, acquired_date=day, cost_basis=basis)
+    return Lot(
+        account_id=account,
+        symbol=symbol,
+        lot_id=f"{account}-{symbol}-{acquired}",
+        quantity=quantity,
+        purchase_date=day,
+        acquired_date=day,
+        cost_basis=basis,
+    )
 
 
 LOTS = [

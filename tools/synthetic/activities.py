@@ -35,8 +35,11 @@ class IndexTarget:
     ) -> IndexTarget:
         """Track ``securities`` at weights proportional to ``caps`` (N,) (their index weights)."""
         securities = np.sort(securities)
-        return cls(securities=securities, weights=caps[securities] / caps[securities].sum(),
-                   names_per_buy=names_per_buy)
+        return cls(
+            securities=securities,
+            weights=caps[securities] / caps[securities].sum(),
+            names_per_buy=names_per_buy,
+        )
 
 
 def invest_cash(book: AccountBook, day: int, target: IndexTarget) -> None:
@@ -176,4 +179,3 @@ def run_account(book: AccountBook, schedule: Mapping[int, Sequence[Activity]]) -
         book.apply_corporate_actions(day)
         for activity in schedule.get(day, ()):
             activity.run(book, day)
-

@@ -78,8 +78,13 @@ class AccountBook:
 
     # --- trades ----------------------------------------------------------------------------
 
-    def buy(self, day: int, securities: np.ndarray, budget_micro: np.ndarray,
-            action: Action = Action.BUY) -> None:
+    def buy(
+        self,
+        day: int,
+        securities: np.ndarray,
+        budget_micro: np.ndarray,
+        action: Action = Action.BUY,
+    ) -> None:
         """Buy as many 1/10,000 shares as each budget allows at the day's close, one new lot
         per security. Raises if the account cannot pay (a generation bug, not bad data)."""
         prices = self.prices(day, securities)
@@ -116,15 +121,23 @@ class AccountBook:
         )
         self._record(day, Action.SELL, securities, units, price_cents=prices)
 
-    def transfer_in(self, day: int, security: int, units: int, *, acquired_ordinal: int,
-                    cost_basis_cents: int) -> None:
+    def transfer_in(
+        self, day: int, security: int, units: int, *, acquired_ordinal: int, cost_basis_cents: int
+    ) -> None:
         """An existing lot moves in (not a purchase: IRC §1091 needs an acquisition by
         purchase, so it starts no wash-sale window)."""
         self.units[security] += units
         self.cost_micro[security] += cost_basis_cents * MICRO_PER_CENT
         self.lots += 1
-        self._record(day, Action.TRANSFER_IN, security, units, lot=self.lots,
-                     acquired_ordinal=acquired_ordinal, cost_basis_cents=cost_basis_cents)
+        self._record(
+            day,
+            Action.TRANSFER_IN,
+            security,
+            units,
+            lot=self.lots,
+            acquired_ordinal=acquired_ordinal,
+            cost_basis_cents=cost_basis_cents,
+        )
 
     # --- corporate actions ---------------------------------------------------------------
 
@@ -149,14 +162,31 @@ class AccountBook:
             return
         for payer, amount in zip(payers, amounts, strict=True):
             self._record(day, Action.DIVIDEND, payer, amount)
-            self.buy(day, np.array([payer]), np.array([int(amount) * MICRO_PER_CENT]),
-                     Action.REINVEST)
+            self.buy(
+                day, np.array([payer]), np.array([int(amount) * MICRO_PER_CENT]), Action.REINVEST
+            )
 
-    def _record(self, day: int, action: Action, security: np.ndarray | int,
-                quantity: np.ndarray | int, *, price_cents: np.ndarray | int = NONE,
-                lot: np.ndarray | int = NONE, acquired_ordinal: int = NONE,
-                cost_basis_cents: int = NONE) -> None:
+    def _record(
+        self,
+        day: int,
+        action: Action,
+        security: np.ndarray | int,
+        quantity: np.ndarray | int,
+        *,
+        price_cents: np.ndarray | int = NONE,
+        lot: np.ndarray | int = NONE,
+        acquired_ordinal: int = NONE,
+        cost_basis_cents: int = NONE,
+    ) -> None:
         if self.rows is not None:
-            self.rows.append(day=day, account=self.account, action=action, security=security,
-                             quantity=quantity, price_cents=price_cents, lot=lot,
-                             acquired_ordinal=acquired_ordinal, cost_basis_cents=cost_basis_cents)
+            self.rows.append(
+                day=day,
+                account=self.account,
+                action=action,
+                security=security,
+                quantity=quantity,
+                price_cents=price_cents,
+                lot=lot,
+                acquired_ordinal=acquired_ordinal,
+                cost_basis_cents=cost_basis_cents,
+            )

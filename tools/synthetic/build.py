@@ -54,20 +54,24 @@ class SyntheticDataset:
     def price_frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(close, adj_close) in dollars, dates x symbols, as the loader would build them."""
         symbols = list(self.universe.symbols)
-        close = pd.DataFrame(self.panel.close_cents / 100.0, index=self.panel.dates,
-                             columns=symbols)
+        close = pd.DataFrame(
+            self.panel.close_cents / 100.0, index=self.panel.dates, columns=symbols
+        )
         adjusted = pd.DataFrame(self.panel.adj_close, index=self.panel.dates, columns=symbols)
         return close, adjusted
 
     def benchmark_weights(self) -> pd.Series:
         """Benchmark weights by symbol (constituents only)."""
         stocks = self.universe.stocks
-        return pd.Series(self.benchmark_units[stocks] / WEIGHT_UNIT,
-                         index=[self.universe.symbols[i] for i in stocks])
+        return pd.Series(
+            self.benchmark_units[stocks] / WEIGHT_UNIT,
+            index=[self.universe.symbols[i] for i in stocks],
+        )
 
 
-def build_dataset(seed: int = 7, households: int = 0, as_of: dt.date | None = None
-                  ) -> SyntheticDataset:
+def build_dataset(
+    seed: int = 7, households: int = 0, as_of: dt.date | None = None
+) -> SyntheticDataset:
     """The sample household "rivera" plus ``households`` fleet households.
 
     Prices cover five years of business days ending on ``as_of`` (default 2026-11-20), or on
@@ -84,20 +88,21 @@ def build_dataset(seed: int = 7, households: int = 0, as_of: dt.date | None = No
     units[stocks] = cap_weight_units(universe.cap_usd[stocks])
 
     plan = plan_rivera(universe, np.random.default_rng([seed, Stream.SAMPLE_HOUSEHOLD, 0]))
-    simulated = simulate_returns(universe, len(dates),
-                                 np.random.default_rng([seed, Stream.MARKET]),
-                                 units / WEIGHT_UNIT)
+    simulated = simulate_returns(
+        universe, len(dates), np.random.default_rng([seed, Stream.MARKET]), units / WEIGHT_UNIT
+    )
     panel = build_price_panel(
-        universe, dates, simulated, split_candidates(universe, plan),
+        universe,
+        dates,
+        simulated,
+        split_candidates(universe, plan),
         months_before(dates[-1].date(), SPLIT_MONTHS_BEFORE_AS_OF),
     )
 
     ctx = BuildContext(universe, panel)
-    records = [build_rivera(plan, ctx,
-                            np.random.default_rng([seed, Stream.SAMPLE_HOUSEHOLD, 1]))]
+    records = [build_rivera(plan, ctx, np.random.default_rng([seed, Stream.SAMPLE_HOUSEHOLD, 1]))]
     records.extend(
-        build_fleet_household(position, ctx,
-                              np.random.default_rng([seed, Stream.FLEET, position]))
+        build_fleet_household(position, ctx, np.random.default_rng([seed, Stream.FLEET, position]))
         for position in range(households)
     )
     return SyntheticDataset(

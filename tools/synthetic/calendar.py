@@ -58,7 +58,8 @@ def yearly_days(day_ordinals: np.ndarray, month: int, after: int) -> list[int]:
     """The first trading day of ``month`` in each year, for days strictly after ``after``."""
     first = dt.date.fromordinal(int(day_ordinals[0]))
     return [
-        day for day in monthly_days(day_ordinals, first).tolist()
+        day
+        for day in monthly_days(day_ordinals, first).tolist()
         if day > after and dt.date.fromordinal(int(day_ordinals[day])).month == month
     ]
 

@@ -21,8 +21,13 @@ class BuildContext:
     def open_account(self, spec: AccountSpec, reinvest_dividends: bool = False) -> AccountBook:
         """Register ``spec`` (its position is the book's account index) and return its book."""
         self.accounts.append(spec)
-        return AccountBook(len(self.accounts) - 1, self.panel, self.universe.group, self.rows,
-                           reinvest_dividends=reinvest_dividends)
+        return AccountBook(
+            len(self.accounts) - 1,
+            self.panel,
+            self.universe.group,
+            self.rows,
+            reinvest_dividends=reinvest_dividends,
+        )
 
     def dry_run_book(self) -> AccountBook:
         """A book that records nothing, for sizing a strategy before playing it for real."""

@@ -53,13 +53,19 @@ def build_fleet_household(
     hid = household_id(position)
     restrictions: list[RestrictionSpec] = []
     eligible = _screened_universe(universe, hid, rng, restrictions)
-    weights = universe.cap_usd ** 0.8
+    weights = universe.cap_usd**0.8
 
     size_cents = int(np.clip(np.exp(rng.normal(np.log(500_000), 0.9)), 60_000, 6_000_000)) * 100
     months = int(rng.integers(12, 37))
     n_names = int(np.clip(30 + size_cents / 1_000_000, 30, 250))
-    names = np.sort(rng.choice(eligible, size=min(n_names, len(eligible)), replace=False,
-                               p=weights[eligible] / weights[eligible].sum()))
+    names = np.sort(
+        rng.choice(
+            eligible,
+            size=min(n_names, len(eligible)),
+            replace=False,
+            p=weights[eligible] / weights[eligible].sum(),
+        )
+    )
     used_groups = set(universe.group[names].tolist())
 
     legacy = None
@@ -80,13 +86,21 @@ def build_fleet_household(
         protected = universe.group[ira_names].tolist()
     roth_names = (
         _disjoint_names(universe, eligible, used_groups, rng, sizes=(15, 40))
-        if rng.random() < 0.3 else np.empty(0, dtype=np.int64)
+        if rng.random() < 0.3
+        else np.empty(0, dtype=np.int64)
     )
 
-    taxable = ctx.open_account(AccountSpec(
-        f"{hid}-taxable", hid, "joint" if rng.random() < 0.6 else "taxpayer", "taxable", True,
-        "hifo" if rng.random() < 0.7 else "fifo", float(rng.choice(TE_BUDGETS)),
-    ))
+    taxable = ctx.open_account(
+        AccountSpec(
+            f"{hid}-taxable",
+            hid,
+            "joint" if rng.random() < 0.6 else "taxpayer",
+            "taxable",
+            True,
+            "hifo" if rng.random() < 0.7 else "fifo",
+            float(rng.choice(TE_BUDGETS)),
+        )
+    )
     open_day = first_day_on_or_after(
         panel.day_ordinals, months_before(panel.dates[-1].date(), months)
     )
@@ -94,40 +108,55 @@ def build_fleet_household(
         _transfer_legacy(taxable, legacy, open_day, size_cents, rng)
     target = IndexTarget.cap_weighted(universe.cap_usd, names, max(5, len(names) // 4))
     sellable = ~np.isin(universe.group[names], protected)
-    harvest = HarvestLosses(names[sellable], float(rng.uniform(0.08, 0.2)),
-                            int(rng.integers(2, 7)))
+    harvest = HarvestLosses(names[sellable], float(rng.uniform(0.08, 0.2)), int(rng.integers(2, 7)))
     contribution = Contribution(round(size_cents // months, -4), target)
-    run_account(taxable, direct_index_schedule(panel.day_ordinals, open_day, contribution,
-                                               harvest, TrimWinners(target, sellable)))
+    run_account(
+        taxable,
+        direct_index_schedule(
+            panel.day_ordinals, open_day, contribution, harvest, TrimWinners(target, sellable)
+        ),
+    )
 
-    _play_retirement_accounts(ctx, hid, rng, ira_kind=ira_kind, ira_names=ira_names,
-                              roth_names=roth_names)
+    _play_retirement_accounts(
+        ctx, hid, rng, ira_kind=ira_kind, ira_names=ira_names, roth_names=roth_names
+    )
     return HouseholdRecords(hid, tuple(restrictions), (), {"tax": _tax_profile(rng)})
 
 
 def _play_retirement_accounts(
-    ctx: BuildContext, hid: str, rng: np.random.Generator, *, ira_kind: str | None,
-    ira_names: np.ndarray, roth_names: np.ndarray,
+    ctx: BuildContext,
+    hid: str,
+    rng: np.random.Generator,
+    *,
+    ira_kind: str | None,
+    ira_names: np.ndarray,
+    roth_names: np.ndarray,
 ) -> None:
     """The household's traditional IRA (managed, or held away reinvesting dividends) and
     Roth IRA, when it has them."""
     universe, panel = ctx.universe, ctx.panel
     if ira_kind == "managed":
-        ira = ctx.open_account(AccountSpec(f"{hid}-ira", hid, "taxpayer", "traditional_ira",
-                                           True, "fifo"))
+        ira = ctx.open_account(
+            AccountSpec(f"{hid}-ira", hid, "taxpayer", "traditional_ira", True, "fifo")
+        )
         run_account(ira, _retirement_schedule(panel, universe, ira_names, rng))
     elif ira_kind == "held":
-        ira = ctx.open_account(AccountSpec(f"{hid}-ira", hid, "spouse", "traditional_ira",
-                                           False, "fifo"), reinvest_dividends=True)
+        ira = ctx.open_account(
+            AccountSpec(f"{hid}-ira", hid, "spouse", "traditional_ira", False, "fifo"),
+            reinvest_dividends=True,
+        )
         run_account(ira, _held_ira_schedule(panel, universe, ira_names, rng))
     if len(roth_names):
-        roth = ctx.open_account(AccountSpec(f"{hid}-roth", hid, "taxpayer", "roth_ira", True,
-                                            "fifo"))
+        roth = ctx.open_account(
+            AccountSpec(f"{hid}-roth", hid, "taxpayer", "roth_ira", True, "fifo")
+        )
         run_account(roth, _retirement_schedule(panel, universe, roth_names, rng))
 
 
 def _screened_universe(
-    universe: Universe, hid: str, rng: np.random.Generator,
+    universe: Universe,
+    hid: str,
+    rng: np.random.Generator,
     restrictions: list[RestrictionSpec],
 ) -> np.ndarray:
     """The stocks a household may hold after its own screens (recorded as restrictions)."""
@@ -135,18 +164,21 @@ def _screened_universe(
     if rng.random() < 0.25:
         floor = int(rng.choice(ESG_FLOORS))
         allowed &= universe.esg >= floor
-        restrictions.append(RestrictionSpec("household", hid, "exclude", "esg_below",
-                                            str(floor), "ESG screen"))
+        restrictions.append(
+            RestrictionSpec("household", hid, "exclude", "esg_below", str(floor), "ESG screen")
+        )
     if rng.random() < 0.10:
         sector = str(rng.choice(EXCLUDABLE_SECTORS))
         allowed &= np.array(universe.sectors) != sector
-        restrictions.append(RestrictionSpec("household", hid, "exclude", "sector", sector,
-                                            "sector screen"))
+        restrictions.append(
+            RestrictionSpec("household", hid, "exclude", "sector", sector, "sector screen")
+        )
     if rng.random() < 0.10:
         industry = str(rng.choice(EXCLUDABLE_INDUSTRIES))
         allowed &= np.array(universe.industries) != industry
-        restrictions.append(RestrictionSpec("household", hid, "exclude", "industry", industry,
-                                            "values screen"))
+        restrictions.append(
+            RestrictionSpec("household", hid, "exclude", "industry", industry, "values screen")
+        )
     return np.flatnonzero(allowed)
 
 
@@ -155,10 +187,15 @@ def _legacy_restriction(
 ) -> RestrictionSpec:
     symbol = universe.symbols[legacy]
     if rng.random() < 0.5:
-        return RestrictionSpec("account", f"{hid}-taxable", "no_sell", "symbol", symbol,
-                               "concentrated position kept for a step-up in basis")
-    return RestrictionSpec("household", hid, "no_buy", "symbol", symbol,
-                           "former employer stock")
+        return RestrictionSpec(
+            "account",
+            f"{hid}-taxable",
+            "no_sell",
+            "symbol",
+            symbol,
+            "concentrated position kept for a step-up in basis",
+        )
+    return RestrictionSpec("household", hid, "no_buy", "symbol", symbol, "former employer stock")
 
 
 def _transfer_legacy(
@@ -172,8 +209,9 @@ def _transfer_legacy(
     basis_cents = int(value_micro / MICRO_PER_CENT * rng.uniform(0.05, 0.4))
     years_ago = int(rng.integers(6 * 365, 25 * 365))
     acquired = dt.date.fromordinal(int(panel.day_ordinals[open_day]) - years_ago)
-    book.transfer_in(open_day, legacy, units, acquired_ordinal=acquired.toordinal(),
-                     cost_basis_cents=basis_cents)
+    book.transfer_in(
+        open_day, legacy, units, acquired_ordinal=acquired.toordinal(), cost_basis_cents=basis_cents
+    )
 
 
 def _retirement_schedule(
@@ -183,8 +221,9 @@ def _retirement_schedule(
     target = IndexTarget.cap_weighted(universe.cap_usd, names, len(names))
     open_day = int(rng.integers(0, panel.last_day - 250))
     rollover = int(np.clip(np.exp(rng.normal(np.log(150_000), 0.8)), 10_000, 1_500_000)) * 100
-    return retirement_schedule(panel.day_ordinals, target, open_day, rollover,
-                               IRA_CONTRIBUTION_CENTS)
+    return retirement_schedule(
+        panel.day_ordinals, target, open_day, rollover, IRA_CONTRIBUTION_CENTS
+    )
 
 
 def _held_ira_schedule(
@@ -201,8 +240,12 @@ def _held_ira_schedule(
 
 
 def _disjoint_names(
-    universe: Universe, eligible: np.ndarray, used_groups: set[int],
-    rng: np.random.Generator, *, sizes: tuple[int, int],
+    universe: Universe,
+    eligible: np.ndarray,
+    used_groups: set[int],
+    rng: np.random.Generator,
+    *,
+    sizes: tuple[int, int],
 ) -> np.ndarray:
     """Names for a separate sleeve that share no wash-sale group with the household's others
     (``used_groups`` is extended)."""

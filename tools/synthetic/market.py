@@ -81,9 +81,13 @@ def simulate_returns(
     sector_loadings = np.clip(rng.normal(1.0, cal.sector_loading_sd, n_stocks), 0.3, 1.8)
     style_loadings = rng.standard_normal((n_stocks, len(style_vols)))
     style_loadings[:, 0] = -size_z  # the size factor rewards small caps
-    idio_vols = cal.idio_vol_median * np.exp(
-        cal.idio_vol_dispersion * rng.standard_normal(n_stocks) - cal.idio_size_tilt * size_z
-    ) / per_day
+    idio_vols = (
+        cal.idio_vol_median
+        * np.exp(
+            cal.idio_vol_dispersion * rng.standard_normal(n_stocks) - cal.idio_size_tilt * size_z
+        )
+        / per_day
+    )
     idio = _scaled_shocks(rng, n_days, n_stocks, cal.tail_df) * idio_vols
 
     sector_of = universe.sector_index[stocks]

@@ -123,7 +123,9 @@ def ex_dividend_days(day_ordinals: np.ndarray, cohort: int) -> np.ndarray:
 
 
 def _pay_dividends(
-    universe: Universe, dates: pd.DatetimeIndex, day_ordinals: np.ndarray,
+    universe: Universe,
+    dates: pd.DatetimeIndex,
+    day_ordinals: np.ndarray,
     total_return: np.ndarray,
 ) -> tuple[np.ndarray, DividendEvents]:
     """Price paths net of dividends, and the dividends themselves.

@@ -85,15 +85,17 @@ def plan_rivera(universe: Universe, rng: np.random.Generator) -> RiveraPlan:
     eligible = np.flatnonzero(~universe.is_fund & (industries != EXCLUDED_INDUSTRY))
     by_cap = eligible[np.argsort(-universe.cap_usd[eligible], kind="stable")]
     legacy_pool = [
-        int(i) for i in by_cap[60:150]
+        int(i)
+        for i in by_cap[60:150]
         if universe.dividend_yield[i] == 0 and not universe.share_class_lines[i]
     ]
     legacy = int(rng.choice(legacy_pool))
     ranked = by_cap[by_cap != legacy]
     caps = universe.cap_usd
     joint = IndexTarget.cap_weighted(caps, ranked[:JOINT_NAMES], JOINT_NAMES_PER_BUY)
-    roth = IndexTarget.cap_weighted(caps, ranked[JOINT_NAMES:JOINT_NAMES + ROTH_NAMES],
-                                    ROTH_NAMES)
+    roth = IndexTarget.cap_weighted(
+        caps, ranked[JOINT_NAMES : JOINT_NAMES + ROTH_NAMES], ROTH_NAMES
+    )
     payers = joint.securities[universe.dividend_yield[joint.securities] > 0]
     ira_names = np.sort(rng.choice(payers, size=IRA_NAMES, replace=False))
     return RiveraPlan(legacy=legacy, joint=joint, roth=roth, ira_names=ira_names)
@@ -112,52 +114,85 @@ def build_rivera(plan: RiveraPlan, ctx: BuildContext, rng: np.random.Generator) 
     open_day = first_day_on_or_after(panel.day_ordinals, months_before(as_of, HISTORY_MONTHS))
     protected = np.union1d(universe.group[plan.ira_names], universe.group[plan.roth.securities])
 
-    joint = ctx.open_account(AccountSpec(JOINT, HOUSEHOLD_ID, "joint", "taxable", True, "hifo",
-                                         0.01))
+    joint = ctx.open_account(
+        AccountSpec(JOINT, HOUSEHOLD_ID, "joint", "taxable", True, "hifo", 0.01)
+    )
     _play_joint(plan, ctx, joint, rng, open_day=open_day, protected=protected)
 
-    ira = ctx.open_account(AccountSpec(IRA, HOUSEHOLD_ID, "spouse", "traditional_ira", False,
-                                       "fifo"), reinvest_dividends=True)
+    ira = ctx.open_account(
+        AccountSpec(IRA, HOUSEHOLD_ID, "spouse", "traditional_ira", False, "fifo"),
+        reinvest_dividends=True,
+    )
     run_account(ira, _ira_schedule(plan, panel))
 
-    roth = ctx.open_account(AccountSpec(ROTH, HOUSEHOLD_ID, "taxpayer", "roth_ira", True,
-                                        "fifo"))
-    run_account(roth, retirement_schedule(panel.day_ordinals, plan.roth, open_day,
-                                          opening_cents=6_000_000, yearly_cents=700_000))
+    roth = ctx.open_account(AccountSpec(ROTH, HOUSEHOLD_ID, "taxpayer", "roth_ira", True, "fifo"))
+    run_account(
+        roth,
+        retirement_schedule(
+            panel.day_ordinals, plan.roth, open_day, opening_cents=6_000_000, yearly_cents=700_000
+        ),
+    )
 
-    brokerage = ctx.open_account(AccountSpec(BROKERAGE, HOUSEHOLD_ID, "spouse", "taxable",
-                                             False, "fifo"))
+    brokerage = ctx.open_account(
+        AccountSpec(BROKERAGE, HOUSEHOLD_ID, "spouse", "taxable", False, "fifo")
+    )
     losers, others = _joint_names_at_a_loss(joint, plan, universe, protected)
     plan_names = losers[:PLAN_NAMES]
-    pending_names = losers[:PLAN_NAMES + NEW_PLAN_NAMES]
+    pending_names = losers[: PLAN_NAMES + NEW_PLAN_NAMES]
     next_plan_date = next_weekday(as_of + dt.timedelta(days=12))
-    run_account(brokerage, _brokerage_schedule(
-        universe, panel, plan_names=plan_names,
-        one_off=int(losers[PLAN_NAMES + NEW_PLAN_NAMES]),
-        historic=np.sort(rng.choice(others, size=BROKERAGE_STOCKS, replace=False)),
-        next_plan_date=next_plan_date,
-    ))
+    run_account(
+        brokerage,
+        _brokerage_schedule(
+            universe,
+            panel,
+            plan_names=plan_names,
+            one_off=int(losers[PLAN_NAMES + NEW_PLAN_NAMES]),
+            historic=np.sort(rng.choice(others, size=BROKERAGE_STOCKS, replace=False)),
+            next_plan_date=next_plan_date,
+        ),
+    )
 
     pending_prices = panel.close_cents[panel.last_day, pending_names]
     pending = tuple(
-        PendingSpec(next_plan_date.toordinal(), BROKERAGE, "buy", int(security),
-                    int(PLAN_CENTS * SHARE_UNITS // price))
+        PendingSpec(
+            next_plan_date.toordinal(),
+            BROKERAGE,
+            "buy",
+            int(security),
+            int(PLAN_CENTS * SHARE_UNITS // price),
+        )
         for security, price in zip(pending_names, pending_prices, strict=True)
     )
     restrictions = (
-        RestrictionSpec("household", HOUSEHOLD_ID, "no_buy", "symbol",
-                        universe.symbols[plan.legacy],
-                        "former employer stock: concentrated position, do not add"),
-        RestrictionSpec("household", HOUSEHOLD_ID, "exclude", "industry", EXCLUDED_INDUSTRY,
-                        "values screen chosen by the household"),
+        RestrictionSpec(
+            "household",
+            HOUSEHOLD_ID,
+            "no_buy",
+            "symbol",
+            universe.symbols[plan.legacy],
+            "former employer stock: concentrated position, do not add",
+        ),
+        RestrictionSpec(
+            "household",
+            HOUSEHOLD_ID,
+            "exclude",
+            "industry",
+            EXCLUDED_INDUSTRY,
+            "values screen chosen by the household",
+        ),
     )
     policy = {"tax": dict(TAX_OVERRIDES), "gains_budget": {"yearly_net_gain_usd": 75000}}
     return HouseholdRecords(HOUSEHOLD_ID, restrictions, pending, policy)
 
 
 def _play_joint(
-    plan: RiveraPlan, ctx: BuildContext, book: AccountBook, rng: np.random.Generator, *,
-    open_day: int, protected: np.ndarray,
+    plan: RiveraPlan,
+    ctx: BuildContext,
+    book: AccountBook,
+    rng: np.random.Generator,
+    *,
+    open_day: int,
+    protected: np.ndarray,
 ) -> None:
     """Size the monthly contribution so the diversified part ends near $2M (a dry run at a
     first guess, then scale: the strategy is scale-free), then play it for real, after the
@@ -165,8 +200,9 @@ def _play_joint(
     panel = ctx.panel
     sellable = ~np.isin(ctx.universe.group[plan.joint.securities], protected)
     dry = ctx.dry_run_book()
-    run_account(dry, _joint_schedule(plan, panel, open_day, sellable,
-                                     FIRST_GUESS_CONTRIBUTION_CENTS))
+    run_account(
+        dry, _joint_schedule(plan, panel, open_day, sellable, FIRST_GUESS_CONTRIBUTION_CENTS)
+    )
     target_micro = JOINT_DIVERSIFIED_USD * 100 * MICRO_PER_CENT
     scale = target_micro / dry.total_value_micro(panel.last_day)
     contribution = int(round(FIRST_GUESS_CONTRIBUTION_CENTS * scale, -4))
@@ -175,7 +211,8 @@ def _play_joint(
     years_ago = int(rng.integers(14 * 365, 18 * 365))
     acquired = previous_weekday(dt.date.fromordinal(int(panel.day_ordinals[-1]) - years_ago))
     book.transfer_in(
-        open_day, plan.legacy,
+        open_day,
+        plan.legacy,
         int(legacy_micro // panel.close_cents[panel.last_day, plan.legacy]),
         acquired_ordinal=acquired.toordinal(),
         cost_basis_cents=int(legacy_micro / MICRO_PER_CENT * rng.uniform(0.08, 0.14)),
@@ -187,7 +224,9 @@ def _joint_schedule(
     plan: RiveraPlan, panel: PricePanel, open_day: int, sellable: np.ndarray, cents: int
 ) -> dict[int, list[Activity]]:
     return direct_index_schedule(
-        panel.day_ordinals, open_day, Contribution(cents, plan.joint),
+        panel.day_ordinals,
+        open_day,
+        Contribution(cents, plan.joint),
         HarvestLosses(plan.joint.securities[sellable], loss_threshold=0.10, max_names=6),
         TrimWinners(plan.joint, sellable),
     )
@@ -204,8 +243,13 @@ def _ira_schedule(plan: RiveraPlan, panel: PricePanel) -> dict[int, list[Activit
 
 
 def _brokerage_schedule(
-    universe: Universe, panel: PricePanel, *, plan_names: np.ndarray, one_off: int,
-    historic: np.ndarray, next_plan_date: dt.date,
+    universe: Universe,
+    panel: PricePanel,
+    *,
+    plan_names: np.ndarray,
+    one_off: int,
+    historic: np.ndarray,
+    next_plan_date: dt.date,
 ) -> dict[int, list[Activity]]:
     """An index fund and a few stocks from the start; a monthly plan buying two of the joint
     account's losers (the last run inside the 30 days before as-of, the next one pending);
@@ -234,14 +278,15 @@ def _joint_names_at_a_loss(
     names = plan.joint.securities
     last = joint.panel.last_day
     candidates = names[
-        (joint.units[names] > 0) & ~joint.ever_sold[names]
-        & ~np.isin(universe.group[names], protected) & ~joint.bought_recently(last, names)
+        (joint.units[names] > 0)
+        & ~joint.ever_sold[names]
+        & ~np.isin(universe.group[names], protected)
+        & ~joint.bought_recently(last, names)
     ]
     price = joint.panel.close_cents[last, candidates] / 100.0
     ratio = price / joint.max_price_paid[candidates]
     at_loss = ratio < 1.0
     losers = candidates[at_loss][np.argsort(ratio[at_loss], kind="stable")]
-    if (len(losers) <= PLAN_NAMES + NEW_PLAN_NAMES
-            or np.count_nonzero(~at_loss) < BROKERAGE_STOCKS):
+    if len(losers) <= PLAN_NAMES + NEW_PLAN_NAMES or np.count_nonzero(~at_loss) < BROKERAGE_STOCKS:
         raise RuntimeError("the joint account's names cannot supply the wash-sale traps")
     return losers, candidates[~at_loss]

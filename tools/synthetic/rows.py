@@ -30,7 +30,14 @@ class Action(IntEnum):
 
 
 ACTION_NAMES: tuple[str, ...] = (
-    "buy", "reinvest", "sell", "split", "transfer_in", "deposit", "withdraw", "dividend"
+    "buy",
+    "reinvest",
+    "sell",
+    "split",
+    "transfer_in",
+    "deposit",
+    "withdraw",
+    "dividend",
 )
 SHARE_ACTIONS = frozenset({Action.BUY, Action.REINVEST, Action.SELL, Action.TRANSFER_IN})
 CASH_ACTIONS = frozenset({Action.DEPOSIT, Action.WITHDRAW, Action.DIVIDEND})
@@ -86,12 +93,20 @@ class RowBuffer:
         if count == 0:
             return
         self._counts.append(count)
-        for name, value in (("day", day), ("account", account), ("action", action),
-                            ("acquired_ordinal", acquired_ordinal),
-                            ("cost_basis_cents", cost_basis_cents)):
+        for name, value in (
+            ("day", day),
+            ("account", account),
+            ("action", action),
+            ("acquired_ordinal", acquired_ordinal),
+            ("cost_basis_cents", cost_basis_cents),
+        ):
             self._per_append[name].append(int(value))
-        for name, cells in (("security", security), ("quantity", quantity),
-                            ("price_cents", price_cents), ("lot", lot)):
+        for name, cells in (
+            ("security", security),
+            ("quantity", quantity),
+            ("price_cents", price_cents),
+            ("lot", lot),
+        ):
             column = np.asarray(cells, dtype=np.int64)
             self._per_row[name].append(column if column.ndim else np.full(count, column))
 
@@ -104,9 +119,11 @@ class RowBuffer:
             name: np.repeat(np.array(values, dtype=np.int64), counts)
             for name, values in self._per_append.items()
         }
-        columns.update({
-            name: np.concatenate(chunks) if chunks else np.empty(0, dtype=np.int64)
-            for name, chunks in self._per_row.items()
-        })
+        columns.update(
+            {
+                name: np.concatenate(chunks) if chunks else np.empty(0, dtype=np.int64)
+                for name, chunks in self._per_row.items()
+            }
+        )
         order = np.lexsort((np.arange(len(columns["day"])), columns["account"], columns["day"]))
         return TransactionTable(**{name: values[order] for name, values in columns.items()})

@@ -91,9 +91,12 @@ def build_universe(rng: np.random.Generator) -> Universe:
     # class C the ticker + "C", like the dual listings of some mega caps).
     large = rng.permutation(np.argsort(-caps, kind="stable")[5:60])
     dual = sorted(
-        [int(i) for i in large
-         if is_allowed_ticker(symbols[i] + "A", taken_tickers)
-         and is_allowed_ticker(symbols[i] + "C", taken_tickers)][:SHARE_CLASS_COMPANIES]
+        [
+            int(i)
+            for i in large
+            if is_allowed_ticker(symbols[i] + "A", taken_tickers)
+            and is_allowed_ticker(symbols[i] + "C", taken_tickers)
+        ][:SHARE_CLASS_COMPANIES]
     )
     for index in dual:
         base = symbols[index]
@@ -127,8 +130,10 @@ def build_universe(rng: np.random.Generator) -> Universe:
     taken_tickers.add(fund_ticker)
     stock_caps = np.array(cap_lines)
     index_esg = float(np.dot(stock_caps, esg) / stock_caps.sum())
-    for brand, ticker, kind in ((etf_brand, etf_ticker, "500 Index ETF"),
-                                (fund_brand, fund_ticker, "500 Index Fund Investor Class")):
+    for brand, ticker, kind in (
+        (etf_brand, etf_ticker, "500 Index ETF"),
+        (fund_brand, fund_ticker, "500 Index Fund Investor Class"),
+    ):
         symbols.append(ticker)
         names.append(f"{brand} {kind}")
         sectors.append(FUND_SECTOR)

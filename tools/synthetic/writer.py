@@ -27,8 +27,14 @@ from tools.synthetic.rows import ACTION_NAMES, CASH_ACTIONS, NONE, SHARE_UNITS, 
 CASH_ACTION_CODES = frozenset(int(action) for action in CASH_ACTIONS)
 
 OUTPUT_FILES: tuple[str, ...] = (
-    "securities.csv", "prices.csv", "benchmark.csv", "accounts.csv", "transactions.csv",
-    "restrictions.csv", "pending.csv", "policy.yaml",
+    "securities.csv",
+    "prices.csv",
+    "benchmark.csv",
+    "accounts.csv",
+    "transactions.csv",
+    "restrictions.csv",
+    "pending.csv",
+    "policy.yaml",
 )
 POLICY_HEADER = (
     "# Household overrides of the default lotwise policy (synthetic sample data).\n"
@@ -41,8 +47,7 @@ def existing_outputs(out: Path) -> list[str]:
     return [name for name in OUTPUT_FILES if (out / name).exists()]
 
 
-def write_data_dir(dataset: SyntheticDataset, out: Path, overwrite: bool = False
-                   ) -> dict[str, int]:
+def write_data_dir(dataset: SyntheticDataset, out: Path, overwrite: bool = False) -> dict[str, int]:
     """Write every file of the data directory into ``out``; returns bytes per file."""
     if not overwrite and existing_outputs(out):
         raise FileExistsError(f"{out} already holds data-directory files")
@@ -115,8 +120,15 @@ def _securities(dataset: SyntheticDataset) -> str:
     u = dataset.universe
     return _csv(
         ("symbol", "name", "sector", "industry", "esg_score", "identical_group"),
-        zip(u.symbols, u.names, u.sectors, u.industries, (f"{e:.1f}" for e in u.esg),
-            u.identical_groups, strict=True),
+        zip(
+            u.symbols,
+            u.names,
+            u.sectors,
+            u.industries,
+            (f"{e:.1f}" for e in u.esg),
+            u.identical_groups,
+            strict=True,
+        ),
     )
 
 
@@ -127,8 +139,12 @@ def _prices(dataset: SyntheticDataset) -> str:
     adj = [f"{v:.4f}" for v in panel.adj_close.ravel().tolist()]
     return _lines(
         ("date", "symbol", "close", "adj_close"),
-        (np.repeat(dates, n_securities).tolist(), list(symbols) * n_days,
-         [_cents(c) for c in panel.close_cents.ravel().tolist()], adj),
+        (
+            np.repeat(dates, n_securities).tolist(),
+            list(symbols) * n_days,
+            [_cents(c) for c in panel.close_cents.ravel().tolist()],
+            adj,
+        ),
     )
 
 
@@ -136,18 +152,36 @@ def _benchmark(dataset: SyntheticDataset) -> str:
     stocks = dataset.universe.stocks
     return _lines(
         ("symbol", "weight"),
-        ([dataset.universe.symbols[i] for i in stocks],
-         [format_weight(w) for w in dataset.benchmark_units[stocks].tolist()]),
+        (
+            [dataset.universe.symbols[i] for i in stocks],
+            [format_weight(w) for w in dataset.benchmark_units[stocks].tolist()],
+        ),
     )
 
 
 def _accounts(dataset: SyntheticDataset) -> str:
     return _csv(
-        ("account_id", "household_id", "owner", "tax_type", "managed", "relief_method",
-         "te_budget"),
-        ((a.account_id, a.household_id, a.owner, a.tax_type, "true" if a.managed else "false",
-          a.relief_method, "" if a.te_budget is None else f"{a.te_budget:g}")
-         for a in dataset.accounts),
+        (
+            "account_id",
+            "household_id",
+            "owner",
+            "tax_type",
+            "managed",
+            "relief_method",
+            "te_budget",
+        ),
+        (
+            (
+                a.account_id,
+                a.household_id,
+                a.owner,
+                a.tax_type,
+                "true" if a.managed else "false",
+                a.relief_method,
+                "" if a.te_budget is None else f"{a.te_budget:g}",
+            )
+            for a in dataset.accounts
+        ),
     )
 
 
@@ -159,8 +193,17 @@ def _transactions(dataset: SyntheticDataset) -> str:
     actions = table.action.tolist()
     accounts = table.account.tolist()
     return _lines(
-        ("date", "account_id", "action", "symbol", "quantity", "price", "lot_id",
-         "acquired_date", "cost_basis"),
+        (
+            "date",
+            "account_id",
+            "action",
+            "symbol",
+            "quantity",
+            "price",
+            "lot_id",
+            "acquired_date",
+            "cost_basis",
+        ),
         (
             [dates[d] for d in table.day.tolist()],
             [account_ids[a] for a in accounts],
@@ -168,10 +211,14 @@ def _transactions(dataset: SyntheticDataset) -> str:
             ["" if s == NONE else symbols[s] for s in table.security.tolist()],
             [_quantity(a, q) for a, q in zip(actions, table.quantity.tolist(), strict=True)],
             [_optional_cents(p) for p in table.price_cents.tolist()],
-            ["" if lot == NONE else f"{account_ids[a]}-{lot:05d}"
-             for a, lot in zip(accounts, table.lot.tolist(), strict=True)],
-            ["" if o == NONE else dt.date.fromordinal(o).isoformat()
-             for o in table.acquired_ordinal.tolist()],
+            [
+                "" if lot == NONE else f"{account_ids[a]}-{lot:05d}"
+                for a, lot in zip(accounts, table.lot.tolist(), strict=True)
+            ],
+            [
+                "" if o == NONE else dt.date.fromordinal(o).isoformat()
+                for o in table.acquired_ordinal.tolist()
+            ],
             [_optional_cents(c) for c in table.cost_basis_cents.tolist()],
         ),
     )
@@ -180,8 +227,11 @@ def _transactions(dataset: SyntheticDataset) -> str:
 def _restrictions(dataset: SyntheticDataset) -> str:
     return _csv(
         ("scope", "scope_id", "kind", "target_type", "target", "reason"),
-        ((r.scope, r.scope_id, r.kind, r.target_type, r.target, r.reason)
-         for household in dataset.households for r in household.restrictions),
+        (
+            (r.scope, r.scope_id, r.kind, r.target_type, r.target, r.reason)
+            for household in dataset.households
+            for r in household.restrictions
+        ),
     )
 
 
@@ -189,13 +239,20 @@ def _pending(dataset: SyntheticDataset) -> str:
     symbols = dataset.universe.symbols
     return _csv(
         ("date", "account_id", "action", "symbol", "quantity"),
-        ((dt.date.fromordinal(p.ordinal).isoformat(), p.account_id, p.action,
-          symbols[p.security], _shares(p.units))
-         for household in dataset.households for p in household.pending),
+        (
+            (
+                dt.date.fromordinal(p.ordinal).isoformat(),
+                p.account_id,
+                p.action,
+                symbols[p.security],
+                _shares(p.units),
+            )
+            for household in dataset.households
+            for p in household.pending
+        ),
     )
 
 
 def _policy(dataset: SyntheticDataset) -> str:
     overrides = {"households": {h.household_id: h.policy for h in dataset.households}}
     return POLICY_HEADER + yaml.safe_dump(overrides, sort_keys=False, default_flow_style=False)
-
