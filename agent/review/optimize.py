@@ -107,16 +107,15 @@ def transition_schedule(
     if request.account.is_ira_type:
         return None
     held = set(inputs.lot_security.tolist())
+    index = {symbol: i for i, symbol in enumerate(inputs.symbols)}
     candidates = [
-        inputs.symbols.index(symbol)
+        index[symbol]
         for symbol in request.concentrated
-        if symbol in inputs.symbols
-        and inputs.symbols.index(symbol) in held
-        and not inputs.no_sell[inputs.symbols.index(symbol)]
+        if index.get(symbol) in held and not inputs.no_sell[index[symbol]]
     ]
     if not candidates:
         return None
-    security = max(candidates, key=lambda index: float(inputs.weights[index]))
+    security = max(candidates, key=lambda i: float(inputs.weights[i]))
     budget = request.policy.gains_budget.yearly_net_gain_usd
     terms = TransitionTerms(
         security=security,
