@@ -9,8 +9,8 @@ repeat sees the same data); then ``lotwise daily`` over the generated fleet, in 
 per minute, and the time of re-running the same day (nothing new to do).
 
 The machine may be shared, so each review also reports its CPU time (``time.process_time``),
-which other processes do not inflate. Numeric libraries are capped at one thread, as the
-command line caps them (importing ``agent.cli`` does it before numpy loads).
+which other processes do not inflate. Numeric libraries run at one thread, as the command line
+runs them (the ``benchmarks`` package sets the cap).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-import agent.cli  # noqa: F401  (one BLAS thread, as in ``lotwise``: must precede numpy)
 from agent.review.daily import run_daily
 from agent.review.runner import ReviewRunner
 from agent.review.snapshot import clear_snapshot_cache
