@@ -1,8 +1,9 @@
 """Household wash-sale matching (IRC §1091, Treas. Reg. §1.1091-1, Rev. Rul. 2008-5).
 
 One book per (household, substantially-identical key) holds the acquisitions of the last
-30 days that can still serve as replacements, and the losses of the last 30 days not yet
-fully matched. The replay is chronological, so:
+30 days that can still serve as replacements (spent ones are dropped lazily, so readers
+check the window), and the losses of the last 30 days not yet fully matched. The replay is
+chronological, so:
 
 - a loss sale first takes held replacement shares bought in [sale - 30, sale], in the
   order they were acquired (Treas. Reg. §1.1091-1(c)-(d));
@@ -27,6 +28,9 @@ from tools.ledger.results import Disposal, WashSale
 
 _new_tuple = tuple.__new__
 WINDOW_DAYS = 30  # IRC §1091(a): 30 days before through 30 days after the sale, inclusive
+# A purchase only appends to its book's acquisitions; spent ones are dropped when a loss reads
+# them, or by a purchase once this many have gathered (which bounds a book without losses).
+TRIM_AT = 32
 
 
 class PendingLoss:
@@ -106,7 +110,8 @@ class WashSaleMatcher:
         """A purchase (``buy``/``reinvest``) washes losses sold up to 30 days before it."""
         day = part.purchase_day
         acquisitions = book.acquisitions
-        _drop_spent(acquisitions, day - WINDOW_DAYS)
+        if len(acquisitions) >= TRIM_AT:
+            _drop_spent(acquisitions, day - WINDOW_DAYS)
         losses = book.losses
         while losses and (
             losses[0].sell_day < day - WINDOW_DAYS or losses[0].remaining <= QUANTITY_EPSILON
