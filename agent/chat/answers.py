@@ -18,6 +18,7 @@ from agent.llm.review import review_runner
 from agent.llm.tools import PortfolioTools
 from agent.llm.whatif import resolve_targets, restrictions_for
 from agent.review.decision import DecisionRefusedError
+from agent.review.rationale import tax_effect
 from agent.review.runner import NotPendingError, ReviewRunner, UnknownRunError
 from agent.review.runs import RunRecord
 from agent.review.snapshot import load_snapshot
@@ -320,12 +321,12 @@ def _run_summary(run: RunRecord) -> str:
     if proposal is None:
         return f"Run {run.run_id} is {run.status}."
     metrics = proposal["metrics"]
+    effect, amount = tax_effect(metrics["est_tax_savings"])
     text = (
         f"Run {run.run_id}: {proposal['status']} ({proposal['impact']} impact), "
         f"{len(proposal['trades'])} trades. TE {metrics['te_before']:.2%} -> "
         f"{metrics['te_after']:.2%} (budget {metrics['te_budget']:.2%}); harvested losses "
-        f"${metrics['harvested_losses']:,.2f}; estimated tax savings "
-        f"${metrics['est_tax_savings']:,.2f}."
+        f"${metrics['harvested_losses']:,.2f}; {effect} {amount}."
     )
     if proposal.get("rationale"):
         text += "\n" + proposal["rationale"]

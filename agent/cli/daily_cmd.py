@@ -14,6 +14,7 @@ from agent.cli.common import stdout as out
 from agent.llm.client import client_from_env
 from agent.llm.review import review_runner
 from agent.review.daily import DailySummary, run_daily, write_summary
+from agent.review.rationale import tax_effect
 
 StateDir = Annotated[
     Path | None,
@@ -77,7 +78,7 @@ def _summary_table(summary: DailySummary) -> Table:
     for status, count in document["proposals_by_status"].items():
         table.add_row(f"  {status}", str(count))
     table.add_row("harvested losses", f"${document['harvested_losses']:,.2f}")
-    table.add_row("estimated tax savings", f"${document['est_tax_savings']:,.2f}")
+    table.add_row(*tax_effect(document["est_tax_savings"]))
     table.add_row(
         "TE alerts", ", ".join(f"{a}: {s}" for a, s in document["alerts"].items()) or "none"
     )

@@ -25,6 +25,7 @@ from agent.cli.common import (
     stderr,
     stdout,
 )
+from agent.review.rationale import tax_effect
 from tools.dataset import PortfolioData
 from tools.errors import DataValidationError
 from tools.household_policy import household_policy, replay_directory
@@ -306,7 +307,7 @@ def _print_trade_list(result: TradeList) -> None:
         ("realized short / long", f"${m.realized_short:,.2f} / ${m.realized_long:,.2f}"),
         ("harvested losses", f"${m.harvested_losses:,.2f}"),
         ("disallowed loss (charged)", f"${m.disallowed_loss:,.2f}"),
-        ("estimated tax savings", f"${m.est_tax_savings:,.2f}"),
+        tax_effect(m.est_tax_savings),
         ("turnover", f"{m.turnover:.2%}"),
         ("costs (spread + commission)", f"${m.spread_cost + m.commission:,.2f}"),
         ("cash before / after", f"${m.cash_before:,.2f} / ${m.cash_after:,.2f}"),

@@ -8,6 +8,7 @@ from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
 
+from agent.review.rationale import tax_effect
 from agent.review.runs import RunRecord
 
 
@@ -26,7 +27,7 @@ def proposal_view(proposal: dict[str, Any]) -> Group:
         f"{metrics['te_before']:.2%} / {metrics['te_after']:.2%} / {metrics['te_budget']:.2%}",
     )
     numbers.add_row("harvested losses", f"${metrics['harvested_losses']:,.2f}")
-    numbers.add_row("estimated tax savings", f"${metrics['est_tax_savings']:,.2f}")
+    numbers.add_row(*tax_effect(metrics["est_tax_savings"]))
     numbers.add_row(
         "realized short / long",
         f"${metrics['realized_short']:,.2f} / ${metrics['realized_long']:,.2f}",

@@ -10,6 +10,14 @@ from agent.review.proposal import Proposal
 from policies import Policy
 
 
+def tax_effect(savings: float) -> tuple[str, str]:
+    """The estimated tax effect as a person reads it: savings, or a cost when the gains a
+    proposal realizes (a transition step, say) outweigh the losses it harvests."""
+    if savings >= 0:
+        return "estimated tax savings", f"${savings:,.2f}"
+    return "estimated tax cost", f"${-savings:,.2f}"
+
+
 def rationale(proposal: Proposal, evaluation: Evaluation, plan: Plan, policy: Policy) -> str:
     metrics = proposal.metrics
     lines: list[str] = []
@@ -35,10 +43,11 @@ def rationale(proposal: Proposal, evaluation: Evaluation, plan: Plan, policy: Po
             + ", ".join(f"{count} {reason}" for reason, count in sorted(reasons.items()))
             + ")."
         )
+        effect, amount = tax_effect(metrics.est_tax_savings)
         lines.append(
             f"They realize ${metrics.harvested_losses:,.2f} of losses; net realized "
             f"short-term ${metrics.realized_short:,.2f}, long-term ${metrics.realized_long:,.2f}; "
-            f"estimated tax savings ${metrics.est_tax_savings:,.2f} at marginal rates of "
+            f"{effect} {amount} at marginal rates of "
             f"{policy.tax.short_rate:.1%} (short) and {policy.tax.long_rate:.1%} (long), "
             f"for about ${evaluation.costs:,.2f} of trading costs."
         )

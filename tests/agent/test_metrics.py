@@ -8,6 +8,7 @@ import pytest
 
 from agent.review.metrics import realized_by_term
 from agent.review.proposal import LotRelief, ProposedTrade
+from agent.review.rationale import tax_effect
 from agent.review.snapshot import load_snapshot
 from tests.agent.datadir import IRA, close_on
 from tests.agent.scripted import harvest_trades
@@ -43,3 +44,9 @@ def test_sales_inside_an_ira_realize_nothing(data_dir: Path) -> None:
     )
     realized = realized_by_term(snapshot, [sale], {})
     assert (realized.short, realized.long, realized.losses) == (0.0, 0.0, 0.0)
+
+
+def test_a_negative_tax_saving_reads_as_a_cost() -> None:
+    assert tax_effect(1234.5) == ("estimated tax savings", "$1,234.50")
+    assert tax_effect(-29953.364) == ("estimated tax cost", "$29,953.36")
+    assert tax_effect(0.0) == ("estimated tax savings", "$0.00")
