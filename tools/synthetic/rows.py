@@ -14,6 +14,8 @@ from enum import IntEnum
 
 import numpy as np
 
+from tools.models import ACTIONS
+
 SHARE_UNITS = 10_000  # quantity units per share: 4 decimals
 NONE = -1  # marks an empty cell in an integer column
 
@@ -29,16 +31,7 @@ class Action(IntEnum):
     DIVIDEND = 7
 
 
-ACTION_NAMES: tuple[str, ...] = (
-    "buy",
-    "reinvest",
-    "sell",
-    "split",
-    "transfer_in",
-    "deposit",
-    "withdraw",
-    "dividend",
-)
+ACTION_NAMES: tuple[str, ...] = ACTIONS  # the names transactions.csv uses, indexed by Action
 SHARE_ACTIONS = frozenset({Action.BUY, Action.REINVEST, Action.SELL, Action.TRANSFER_IN})
 CASH_ACTIONS = frozenset({Action.DEPOSIT, Action.WITHDRAW, Action.DIVIDEND})
 
