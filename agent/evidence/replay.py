@@ -392,13 +392,9 @@ def _compare_execution_checks(
     trades = [t.model_copy(update={"est_price": float(prices[t.symbol])}) for t in kept]
     policy = household_policy(snapshot.data, run.household_id)
     replayed = {
-        inputs_digest({"stage": "execute", "check": o.name, "snapshot_hash": snapshot.hash}): {
-            "check": o.name,
-            "passed": o.passed,
-            "detail": o.detail,
-            "numbers": o.numbers,
-            "failing_trades": {str(i + 1): why for i, why in o.failing.items()},
-        }
+        inputs_digest(
+            {"stage": "execute", "check": o.name, "snapshot_hash": snapshot.hash}
+        ): o.evidence()
         for o in run_checks(CheckSubject(snapshot, run.household_id, policy), trades)
     }
     if any(record.inputs_digest not in replayed for record in checks):

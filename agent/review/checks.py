@@ -52,6 +52,16 @@ class CheckOutcome:
     failing: dict[int, str] = field(default_factory=dict)  # trade index -> why
     removes_trades: bool = True  # False: a portfolio-level failure, the list is rejected
 
+    def evidence(self) -> dict[str, Any]:
+        """The ``check`` record's outputs (failing trades numbered from 1, as people read)."""
+        return {
+            "check": self.name,
+            "passed": self.passed,
+            "detail": self.detail,
+            "numbers": self.numbers,
+            "failing_trades": {str(i + 1): why for i, why in self.failing.items()},
+        }
+
 
 @dataclass(frozen=True)
 class CheckSubject:

@@ -57,13 +57,7 @@ def evaluate(state: ReviewState, runtime: Runtime[ReviewContext]) -> ReviewState
                 "check": outcome.name,
                 "trades_digest": _trades_digest(checked),
             },
-            {
-                "check": outcome.name,
-                "passed": outcome.passed,
-                "detail": outcome.detail,
-                "numbers": outcome.numbers,
-                "failing_trades": {str(i + 1): why for i, why in outcome.failing.items()},
-            },
+            outcome.evidence(),
             policy_version=version,
         ).seq
 

@@ -93,13 +93,7 @@ def _recheck_and_commit(
             "execute",
             "check",
             {"stage": "execute", "check": outcome.name, "snapshot_hash": snapshot.hash},
-            {
-                "check": outcome.name,
-                "passed": outcome.passed,
-                "detail": outcome.detail,
-                "numbers": outcome.numbers,
-                "failing_trades": {str(i + 1): why for i, why in outcome.failing.items()},
-            },
+            outcome.evidence(),
             policy_version=version,
         )
     failed = [outcome for outcome in outcomes if not outcome.passed]
