@@ -7,12 +7,15 @@ tables and pandas frames for the price panel and benchmark, which are large and 
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from tools.errors import DataValidationError, Problem
 from tools.models import (
     Account,
     Household,
@@ -23,6 +26,26 @@ from tools.models import (
 )
 
 PRICES_FILE = "prices.csv"  # how errors about prices name their file
+
+
+def missing_prices(symbols: Iterable[str], when: str) -> DataValidationError:
+    """The error for symbols that need a close and have none (blank, NaN or not positive) on
+    or before ``when``: one problem per symbol, against prices.csv's ``close`` column."""
+    return DataValidationError(
+        [
+            Problem(PRICES_FILE, None, "close", f"no price for {symbol} on or before {when}")
+            for symbol in symbols
+        ]
+    )
+
+
+def close_of(prices: Mapping[str, float], symbol: str, as_of: dt.date) -> float:
+    """``symbol``'s close in ``prices`` (symbol -> close on ``as_of``); missing or NaN is an
+    error."""
+    price = prices.get(symbol)
+    if price is None or math.isnan(price):
+        raise missing_prices([symbol], as_of.isoformat())
+    return float(price)
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from tools.dataset import PRICES_FILE
-from tools.errors import DataValidationError, Problem
+from tools.dataset import missing_prices
 from tools.models import Lot
 
 
@@ -57,17 +56,7 @@ def holdings_of(
     aligned = prices.reindex(share_series.index)
     missing = aligned[aligned.isna()].index.tolist()
     if missing:
-        raise DataValidationError(
-            [
-                Problem(
-                    PRICES_FILE,
-                    None,
-                    "close",
-                    f"no price for held symbol {symbol} on {as_of_label or 'the as-of date'}",
-                )
-                for symbol in missing
-            ]
-        )
+        raise missing_prices(missing, as_of_label or "the as-of date")
     return Holdings(
         account_ids=wanted,
         shares=share_series,

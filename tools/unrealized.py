@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from tools.dataset import PRICES_FILE
-from tools.errors import DataValidationError
+from tools.dataset import close_of
 from tools.ledger.holding import Term, term_of
 from tools.models import Lot
 
@@ -33,11 +31,7 @@ def value_lots(lots: Iterable[Lot], prices: Mapping[str, float], as_of: dt.date)
     """Value every lot with ``prices`` (symbol -> close); a held symbol without one is an error."""
     valued = []
     for lot in lots:
-        price = prices.get(lot.symbol)
-        if price is None or math.isnan(price):  # NaN: no close on the as-of date
-            raise DataValidationError.single(
-                PRICES_FILE, None, "close", f"no price for {lot.symbol} on or before {as_of}"
-            )
+        price = close_of(prices, lot.symbol, as_of)
         value = lot.quantity * price
         valued.append(
             ValuedLot(

@@ -10,12 +10,11 @@ already scheduled will happen unless cancelled).
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from tools.dataset import PRICES_FILE
+from tools.dataset import close_of
 from tools.errors import DataValidationError
 from tools.ledger.holding import Term, term_of
 from tools.ledger.lots import QUANTITY_EPSILON, LotPart
@@ -156,7 +155,7 @@ def loss_sale_check(
         if account.household_id != household_id or account.is_ira_type:
             continue
         for part in engine.lots.parts(account.account_id):
-            price = _price(prices, part.symbol, as_of)
+            price = close_of(prices, part.symbol, as_of)
             loss = part.cost_basis - part.quantity * price
             if loss <= 0.0:
                 continue
@@ -291,15 +290,6 @@ def _engine_at(ledger: Ledger, household_id: str, as_of: dt.date) -> LedgerEngin
     return engine
 
 
-def _price(prices: Mapping[str, float], symbol: str, as_of: dt.date) -> float:
-    price = prices.get(symbol)
-    if price is None or math.isnan(price):
-        raise DataValidationError.single(
-            PRICES_FILE, None, "close", f"no price for {symbol} on or before {as_of}"
-        )
-    return float(price)
-
-
 def _apply_pending(
     engine: LedgerEngine,
     household_id: str,
@@ -359,7 +349,7 @@ def _apply_trade(
             "account_id",
             f"account {trade.account_id!r} is not in household {household_id}",
         )
-    price = trade.price if trade.price is not None else _price(prices, trade.symbol, as_of)
+    price = trade.price if trade.price is not None else close_of(prices, trade.symbol, as_of)
     lots = trade.lots if trade.side == "sell" else ()
     if lots and abs(sum(quantity for _, quantity in lots) - trade.quantity) > QUANTITY_EPSILON:
         raise DataValidationError.single(

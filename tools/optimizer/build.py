@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from policies import Policy
-from tools.dataset import PRICES_FILE, PortfolioData
+from tools.dataset import PRICES_FILE, PortfolioData, missing_prices
 from tools.errors import DataValidationError, Problem
 from tools.household_policy import POLICY_FILE
 from tools.ledger import Ledger
@@ -300,17 +300,7 @@ def _prices(data: PortfolioData, universe: list[str]) -> np.ndarray:
     close = data.prices_on(data.as_of).reindex(universe)
     missing = [s for s in universe if not np.isfinite(close[s]) or close[s] <= 0]
     if missing:
-        raise DataValidationError(
-            [
-                Problem(
-                    PRICES_FILE,
-                    None,
-                    "close",
-                    f"no positive close for {s} on or before {data.as_of}",
-                )
-                for s in missing
-            ]
-        )
+        raise missing_prices(missing, data.as_of.isoformat())
     return close.to_numpy(dtype=float)
 
 
