@@ -19,6 +19,7 @@ from agent.review.runs import proposal_digest
 from agent.review.services import review_services
 from tests.agent.datadir import QUIET_ACCOUNT, TAXABLE, read_transactions, write_data_dir
 from tests.agent.scripted import ScriptedOptimizer, harvest_trades
+from tests.contract import METRIC_KEYS, TRADE_KEYS
 
 PROPOSAL_KEYS = {
     "run_id",
@@ -34,18 +35,6 @@ PROPOSAL_KEYS = {
     "evidence",
 }
 OPTIONAL_KEYS = {"rationale", "status_reason", "alerts"}  # documented optional additions
-TRADE_KEYS = {"account_id", "symbol", "side", "quantity", "est_price", "reason", "lots"}
-METRIC_KEYS = {
-    "te_before",
-    "te_after",
-    "te_budget",
-    "realized_short",
-    "realized_long",
-    "harvested_losses",
-    "disallowed_loss",
-    "est_tax_savings",
-    "turnover",
-}
 CHECK_KEYS = {"name", "passed", "detail", "evidence_seq"}
 
 MakeRunner = Callable[..., ReviewRunner]
@@ -174,7 +163,7 @@ def test_proposal_json_has_exactly_the_contract_keys(make_runner: MakeRunner) ->
     assert proposal is not None
 
     assert PROPOSAL_KEYS <= set(proposal) <= PROPOSAL_KEYS | OPTIONAL_KEYS
-    assert proposal["trades"] and all(set(t) == TRADE_KEYS for t in proposal["trades"])
+    assert proposal["trades"] and all(set(t) == set(TRADE_KEYS) for t in proposal["trades"])
     assert all(set(lot) == {"lot_id", "quantity"} for t in proposal["trades"] for lot in t["lots"])
     assert set(proposal["metrics"]) == METRIC_KEYS
     assert all(set(c) == CHECK_KEYS for c in proposal["checks"])

@@ -10,21 +10,8 @@ import typer
 from typer.testing import CliRunner, Result
 
 from agent.cli import optimize_cmd
+from tests.contract import METRIC_KEYS, REASONS, TRADE_KEYS
 from tests.optimizer.datadir import write_data_dir
-
-TRADE_KEYS = ["account_id", "symbol", "side", "quantity", "est_price", "reason", "lots"]
-METRIC_KEYS = {
-    "te_before",
-    "te_after",
-    "te_budget",
-    "realized_short",
-    "realized_long",
-    "harvested_losses",
-    "disallowed_loss",
-    "est_tax_savings",
-    "turnover",
-}
-REASONS = {"harvest", "replacement", "rebalance", "transition", "restriction", "cash"}
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +38,7 @@ def test_optimize_json_is_one_document_with_contract_trades_and_metrics(root: Pa
     )
     assert set(document["metrics"]) >= METRIC_KEYS
     for trade in document["trades"]:
-        assert list(trade)[: len(TRADE_KEYS)] == TRADE_KEYS
+        assert tuple(trade)[: len(TRADE_KEYS)] == TRADE_KEYS
         assert trade["reason"] in REASONS
         assert trade["est_price"] == round(trade["est_price"], 2)
         if trade["side"] == "sell":
