@@ -150,10 +150,8 @@ class ToolsOptimizer:
     def optimize(self, request: AccountRequest) -> AccountTrades:
         snapshot = request.snapshot
         household_id = request.account.household_id
-        # The household's own ledger knows only its accounts: give it only their purchases.
-        data = dataclasses.replace(snapshot.data, pending=snapshot.pending_of(household_id))
         inputs = build_input(
-            data,
+            snapshot.data,
             request.account.account_id,
             ledger=snapshot.ledger(household_id),
             model=snapshot.risk_model,

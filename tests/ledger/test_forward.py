@@ -131,6 +131,20 @@ def test_pending_purchase_within_30_days_makes_a_loss_unsafe(
         assert status.replacements[0].pending and status.replacements[0].permanent
 
 
+def test_pending_purchases_of_accounts_outside_a_one_household_ledger_are_ignored() -> None:
+    """A ledger replayed for H1 alone gets the whole pending.csv: another household's
+    scheduled buy of the same security neither fails nor washes H1's loss (IRC §1091 looks at
+    the taxpayer and spouse only)."""
+    history = _loss_lot_history()
+    household_only = {i: a for i, a in HOUSEHOLD.items() if a.household_id == "H1"}
+    ledger = history.replay(household_only, SECURITIES)
+    pending = [_pending(AS_OF, "Z1", "VOO", 20), _pending(AS_OF, "ELSEWHERE", "VOO", 20, row=2)]
+
+    (status,) = loss_sale_check(ledger, "H1", day(AS_OF), pending, {"VOO": 380.0})
+
+    assert status.safe and status.disallowed == 0.0
+
+
 def test_pending_shares_already_promised_to_an_earlier_loss_do_not_count() -> None:
     """A waiting loss takes the scheduled purchase first (order of disposal), so nothing is
     left to replace a sale today."""

@@ -297,19 +297,21 @@ def _apply_pending(
     pending: Iterable[PendingPurchase],
     prices: Mapping[str, float],
 ) -> list[LotPart]:
-    """Make the household's purchases scheduled in [as_of, as_of + 30]; return their parts."""
+    """Make the household's purchases scheduled in [as_of, as_of + 30]; return their parts.
+
+    ``pending`` may hold every household's purchases (pending.csv's accounts are checked when
+    it is loaded): those of accounts the ledger does not hold belong to other households, whose
+    purchases never wash this household's losses (IRC §1091 looks at the taxpayer and spouse).
+    """
     horizon = as_of + dt.timedelta(days=WINDOW_DAYS)
     chosen = []
     for purchase in pending:
         account = engine.accounts.get(purchase.account_id)
-        if account is None:
-            raise DataValidationError.single(
-                PENDING_FILE,
-                purchase.row,
-                "account_id",
-                f"unknown account {purchase.account_id!r}",
-            )
-        if account.household_id == household_id and as_of <= purchase.date <= horizon:
+        if (
+            account is not None
+            and account.household_id == household_id
+            and as_of <= purchase.date <= horizon
+        ):
             chosen.append(purchase)
     parts = []
     for purchase in sorted(chosen, key=lambda p: p.date):
