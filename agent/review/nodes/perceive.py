@@ -22,6 +22,7 @@ from tools.household_policy import household_policy
 from tools.ledger.forward import loss_sale_check
 from tools.ledger.washsale import WINDOW_DAYS
 from tools.models import Account, PendingPurchase
+from tools.optimizer.build import realized_this_year
 from tools.risk.alerts import Alert, AlertStore, classify
 
 CONCENTRATION_WEIGHT = 0.10  # a single name above this share of an account is concentrated
@@ -238,13 +239,7 @@ def _account_changes(old: AccountObservation, new: AccountObservation) -> list[s
 
 def _gains_budget_left(snapshot: Snapshot, household_id: str, policy: Policy) -> float:
     """This year's net realized gain budget minus what taxable accounts realized so far."""
-    account_ids = set(snapshot.data.households[household_id].account_ids)
-    year = snapshot.as_of.year
-    realized = sum(
-        d.gain
-        for d in snapshot.ledger(household_id).disposals
-        if d.account_id in account_ids and d.taxable and d.sell_date.year == year
-    )
+    realized = realized_this_year(snapshot.ledger(household_id), snapshot.data, household_id)
     return max(policy.gains_budget.yearly_net_gain_usd - realized, 0.0)
 
 
