@@ -39,6 +39,14 @@ AsOf = Annotated[
     ),
 ]
 Format = Annotated[str, typer.Option("--format", help="Output format: table or json.")]
+TABLE_OR_JSON = ("table", "json")
+
+
+def check_format(value: str, allowed: tuple[str, ...] = TABLE_OR_JSON) -> None:
+    """A ``--format`` outside ``allowed`` is a usage error (exit code 2, nothing on stdout)."""
+    if value not in allowed:
+        expected = " or ".join(allowed) if len(allowed) == 2 else "one of " + ", ".join(allowed)
+        raise typer.BadParameter(f"expected {expected}", param_hint="--format")
 
 
 def as_date(value: dt.datetime | None) -> dt.date | None:

@@ -9,7 +9,16 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from agent.cli.common import AsOf, DataDir, Format, as_date, bad_input_exits, print_json, stderr
+from agent.cli.common import (
+    AsOf,
+    DataDir,
+    Format,
+    as_date,
+    bad_input_exits,
+    check_format,
+    print_json,
+    stderr,
+)
 from agent.cli.common import stdout as out
 from agent.llm.client import client_from_env
 from agent.llm.review import review_runner
@@ -22,7 +31,6 @@ StateDir = Annotated[
         "--state-dir", help="Where runs, checkpoints and evidence live (default DIR/.lotwise)."
     ),
 ]
-FORMATS = ("table", "json")
 
 
 def daily(
@@ -33,9 +41,7 @@ def daily(
     Exits 1 when any household failed (the others still ran); the summary is also written to
     the state directory as daily/<as-of>.json.
     """
-    if fmt not in FORMATS:
-        stderr.print(f"[red]error:[/red] --format must be one of {', '.join(FORMATS)}")
-        raise typer.Exit(2)
+    check_format(fmt)
     with bad_input_exits():
         # The LLM planner and narrator when a model is configured, rules and templates if not.
         runner = review_runner(data, client_from_env(), state_dir=state_dir)

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import typer
 
-from agent.cli.common import BAD_INPUT_EXIT, AsOf, DataDir, Format, as_date, print_json
+from agent.cli.common import (
+    BAD_INPUT_EXIT,
+    AsOf,
+    DataDir,
+    Format,
+    as_date,
+    check_format,
+    print_json,
+)
 from agent.cli.data_generate_cmd import register_describe, register_generate
 from tools.errors import Problem
 from tools.loading import DataDirSummary, check_data_dir
@@ -23,8 +31,7 @@ def validate(data: DataDir, as_of: AsOf = None, output: Format = "table") -> Non
 
     Exits 0 with a short summary when valid; exits 2 listing every problem on stderr.
     """
-    if output not in ("table", "json"):
-        raise typer.BadParameter("expected table or json", param_hint="--format")
+    check_format(output)
     problems, summary = check_data_dir(data, as_date(as_of))
     if summary is None:
         _report_invalid(problems, output)

@@ -20,6 +20,7 @@ from agent.cli.common import (
     Format,
     as_date,
     bad_input_exits,
+    check_format,
     print_json,
     stderr,
     stdout,
@@ -65,7 +66,7 @@ def generate(
 ) -> None:
     """Write a synthetic data directory: a fictional 500-company market with five years of
     prices, the sample household "rivera" and optionally N more households."""
-    _check_format(output)
+    check_format(output)
     end = as_date(as_of)
     with bad_input_exits():
         _check_target(out, end, force)
@@ -82,7 +83,7 @@ def generate(
 def describe(data: DataDir, as_of: AsOf = None, output: Format = "table") -> None:
     """Market figures of a data directory: benchmark volatility, average stock volatility and
     pairwise correlation, and the share of stocks down in each calendar year."""
-    _check_format(output)
+    check_format(output)
     with bad_input_exits():
         portfolio = load_data_dir(data, as_date(as_of))
     cutoff = pd.Timestamp(portfolio.as_of)
@@ -104,11 +105,6 @@ def register_generate(data_app: typer.Typer) -> None:
 
 def register_describe(data_app: typer.Typer) -> None:
     data_app.command("describe")(describe)
-
-
-def _check_format(output: str) -> None:
-    if output not in ("table", "json"):
-        raise typer.BadParameter("expected table or json", param_hint="--format")
 
 
 def _check_target(out: Path, as_of: dt.date | None, force: bool) -> None:

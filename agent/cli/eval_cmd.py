@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from agent.cli.common import BAD_INPUT_EXIT, Format, print_json, stderr
+from agent.cli.common import BAD_INPUT_EXIT, Format, check_format, print_json, stderr
 from evals.backtest.market import Market, synthetic_market
 from evals.backtest.real_data import real_data_available, sp500_market
 from evals.backtest.suite import ANCHORS, FULL, QUICK, run_suite, summarize
@@ -17,16 +17,9 @@ from evals.report import COLUMNS, anchor_cells, summary_cells, write_report
 from evals.scenarios.catalog import SCENARIOS
 from evals.scenarios.scenario import ScenarioResult, run_scenario
 
-FORMATS = ("table", "json")
 eval_app = typer.Typer(
     name="eval", help="Scenario scorecard and tax-alpha backtest.", no_args_is_help=True
 )
-
-
-def _check_format(fmt: str) -> None:
-    if fmt not in FORMATS:
-        stderr.print(f"[red]error:[/red] --format must be one of {', '.join(FORMATS)}")
-        raise typer.Exit(BAD_INPUT_EXIT)
 
 
 @eval_app.command("scenarios")
@@ -37,7 +30,7 @@ def scenarios(
     ] = None,
 ) -> None:
     """Run every scripted situation through the real review; exit 1 if any fails."""
-    _check_format(fmt)
+    check_format(fmt)
     known = {scenario.name: scenario for scenario in SCENARIOS}
     unknown = [name for name in only or [] if name not in known]
     if unknown:
@@ -122,7 +115,7 @@ def backtest(
     fmt: Format = "table",
 ) -> None:
     """Backtest lotwise against the baselines and the published anchors; write the report."""
-    _check_format(fmt)
+    check_format(fmt)
     base = QUICK if quick else FULL
     settings = dataclasses.replace(base, seeds=_parse_seeds(seeds, base.seeds))
     markets: list[Market] = [

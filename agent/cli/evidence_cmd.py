@@ -14,7 +14,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from agent.cli.common import DataDir, Format, bad_input_exits, print_json, stderr, stdout
+from agent.cli.common import (
+    DataDir,
+    Format,
+    bad_input_exits,
+    check_format,
+    print_json,
+    stderr,
+    stdout,
+)
 from agent.evidence.export import export_run
 from agent.evidence.html_report import write_html_report
 from agent.evidence.replay import ReplayResult, replay_run
@@ -29,7 +37,6 @@ from tools.loading.securities import load_securities
 TAMPERED_EXIT = 1
 DIFFERENT_EXIT = 1
 SECURITIES_FILE = "securities.csv"
-FORMATS = ("table", "json")
 
 StateDir = Annotated[
     Path | None,
@@ -53,7 +60,7 @@ def register(app: typer.Typer) -> None:
 @evidence_app.command("show")
 def show(run_id: RunId, data: DataDir, fmt: Format = "table", state_dir: StateDir = None) -> None:
     """A run's records as a timeline: seq, time, node, kind, summary, short hash."""
-    _check_format(fmt)
+    check_format(fmt)
     with bad_input_exits(), EvidenceStore(_existing_store(data, state_dir)) as store:
         records = store.records(run_id)
         if not records:
@@ -92,7 +99,7 @@ def verify(
     state_dir: StateDir = None,
 ) -> None:
     """Recompute the hash chains; exit 1 naming the first bad seq if anything was altered."""
-    _check_format(fmt)
+    check_format(fmt)
     if (run_id is not None) == all_runs:
         raise typer.BadParameter("give either a RUN_ID or --all")
     if anchor is not None and all_runs:
@@ -118,7 +125,7 @@ def verify(
 @evidence_app.command("runs")
 def runs(data: DataDir, fmt: Format = "table", state_dir: StateDir = None) -> None:
     """Every run in the store with its record count and head hash."""
-    _check_format(fmt)
+    check_format(fmt)
     with bad_input_exits(), EvidenceStore(_existing_store(data, state_dir)) as store:
         summaries = store.run_summaries()
     if fmt == "json":
@@ -193,7 +200,7 @@ def replay(run_id: RunId, data: DataDir, fmt: Format = "table", state_dir: State
     Refuses (exit 2), naming the files, when the data files changed since the run other than
     by rows appended at their end (such as paper fills).
     """
-    _check_format(fmt)
+    check_format(fmt)
     with bad_input_exits():
         path = _existing_store(data, state_dir)
         result = replay_run(data, state_dir_for(data, state_dir), path, run_id)
@@ -215,7 +222,7 @@ def why(
     state_dir: StateDir = None,
 ) -> None:
     """Why a security was or was not traded in a run, citing evidence seq numbers."""
-    _check_format(fmt)
+    check_format(fmt)
     with bad_input_exits(), EvidenceStore(_existing_store(data, state_dir)) as store:
         records = store.records(run_id)
         if not records:
@@ -275,8 +282,3 @@ def _existing_store(data: Path, state_dir: Path | None) -> Path:
             str(path), None, None, "no evidence store (no review has run here yet)"
         )
     return path
-
-
-def _check_format(fmt: str) -> None:
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")

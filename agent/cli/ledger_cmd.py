@@ -12,7 +12,16 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from agent.cli.common import AsOf, DataDir, Format, as_date, bad_input_exits, cents, print_json
+from agent.cli.common import (
+    AsOf,
+    DataDir,
+    Format,
+    as_date,
+    bad_input_exits,
+    cents,
+    check_format,
+    print_json,
+)
 from agent.cli.common import stdout as console
 from tools.dataset import PortfolioData
 from tools.household_policy import (
@@ -74,10 +83,7 @@ def ledger(
     output: LedgerFormat = "table",
 ) -> None:
     """Replay the transactions into open lots, disposals and household wash sales."""
-    if output not in LEDGER_FORMATS:
-        raise typer.BadParameter(
-            f"expected one of {', '.join(LEDGER_FORMATS)}", param_hint="--format"
-        )
+    check_format(output, LEDGER_FORMATS)
     from_files = transactions is not None or accounts is not None
     if (data is not None) == from_files:
         raise typer.BadParameter(
@@ -110,7 +116,7 @@ def lots(
     output: Format = "table",
 ) -> None:
     """Open lots of one account with price, market value, unrealized gain and term."""
-    _check_format(output)
+    check_format(output)
     with bad_input_exits():
         portfolio = load_data_dir(data, as_date(as_of))
         if account not in portfolio.accounts:
@@ -143,7 +149,7 @@ def washsale(
     output: Format = "table",
 ) -> None:
     """Blocked buys, loss sales that would be washed today, and when each block ends."""
-    _check_format(output)
+    check_format(output)
     with bad_input_exits():
         portfolio = load_data_dir(data, as_date(as_of))
         if household not in portfolio.households:
@@ -205,11 +211,6 @@ def _prices(portfolio: PortfolioData) -> dict[str, float]:
         for symbol, price in closes.items()
         if not math.isnan(float(price))
     }
-
-
-def _check_format(output: str) -> None:
-    if output not in ("table", "json"):
-        raise typer.BadParameter("expected table or json", param_hint="--format")
 
 
 # -- documents -------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from agent.cli.common import (
     as_date,
     bad_input_exits,
     cents,
+    check_format,
     print_json,
     stderr,
     stdout,
@@ -83,7 +84,7 @@ def optimize_command(
     output: Format = "table",
 ) -> None:
     """Tax-aware trades for one account: harvest losses within the TE budget and every rule."""
-    _check_format(output)
+    check_format(output)
     with bad_input_exits():
         inp = _account_input(data_dir=data, account_id=account, as_of=as_of)[0]
     try:
@@ -110,7 +111,7 @@ def transition_command(
 ) -> None:
     """Multi-year schedule to diversify a concentrated position within a yearly gains budget,
     and today's trades for this year's step."""
-    _check_format(output)
+    check_format(output)
     for value, hint in ((gains_budget, "--gains-budget"), (expected_harvest, "--expected-harvest")):
         if value < 0:
             raise typer.BadParameter("must not be negative", param_hint=hint)
@@ -182,11 +183,6 @@ def _held_security(inp: OptimizationInput, symbol: str) -> int:
             SECURITIES_FILE, None, "symbol", f"{symbol} is not held in {inp.account_id}"
         )
     return security
-
-
-def _check_format(output: str) -> None:
-    if output not in ("table", "json"):
-        raise typer.BadParameter("expected table or json", param_hint="--format")
 
 
 # -- documents (money rounded to cents here, at the edge) ----------------------------------

@@ -15,6 +15,7 @@ from agent.cli.common import (
     Format,
     as_date,
     bad_input_exits,
+    check_format,
     print_json,
     stderr,
     stdout,
@@ -33,7 +34,6 @@ StateDir = Annotated[
     ),
 ]
 By = Annotated[str, typer.Option("--by", help="Who is acting (recorded in the evidence).")]
-FORMATS = ("table", "json")
 
 
 def _default_user() -> str:
@@ -66,7 +66,7 @@ def review(
     state_dir: StateDir = None,
 ) -> None:
     """Review a household: perceive, plan, optimize, check and propose (waits if high impact)."""
-    _check_format(fmt)
+    check_format(fmt)
     with bad_input_exits():
         # The LLM planner and narrator when a model is configured, rules and templates if not.
         runner = review_runner(data, client_from_env(), state_dir=state_dir)
@@ -82,7 +82,7 @@ def review(
 
 def approvals(data: DataDir, fmt: Format = "table", state_dir: StateDir = None) -> None:
     """List runs waiting for approval."""
-    _check_format(fmt)
+    check_format(fmt)
     with bad_input_exits():
         pending = ReviewRunner(data, state_dir).pending()
     if fmt == "json":
@@ -124,7 +124,7 @@ def reject(
 def _decide(
     action: Callable[[ReviewRunner], RunRecord], data: Path, state_dir: Path | None, fmt: str
 ) -> None:
-    _check_format(fmt)
+    check_format(fmt)
     with bad_input_exits():
         runner = ReviewRunner(data, state_dir)
     try:
@@ -158,7 +158,7 @@ def runs(
     if data is None:
         stderr.print("[red]error:[/red] --data is required")
         raise typer.Exit(2)
-    _check_format(fmt)
+    check_format(fmt)
     with bad_input_exits():
         records = ReviewRunner(data, state_dir).services.runs.list(household_id=household)
     if fmt == "json":
@@ -184,7 +184,7 @@ def runs_show(
     run_id: str, data: DataDir, fmt: Format = "table", state_dir: StateDir = None
 ) -> None:
     """Show one run's proposal, decision and orders."""
-    _check_format(fmt)
+    check_format(fmt)
     with bad_input_exits():
         runner = ReviewRunner(data, state_dir)
     run = runner.services.runs.get(run_id)
@@ -212,12 +212,6 @@ def runs_show(
             f"{decision['decided_at']} {decision['comment']}".rstrip()
         )
     stdout.print(f"orders written: {len(orders)}")
-
-
-def _check_format(fmt: str) -> None:
-    if fmt not in FORMATS:
-        stderr.print(f"[red]error:[/red] --format must be one of {', '.join(FORMATS)}")
-        raise typer.Exit(2)
 
 
 def register(app: typer.Typer) -> None:

@@ -17,6 +17,7 @@ from agent.cli.common import (
     as_date,
     bad_input_exits,
     cents,
+    check_format,
     print_json,
     stderr,
     stdout,
@@ -99,7 +100,7 @@ def risk(
         raise typer.BadParameter(
             "give exactly one of --account or --household", param_hint="--account/--household"
         )
-    _check_format(output)
+    check_format(output)
     kind = _model_kind(model)
     with bad_input_exits():
         portfolio = load_data_dir(data, as_date(as_of))
@@ -143,7 +144,7 @@ def curve(
     ] = None,
 ) -> None:
     """Lowest ex-ante TE a long-only portfolio of N benchmark names reaches, for each N."""
-    _check_format(output)
+    check_format(output)
     kind = _model_kind(model)
     wanted = _sizes(sizes)
     with bad_input_exits():
@@ -191,11 +192,6 @@ def _solve_curve(model: FactorModel, benchmark: pd.Series, sizes: list[int]) -> 
 def register(app: typer.Typer) -> None:
     """Add the ``risk`` group to ``app``."""
     app.add_typer(risk_app, name="risk")
-
-
-def _check_format(output: str) -> None:
-    if output not in ("table", "json"):
-        raise typer.BadParameter("expected table or json", param_hint="--format")
 
 
 def _model_kind(model: str) -> ModelKind:
