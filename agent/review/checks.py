@@ -14,7 +14,7 @@ Two kinds of failure:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +23,6 @@ import pandas as pd
 from agent.review.positions import (
     account_holdings,
     holdings_after,
-    open_lots_by_id,
     te_budget_of,
     tracking_error,
 )
@@ -105,7 +104,6 @@ def lot_availability(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> 
     """Every sale relieves shares that are held, from lots that exist, no lot twice over."""
     failing: dict[int, str] = {}
     taken: dict[tuple[str, str], float] = {}
-    lots_by_account: dict[str, dict[str, list[Lot]]] = {}
     for index, trade in enumerate(trades):
         if subject.account(trade.account_id) is None:
             failing[index] = f"account {trade.account_id} is not in {subject.household_id}"
@@ -115,9 +113,7 @@ def lot_availability(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> 
             continue
         if trade.side == "buy":
             continue
-        if trade.account_id not in lots_by_account:
-            lots_by_account[trade.account_id] = open_lots_by_id(subject.snapshot, trade.account_id)
-        problem = _sale_problem(lots_by_account[trade.account_id], trade, taken)
+        problem = _sale_problem(subject.snapshot.lots_by_id(trade.account_id), trade, taken)
         if problem:
             failing[index] = problem
     return _trade_level(
@@ -126,7 +122,9 @@ def lot_availability(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> 
 
 
 def _sale_problem(
-    lots: dict[str, list[Lot]], trade: ProposedTrade, taken: dict[tuple[str, str], float]
+    lots: Mapping[str, Sequence[Lot]],
+    trade: ProposedTrade,
+    taken: dict[tuple[str, str], float],
 ) -> str:
     if not trade.lots:
         return "a sale must name the lots it relieves"
@@ -134,7 +132,7 @@ def _sale_problem(
     if abs(named - trade.quantity) > QUANTITY_EPSILON * max(1.0, trade.quantity):
         return f"lots add up to {named:g} shares, the trade sells {trade.quantity:g}"
     for relief in trade.lots:
-        parts = [p for p in lots.get(relief.lot_id, []) if p.symbol == trade.symbol]
+        parts = [p for p in lots.get(relief.lot_id, ()) if p.symbol == trade.symbol]
         held = sum(part.quantity for part in parts)
         key = (trade.account_id, relief.lot_id)
         wanted = taken.get(key, 0.0) + relief.quantity

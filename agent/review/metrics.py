@@ -10,7 +10,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from agent.review.evaluation import AccountTracking
-from agent.review.positions import open_lots_by_id
 from agent.review.proposal import ProposalMetrics, ProposedTrade
 from agent.review.snapshot import Snapshot
 from policies import Policy
@@ -31,11 +30,6 @@ def realized_by_term(
     to the terms pro rata to each term's loss (IRC §1091(a): the loss is not deductible)."""
     day = snapshot.as_of.toordinal()
     short = long = losses = 0.0
-    lots_by_account = {
-        account_id: open_lots_by_id(snapshot, account_id)
-        for account_id in {t.account_id for t in trades if t.side == "sell"}
-        if not snapshot.data.accounts[account_id].is_ira_type
-    }
     for index, trade in enumerate(trades):
         if trade.side != "sell":
             continue
@@ -47,7 +41,7 @@ def realized_by_term(
         loss_by_term = {"short": 0.0, "long": 0.0}
         for relief in trade.lots:
             remaining = relief.quantity
-            for part in lots_by_account[trade.account_id].get(relief.lot_id, []):
+            for part in snapshot.lots_by_id(trade.account_id).get(relief.lot_id, ()):
                 taken = min(remaining, part.quantity)
                 if taken <= 0:
                     break

@@ -13,7 +13,7 @@ import pandas as pd
 from agent.review.snapshot import Snapshot
 from policies import Policy
 from tools.holdings import Holdings, holdings_of
-from tools.models import Account, Lot
+from tools.models import Account
 from tools.risk.tracking import ex_ante_te
 
 
@@ -53,11 +53,3 @@ def holdings_after(
 def tracking_error(snapshot: Snapshot, holdings: Holdings) -> float:
     """Annualized ex-ante TE of the account (cash counts as an active underweight)."""
     return ex_ante_te(snapshot.risk_model, holdings.weights(), snapshot.data.benchmark_weights())
-
-
-def open_lots_by_id(snapshot: Snapshot, account_id: str) -> dict[str, list[Lot]]:
-    """The account's open lot parts grouped by lot id (a lot may be split in parts)."""
-    found: dict[str, list[Lot]] = {}
-    for lot in snapshot.open_lots(account_id):
-        found.setdefault(lot.lot_id, []).append(lot)
-    return found

@@ -36,6 +36,7 @@ class Snapshot:
     hash: str  # sha256 over sorted (file, digest) pairs and the as-of date
     _ledgers: dict[str, Ledger] = field(default_factory=dict, repr=False)
     _lots: dict[str, tuple[Lot, ...]] = field(default_factory=dict, repr=False)
+    _lots_by_id: dict[str, dict[str, tuple[Lot, ...]]] = field(default_factory=dict, repr=False)
 
     def ledger(self, household_id: str) -> Ledger:
         """The household's books: its own transactions replayed on their own.
@@ -84,6 +85,20 @@ class Snapshot:
             found = self._lots[account_id] = tuple(
                 self.account_ledger(account_id).open_lots(account_id)
             )
+        return found
+
+    def lots_by_id(self, account_id: str) -> dict[str, tuple[Lot, ...]]:
+        """The account's open lot parts grouped by lot id (a lot may be split in parts), built
+        once per snapshot: the checks, the metrics and evaluate look sales' lots up here.
+        Read-only."""
+        found = self._lots_by_id.get(account_id)
+        if found is None:
+            grouped: dict[str, list[Lot]] = {}
+            for lot in self.open_lots(account_id):
+                grouped.setdefault(lot.lot_id, []).append(lot)
+            found = self._lots_by_id[account_id] = {
+                lot_id: tuple(parts) for lot_id, parts in grouped.items()
+            }
         return found
 
     def pending_of(self, household_id: str) -> tuple[PendingPurchase, ...]:

@@ -20,7 +20,6 @@ from agent.review.context import ReviewContext
 from agent.review.evaluation import AccountTracking, Evaluation, RemovedTrade
 from agent.review.metrics import proposal_metrics
 from agent.review.optimize import AccountRequest
-from agent.review.positions import open_lots_by_id
 from agent.review.proposal import ProposedTrade
 from agent.review.screen import screen_trades
 from agent.review.services import ReviewServices, review_services
@@ -28,7 +27,6 @@ from agent.review.snapshot import Snapshot
 from agent.review.state import ReviewState
 from tools.household_policy import household_policy
 from tools.ledger import wash_key_of
-from tools.models import Lot
 from tools.optimizer.errors import OptimizerError
 
 
@@ -169,16 +167,13 @@ def _optimize_planned_accounts(
 def _sold_at_a_loss(snapshot: Snapshot, trades: Sequence[ProposedTrade]) -> set[str]:
     """Wash keys of the securities some sale of ``trades`` relieves at a loss."""
     keys: set[str] = set()
-    lots_by_account: dict[str, dict[str, list[Lot]]] = {}
     for trade in trades:
         if trade.side != "sell":
             continue
-        if trade.account_id not in lots_by_account:
-            lots_by_account[trade.account_id] = open_lots_by_id(snapshot, trade.account_id)
         parts = [
             part
             for relief in trade.lots
-            for part in lots_by_account[trade.account_id].get(relief.lot_id, [])
+            for part in snapshot.lots_by_id(trade.account_id).get(relief.lot_id, ())
         ]
         if any(part.cost_basis > part.quantity * trade.est_price for part in parts):
             keys.add(wash_key_of(trade.symbol, snapshot.data.securities))
