@@ -40,8 +40,9 @@ def evaluate(state: ReviewState, runtime: Runtime[ReviewContext]) -> ReviewState
     plan = Plan.model_validate(state["plan"])
     observation = Observation.model_validate(state["observation"])
 
+    subject = CheckSubject(snapshot, household_id, policy)
     proposed, flags = _optimize_planned_accounts(
-        services, runtime.context, state, plan, observation
+        services, runtime.context, state, subject, plan=plan, observation=observation
     )
 
     def record(round_number: int, outcome: CheckOutcome, checked: Sequence[ProposedTrade]) -> int:
@@ -59,7 +60,7 @@ def evaluate(state: ReviewState, runtime: Runtime[ReviewContext]) -> ReviewState
             policy_version=version,
         ).seq
 
-    screened = screen_trades(CheckSubject(snapshot, household_id, policy), proposed, record)
+    screened = screen_trades(subject, proposed, record)
     accounts = _tracking(observation, screened.numbers.get("tracking_error", {}))
     charged = {
         int(index): amount
@@ -98,6 +99,8 @@ def _optimize_planned_accounts(
     services: ReviewServices,
     context: ReviewContext,
     state: ReviewState,
+    subject: CheckSubject,
+    *,
     plan: Plan,
     observation: Observation,
 ) -> tuple[list[ProposedTrade], list[str]]:
@@ -109,8 +112,7 @@ def _optimize_planned_accounts(
     """
     run_id, household_id = state["run_id"], state["household_id"]
     version = state.get("policy_version")
-    snapshot = services.snapshot(state["as_of"])
-    policy = household_policy(snapshot.data, household_id)
+    snapshot, policy = subject.snapshot, subject.policy
     optimizer = context.optimizer
     proposed: list[ProposedTrade] = []
     flags: list[str] = []
