@@ -32,7 +32,7 @@ from agent.evidence.records import EvidenceRecord
 from agent.evidence.store import EvidenceStore, inputs_digest, unknown_run
 from agent.planners.base import Observation, Plan
 from agent.planners.rules import RulePlanner
-from agent.review.checks import CheckSubject, run_checks
+from agent.review.checks import execution_recheck
 from agent.review.context import ReviewContext
 from agent.review.nodes.evaluate import evaluate
 from agent.review.nodes.perceive import perceive
@@ -44,7 +44,6 @@ from agent.review.services import RUNS_FILE, review_services
 from agent.review.snapshot import load_snapshot
 from agent.review.state import ReviewState
 from tools.errors import DataValidationError
-from tools.household_policy import household_policy
 
 REPLAYED_NODES = ("perceive", "reason", "evaluate", "propose")
 # Solve timings are measurements, not results.
@@ -382,21 +381,14 @@ def _compare_execution_checks(
     snapshot = load_snapshot(scratch_data)
     proposal = Proposal.model_validate(proposals[-1].outputs)
     dropped = _dropped(records)
-    prices = snapshot.data.prices_on().dropna()
     kept = [t for number, t in enumerate(proposal.trades, 1) if number not in dropped]
-    unpriced = sorted({t.symbol for t in kept} - set(prices.index))
-    if unpriced:
+    recheck = execution_recheck(snapshot, run.household_id, kept)
+    if recheck.missing:
+        unpriced = ", ".join(recheck.missing)
         for record in checks:
-            result.skipped[record.seq] = f"no close for {', '.join(unpriced)} in the run's data"
+            result.skipped[record.seq] = f"no close for {unpriced} in the run's data"
         return result
-    trades = [t.model_copy(update={"est_price": float(prices[t.symbol])}) for t in kept]
-    policy = household_policy(snapshot.data, run.household_id)
-    replayed = {
-        inputs_digest(
-            {"stage": "execute", "check": o.name, "snapshot_hash": snapshot.hash}
-        ): o.evidence()
-        for o in run_checks(CheckSubject(snapshot, run.household_id, policy), trades)
-    }
+    replayed = {inputs_digest(inputs): o.evidence() for inputs, o in recheck.checks}
     if any(record.inputs_digest not in replayed for record in checks):
         for record in checks:
             result.skipped[record.seq] = "the execution re-check ran on later data than the run"

@@ -29,6 +29,7 @@ from agent.review.positions import (
 from agent.review.proposal import ProposedTrade
 from agent.review.snapshot import Snapshot
 from policies import Policy
+from tools.household_policy import household_policy
 from tools.ledger import wash_key_of
 from tools.ledger.forward import ProposedTrade as ForwardTrade
 from tools.ledger.forward import blocked_buys, disallowed_for_trades
@@ -98,6 +99,35 @@ def run_checks(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> list[C
         )
     outcomes += [cash(subject, trades), tracking(subject, trades)]
     return outcomes
+
+
+@dataclass(frozen=True)
+class ExecutionRecheck:
+    """Execute's re-check of approved trades on the data it loaded."""
+
+    missing: list[str]  # traded symbols without a close (nothing was checked)
+    priced: list[ProposedTrade]  # the trades at the latest close
+    # Each check's evidence inputs (they name the snapshot: a replay on other data never
+    # matches them) and its outcome.
+    checks: list[tuple[dict[str, Any], CheckOutcome]]
+
+
+def execution_recheck(
+    snapshot: Snapshot, household_id: str, trades: Sequence[ProposedTrade]
+) -> ExecutionRecheck:
+    """``trades`` priced at ``snapshot``'s latest close, then every check: what execute
+    records and ``lotwise evidence replay`` recomputes."""
+    prices = snapshot.data.prices_on().dropna()
+    missing = sorted({t.symbol for t in trades} - set(prices.index))
+    if missing:
+        return ExecutionRecheck(missing, [], [])
+    priced = [t.model_copy(update={"est_price": float(prices[t.symbol])}) for t in trades]
+    policy = household_policy(snapshot.data, household_id)
+    outcomes = run_checks(CheckSubject(snapshot, household_id, policy), priced)
+    inputs = [
+        {"stage": "execute", "check": o.name, "snapshot_hash": snapshot.hash} for o in outcomes
+    ]
+    return ExecutionRecheck([], priced, list(zip(inputs, outcomes, strict=True)))
 
 
 def lot_availability(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> CheckOutcome:

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 from langgraph.runtime import Runtime
 
-from agent.review.checks import CheckSubject, run_checks
+from agent.review.checks import execution_recheck
 from agent.review.context import ReviewContext
 from agent.review.orders import append_fills, build_orders, write_order_files
 from agent.review.proposal import Proposal, ProposedTrade
 from agent.review.services import ReviewServices, review_services
 from agent.review.state import ReviewState
-from tools.household_policy import household_policy
 
 
 def execute(state: ReviewState, runtime: Runtime[ReviewContext]) -> ReviewState:
@@ -80,23 +79,15 @@ def _recheck_and_commit(
     Returns why execution must not happen, or "" once the orders are saved.
     """
     snapshot = services.snapshot(None)
-    policy = household_policy(snapshot.data, household_id)
-    prices = snapshot.data.prices_on()
-    missing = sorted({t.symbol for t in trades} - set(prices.dropna().index))
-    if missing:
-        return f"no latest price for {', '.join(missing)}"
-    priced = [t.model_copy(update={"est_price": float(prices[t.symbol])}) for t in trades]
-    outcomes = run_checks(CheckSubject(snapshot, household_id, policy), priced)
-    for outcome in outcomes:
+    recheck = execution_recheck(snapshot, household_id, trades)
+    if recheck.missing:
+        return f"no latest price for {', '.join(recheck.missing)}"
+    priced = recheck.priced
+    for inputs, outcome in recheck.checks:
         services.record_once(
-            run_id,
-            "execute",
-            "check",
-            {"stage": "execute", "check": outcome.name, "snapshot_hash": snapshot.hash},
-            outcome.evidence(),
-            policy_version=version,
+            run_id, "execute", "check", inputs, outcome.evidence(), policy_version=version
         )
-    failed = [outcome for outcome in outcomes if not outcome.passed]
+    failed = [outcome for _, outcome in recheck.checks if not outcome.passed]
     if failed:
         return "execution re-check on the latest data failed: " + "; ".join(
             f"{o.name}: {o.detail}" for o in failed
