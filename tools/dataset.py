@@ -26,6 +26,7 @@ from tools.models import (
 )
 
 PRICES_FILE = "prices.csv"  # how errors about prices name their file
+ACCOUNTS_FILE = "accounts.csv"  # how errors about accounts name their file
 
 
 def missing_prices(symbols: Iterable[str], when: str) -> DataValidationError:

@@ -13,6 +13,7 @@ from policies import Policy, PolicyError, load_policy
 from tools.dataset import PortfolioData
 from tools.errors import DataValidationError, Problem
 from tools.ledger import Ledger, replay_ledger
+from tools.models import Account
 
 POLICY_FILE = "policy.yaml"
 
@@ -34,6 +35,11 @@ def policy_from_overrides(
 def household_policy(data: PortfolioData, household_id: str | None = None) -> Policy:
     """Default policy merged with the data directory's ``policy.yaml`` for ``household_id``."""
     return policy_from_overrides(data.policy_overrides, household_id)
+
+
+def te_budget_of(account: Account, policy: Policy) -> float:
+    """The account's own TE budget (accounts.csv ``te_budget``), else its policy's."""
+    return account.te_budget if account.te_budget is not None else policy.tracking_error.budget
 
 
 def tax_rates(

@@ -23,13 +23,12 @@ import pandas as pd
 from agent.review.positions import (
     account_holdings,
     holdings_after,
-    te_budget_of,
     tracking_error,
 )
 from agent.review.proposal import ProposedTrade
 from agent.review.snapshot import Snapshot
 from policies import Policy
-from tools.household_policy import household_policy
+from tools.household_policy import household_policy, te_budget_of
 from tools.ledger import wash_key_of
 from tools.ledger.forward import ProposedTrade as ForwardTrade
 from tools.ledger.forward import blocked_buys, disallowed_for_trades

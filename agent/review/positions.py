@@ -11,15 +11,8 @@ from collections.abc import Iterable
 import pandas as pd
 
 from agent.review.snapshot import Snapshot
-from policies import Policy
 from tools.holdings import Holdings, holdings_of
-from tools.models import Account
 from tools.risk.tracking import ex_ante_te
-
-
-def te_budget_of(account: Account, policy: Policy) -> float:
-    """The account's own budget (accounts.csv ``te_budget``) or the policy's."""
-    return account.te_budget if account.te_budget is not None else policy.tracking_error.budget
 
 
 def account_holdings(snapshot: Snapshot, account_id: str) -> Holdings:

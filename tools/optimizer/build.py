@@ -14,9 +14,9 @@ from collections.abc import Iterable
 import numpy as np
 
 from policies import Policy
-from tools.dataset import PRICES_FILE, PortfolioData, missing_prices
+from tools.dataset import ACCOUNTS_FILE, PRICES_FILE, PortfolioData, missing_prices
 from tools.errors import DataValidationError, Problem
-from tools.household_policy import POLICY_FILE
+from tools.household_policy import POLICY_FILE, te_budget_of
 from tools.ledger import Ledger
 from tools.ledger.forward import blocked_buys, loss_sale_check
 from tools.ledger.holding import term_of
@@ -30,8 +30,6 @@ from tools.optimizer.inputs import (
     TradingTerms,
 )
 from tools.risk.model import FactorModel, RiskInputError
-
-ACCOUNTS_FILE = "accounts.csv"
 
 
 def build_input(
@@ -207,9 +205,7 @@ def managed_account(data: PortfolioData, account_id: str) -> Account:
 def trading_terms(policy: Policy, account: Account) -> TradingTerms:
     """Limits and costs; the account's own ``te_budget`` (accounts.csv) wins over the policy."""
     return TradingTerms(
-        te_budget=account.te_budget
-        if account.te_budget is not None
-        else policy.tracking_error.budget,
+        te_budget=te_budget_of(account, policy),
         max_turnover=policy.trading.max_turnover,
         min_trade_usd=policy.trading.min_trade_usd,
         cash_min_fraction=policy.cash.min_fraction,

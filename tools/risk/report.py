@@ -15,10 +15,10 @@ from typing import Literal
 
 import pandas as pd
 
-from tools.dataset import PRICES_FILE, PortfolioData
+from tools.dataset import ACCOUNTS_FILE, PRICES_FILE, PortfolioData
 from tools.errors import DataValidationError, Problem
 from tools.holdings import Holdings, holdings_of
-from tools.household_policy import household_policy
+from tools.household_policy import household_policy, te_budget_of
 from tools.risk.alerts import Alert, AlertStatus, Contributor, classify
 from tools.risk.fundamental import estimate_fundamental_model
 from tools.risk.history import benchmark_returns, replay_with_history
@@ -31,7 +31,6 @@ ModelKind = Literal["pca", "fundamental"]
 MODEL_KINDS: tuple[str, ...] = ("pca", "fundamental")
 EX_POST_WINDOWS = (63, 252)
 CONTRIBUTORS_PER_KIND = 3  # how many securities, sectors and factors an alert remembers
-ACCOUNTS_FILE = "accounts.csv"
 TRANSACTIONS_FILE = "transactions.csv"
 
 
@@ -151,9 +150,7 @@ def measure_household(
 def account_budget(data: PortfolioData, account_id: str) -> float:
     """The account's ``te_budget`` from accounts.csv, else its household policy's budget."""
     account = data.accounts[account_id]
-    if account.te_budget is not None:
-        return account.te_budget
-    return household_policy(data, account.household_id).tracking_error.budget
+    return te_budget_of(account, household_policy(data, account.household_id))
 
 
 def _measure(data: PortfolioData, model: FactorModel, kind: ModelKind, scope: _Scope) -> RiskReport:

@@ -13,12 +13,12 @@ from langgraph.runtime import Runtime
 
 from agent.planners.base import AccountObservation, Observation
 from agent.review.context import ReviewContext
-from agent.review.positions import account_holdings, te_budget_of, tracking_error
+from agent.review.positions import account_holdings, tracking_error
 from agent.review.services import ReviewServices, review_services
 from agent.review.snapshot import Snapshot
 from agent.review.state import ReviewState
 from policies import Policy, policy_version_hash
-from tools.household_policy import household_policy
+from tools.household_policy import household_policy, te_budget_of
 from tools.ledger.forward import loss_sale_check
 from tools.ledger.washsale import WINDOW_DAYS
 from tools.models import Account, PendingPurchase
