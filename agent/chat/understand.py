@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
-from langchain_core.tools import StructuredTool
 from pydantic import ValidationError
 
 from agent.chat.intents import Intent, parse_command
 from agent.llm.client import LLMClient, LLMUnavailable
-from agent.llm.guardrails import DATA_RULE, quoted
+from agent.llm.guardrails import DATA_RULE, quoted, submission_tool
 
 RECORD_INTENT = "record_intent"
 
@@ -45,12 +44,7 @@ class IntentReader:
         grammar = parse_command(text, households, symbols)
         if self.client is None:
             return grammar, None
-        tool = StructuredTool.from_function(
-            func=lambda **kwargs: kwargs,
-            name=RECORD_INTENT,
-            args_schema=Intent,
-            description="Record what the advisor asks for.",
-        )
+        tool = submission_tool(RECORD_INTENT, Intent, "Record what the advisor asks for.")
         messages: list[BaseMessage] = [
             SystemMessage(SYSTEM_PROMPT),
             HumanMessage(

@@ -22,7 +22,7 @@ from agent.evidence.records import LLMCall
 from agent.evidence.store import EvidenceStore
 from agent.llm.client import LLMClient, LLMUnavailable
 from agent.llm.directed import RequestedTrade, TradeRequests
-from agent.llm.guardrails import DATA_RULE, instruction_like, quoted
+from agent.llm.guardrails import DATA_RULE, instruction_like, quoted, submission_tool
 from agent.llm.tools import PortfolioTools
 from agent.llm.trace import PlannerTrace, ToolUse
 from agent.planners.base import Action, Observation, Plan, PlannedStep, Planner
@@ -110,11 +110,10 @@ class LLMPlanner:
             self.data_dir, observation.household_id, observation.as_of, self.evidence
         ).as_tools()
         by_name = {tool.name: tool for tool in tools}
-        submit = StructuredTool.from_function(
-            func=lambda **kwargs: kwargs,
-            name=SUBMIT,
-            args_schema=PlanSubmission,
-            description="Submit the plan: the evaluations to run, and any specific trades.",
+        submit = submission_tool(
+            SUBMIT,
+            PlanSubmission,
+            "Submit the plan: the evaluations to run, and any specific trades.",
         )
         messages: list[BaseMessage] = [
             SystemMessage(SYSTEM_PROMPT),
