@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import gc
 import operator
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NoReturn
 
+from tools.collector import collector_paused
 from tools.errors import DataValidationError
 from tools.ledger.lots import QUANTITY_EPSILON, LotPart, OpenLotStore, Position
 from tools.ledger.relief import relief_order
@@ -100,23 +100,10 @@ class LedgerEngine:
     def apply_all(
         self, transactions: Iterable[Transaction], source: str = TRANSACTIONS_FILE
     ) -> None:
-        """Apply rows in date order (file order within a date).
-
-        The cyclic garbage collector is paused meanwhile: the replay allocates millions of
-        long-lived objects that form no reference cycles, and each full collection would
-        scan all of them again, making long replays quadratic. They are then handed straight
-        to the oldest generation, where they would end up anyway, so the first allocation
-        after the replay does not scan them all as young objects (about 1 s per million
-        rows).
-        """
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        """Apply rows in date order (file order within a date), the garbage collector paused
+        (the replay allocates millions of long-lived objects: see ``collector_paused``)."""
+        with collector_paused(age_new_objects=True):
             self._apply_sorted(sorted(transactions, key=_by_date), source)
-        finally:
-            _age_young_objects()
-            if collecting:
-                gc.enable()
 
     def _apply_sorted(self, transactions: list[Transaction], source: str) -> None:
         """``apply`` for rows already in date order, with its checks in one loop: a call
@@ -422,17 +409,6 @@ class LedgerEngine:
         if known_symbol != symbol:
             _fail(source, txn, "lot_id", f"lot {lot_id!r} is a lot of {known_symbol}, not {symbol}")
         _fail(source, txn, "quantity", f"lot {lot_id!r} has no open shares left on {txn.date}")
-
-
-def _age_young_objects() -> None:
-    """Move every object the collector tracks into its oldest generation, unscanned.
-
-    ``gc.freeze()`` then ``gc.unfreeze()`` splices the generation lists in constant time.
-    Skipped when the process has frozen objects of its own, which unfreezing would release.
-    """
-    if gc.get_freeze_count() == 0:
-        gc.freeze()
-        gc.unfreeze()
 
 
 def _positive(txn: Transaction, source: str, value: float, column: str) -> float:
