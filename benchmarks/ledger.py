@@ -147,7 +147,11 @@ def history(n_rows: int, seed: int = SEED) -> list[Transaction]:
             draw = rng.random()
             if account_id == "A6" and len(specific_lots[symbol_index]) > SPECIFIC_LOTS_KEPT:
                 draw = 0.0  # this account trims its oldest ideas: sell a named lot
+            lot_id: str | None = None
+            traded_price: float | None = price
+            row_symbol: str | None = symbol
             if draw < SELL_UNTIL and held[key] > 0.0:
+                action = "sell"
                 if account_id == "A6":  # a named lot: all of it, or a part
                     lots = specific_lots[symbol_index]
                     lot_id = rng.choice(list(lots))
@@ -158,22 +162,8 @@ def history(n_rows: int, seed: int = SEED) -> list[Transaction]:
                     if lots[lot_id] <= 0.0:
                         del lots[lot_id]
                 else:
-                    lot_id = None
                     quantity = min(held[key], max(1.0, round(held[key] * rng.uniform(0.05, 0.5))))
                 held[key] -= quantity
-                rows.append(
-                    build(
-                        row=row,
-                        date=day,
-                        account_id=account_id,
-                        action="sell",
-                        symbol=symbol,
-                        quantity=quantity,
-                        price=price,
-                        fees=0.0,
-                        lot_id=lot_id,
-                    )
-                )
             elif draw < REINVEST_UNTIL:
                 action = "reinvest" if draw > BUY_UNTIL else "buy"
                 quantity = float(rng.randint(1, 30))
@@ -181,64 +171,28 @@ def history(n_rows: int, seed: int = SEED) -> list[Transaction]:
                 lot_id = f"row-{row}"
                 if account_id == "A6":
                     specific_lots[symbol_index][lot_id] = quantity
-                rows.append(
-                    build(
-                        row=row,
-                        date=day,
-                        account_id=account_id,
-                        action=action,
-                        symbol=symbol,
-                        quantity=quantity,
-                        price=price,
-                        fees=0.0,
-                        lot_id=lot_id,
-                    )
-                )
             elif draw < DIVIDEND_UNTIL:
-                rows.append(
-                    build(
-                        row=row,
-                        date=day,
-                        account_id=account_id,
-                        action="dividend",
-                        symbol=symbol,
-                        quantity=round(rng.uniform(1, 50), 2),
-                        price=None,
-                        fees=0.0,
-                        lot_id=None,
-                    )
-                )
+                action, quantity, traded_price = "dividend", round(rng.uniform(1, 50), 2), None
             elif draw < DEPOSIT_UNTIL:
-                rows.append(
-                    build(
-                        row=row,
-                        date=day,
-                        account_id=account_id,
-                        action="deposit",
-                        symbol=None,
-                        quantity=1000.0,
-                        price=None,
-                        fees=0.0,
-                        lot_id=None,
-                    )
-                )
+                action, quantity, traded_price, row_symbol = "deposit", 1000.0, None, None
             else:
+                action, quantity, traded_price = "split", 2.0, None
                 held[key] *= 2.0
-                for lot_id in list(specific_lots[symbol_index]) if account_id == "A6" else ():
-                    specific_lots[symbol_index][lot_id] *= 2.0
-                rows.append(
-                    build(
-                        row=row,
-                        date=day,
-                        account_id=account_id,
-                        action="split",
-                        symbol=symbol,
-                        quantity=2.0,
-                        price=None,
-                        fees=0.0,
-                        lot_id=None,
-                    )
+                for split_lot in list(specific_lots[symbol_index]) if account_id == "A6" else ():
+                    specific_lots[symbol_index][split_lot] *= 2.0
+            rows.append(
+                build(
+                    row=row,
+                    date=day,
+                    account_id=account_id,
+                    action=action,
+                    symbol=row_symbol,
+                    quantity=quantity,
+                    price=traded_price,
+                    fees=0.0,
+                    lot_id=lot_id,
                 )
+            )
     return rows
 
 
