@@ -60,6 +60,28 @@ class History:
         self.rows.append(txn)
         return txn
 
+    def _trade(  # noqa: PLR0917 - the three public wrappers pass their arguments through
+        self,
+        action: str,
+        date: str,
+        account_id: str,
+        symbol: str,
+        quantity: float,
+        price: float,
+        lot_id: str | None = None,
+        fees: float = 0.0,
+    ) -> Transaction:
+        return self._add(
+            date=day(date),
+            account_id=account_id,
+            action=action,
+            symbol=symbol,
+            quantity=quantity,
+            price=price,
+            lot_id=lot_id,
+            fees=fees,
+        )
+
     def buy(
         self,
         date: str,
@@ -71,30 +93,13 @@ class History:
         lot_id: str | None = None,
         fees: float = 0.0,
     ) -> str:
-        txn = self._add(
-            date=day(date),
-            account_id=account_id,
-            action="buy",
-            symbol=symbol,
-            quantity=quantity,
-            price=price,
-            lot_id=lot_id,
-            fees=fees,
-        )
+        txn = self._trade("buy", date, account_id, symbol, quantity, price, lot_id, fees)
         return lot_id or f"row-{txn.row}"
 
     def reinvest(
         self, date: str, account_id: str, symbol: str, quantity: float, price: float
     ) -> str:
-        txn = self._add(
-            date=day(date),
-            account_id=account_id,
-            action="reinvest",
-            symbol=symbol,
-            quantity=quantity,
-            price=price,
-        )
-        return f"row-{txn.row}"
+        return f"row-{self._trade('reinvest', date, account_id, symbol, quantity, price).row}"
 
     def sell(
         self,
@@ -107,16 +112,7 @@ class History:
         lot_id: str | None = None,
         fees: float = 0.0,
     ) -> int:
-        return self._add(
-            date=day(date),
-            account_id=account_id,
-            action="sell",
-            symbol=symbol,
-            quantity=quantity,
-            price=price,
-            lot_id=lot_id,
-            fees=fees,
-        ).row
+        return self._trade("sell", date, account_id, symbol, quantity, price, lot_id, fees).row
 
     def split(self, date: str, account_id: str, symbol: str, ratio: float) -> None:
         self._add(
