@@ -1,8 +1,9 @@
 """``lotwise evidence``: read, verify, report, replay and explain the evidence of review runs.
 
-Exit codes: 0 done (for ``verify``: intact; for ``replay``: identical), 1 ``verify`` or
-``export`` found tampering, or ``replay`` found a difference, 2 bad input (no store, unknown
-run, changed data files, wrong options).
+Exit codes: 0 done (for ``verify``: intact and complete; for ``replay``: identical), 1
+``verify``, ``witness`` or ``export`` found tampering or missing evidence, or ``replay`` found
+a difference, 2 bad input (no store, unknown run, bad witness file, changed data files, wrong
+options).
 """
 
 from __future__ import annotations
@@ -23,13 +24,15 @@ from agent.cli.common import (
     stderr,
     stdout,
 )
+from agent.evidence.audit import audit
 from agent.evidence.export import export_run
 from agent.evidence.html_report import write_html_report
 from agent.evidence.replay import ReplayResult, replay_run
-from agent.evidence.store import EvidenceStore, evidence_path, unknown_run
+from agent.evidence.store import EvidenceStore, StoreTip, evidence_path, unknown_run
 from agent.evidence.timeline import SHORT_HASH, display_time, render_timeline
-from agent.evidence.verify import VerificationResult, verify_all, verify_run
+from agent.evidence.verify import VerificationResult
 from agent.evidence.why import explain
+from agent.evidence.witness import append_witness
 from agent.paths import state_dir_for
 from tools.errors import DataValidationError
 from tools.loading.securities import load_securities
@@ -95,19 +98,29 @@ def verify(
             "fail unless the run's chain contains it.",
         ),
     ] = None,
+    witness: Annotated[
+        Path | None,
+        typer.Option(
+            "--witness",
+            dir_okay=False,
+            show_default=False,
+            help="A witness file ('lotwise evidence witness'): fail unless the log still "
+            "reaches every head it holds.",
+        ),
+    ] = None,
     fmt: Format = "table",
     state_dir: StateDir = None,
 ) -> None:
-    """Recompute the hash chains; exit 1 naming the first bad seq if anything was altered."""
+    """Recompute the hash chains and cross-check the run store, orders files and witness;
+    exit 1 naming the first bad seq or what is missing."""
     check_format(fmt)
     if (run_id is not None) == all_runs:
         raise typer.BadParameter("give either a RUN_ID or --all")
     if anchor is not None and all_runs:
         raise typer.BadParameter("--anchor applies to one run, not --all")
     with bad_input_exits():
-        path = _existing_store(data, state_dir)
-        result = verify_all(path) if run_id is None else verify_run(path, run_id, anchor)
-    if not result.guards_intact:
+        result = audit(_state(data, state_dir), run_id, anchor=anchor, witness=witness)
+    if not result.guards_intact and result.records:
         stderr.print(
             "[yellow]warning:[/yellow] the store's append-only triggers are missing or altered",
             markup=True,
@@ -120,6 +133,43 @@ def verify(
             typer.echo(line)
     if not result.ok:
         raise typer.Exit(TAMPERED_EXIT)
+
+
+@evidence_app.command("witness")
+def witness(
+    data: DataDir,
+    *,
+    to: Annotated[
+        Path,
+        typer.Option(
+            "--to",
+            dir_okay=False,
+            show_default=False,
+            help="The witness file to append to; keep it outside the state folder "
+            "(another machine, write-once storage).",
+        ),
+    ],
+    fmt: Format = "table",
+    state_dir: StateDir = None,
+) -> None:
+    """Verify everything, then append the log's store-wide head and record count to a witness
+    file (exit 1, appending nothing, when verification fails)."""
+    check_format(fmt)
+    with bad_input_exits():
+        result = audit(_state(data, state_dir))
+    if not result.ok or result.head is None:
+        for line in _verdict(result):
+            typer.echo(line, err=True)
+        typer.echo("refused: nothing witnessed while verification fails", err=True)
+        raise typer.Exit(TAMPERED_EXIT)
+    line = append_witness(to, StoreTip(result.records, result.head))
+    if fmt == "json":
+        print_json(line)
+    else:
+        typer.echo(
+            f"witnessed {line['records']} records, head {line['head']} "
+            f"at {line['witnessed_at']} in {to}"
+        )
 
 
 @evidence_app.command("runs")
@@ -264,19 +314,25 @@ def _verdict(result: VerificationResult) -> list[str]:
     if result.ok:
         across = f" in {result.runs} runs" if result.scope == "all" else ""
         return [f"verified {result.records} records{across}, head {result.head}"]
-    if not result.breaks:
-        return [
+    lines = [f"FAILED: {chain_break.describe()}" for chain_break in result.breaks]
+    lines += [f"FAILED: missing: {problem}" for problem in result.missing]
+    if result.anchor_found is False:
+        lines.append(
             f"FAILED: run {result.scope}: anchor {result.anchor} is not in its chain "
             "(the run was truncated or rewritten after the anchor was taken)"
-        ]
-    return [f"FAILED: {chain_break.describe()}" for chain_break in result.breaks]
+        )
+    return lines
+
+
+def _state(data: Path, state_dir: Path | None) -> Path:
+    if not data.is_dir():
+        raise DataValidationError.single(str(data), None, None, "no such data directory")
+    return state_dir_for(data, state_dir)
 
 
 def _existing_store(data: Path, state_dir: Path | None) -> Path:
     """The evidence file of a data directory; bad input if there is none."""
-    if not data.is_dir():
-        raise DataValidationError.single(str(data), None, None, "no such data directory")
-    path = evidence_path(state_dir_for(data, state_dir))
+    path = evidence_path(_state(data, state_dir))
     if not path.is_file():
         raise DataValidationError.single(
             str(path), None, None, "no evidence store (no review has run here yet)"

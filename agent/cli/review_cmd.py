@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from agent.cli.common import (
     AsOf,
@@ -24,8 +26,9 @@ from agent.cli.render import proposal_view, runs_table
 from agent.llm.client import client_from_env
 from agent.llm.review import review_runner
 from agent.review.decision import DecisionRefusedError
-from agent.review.runner import NotPendingError, ReviewRunner, UnknownRunError
-from agent.review.runs import RunRecord
+from agent.review.lease import LeaseBusyError
+from agent.review.runner import NotPendingError, ReviewFailedError, ReviewRunner, UnknownRunError
+from agent.review.runs import AlreadyDecidedError, RunRecord
 
 StateDir = Annotated[
     Path | None,
@@ -67,7 +70,7 @@ def review(
 ) -> None:
     """Review a household: perceive, plan, optimize, check and propose (waits if high impact)."""
     check_format(fmt)
-    with bad_input_exits():
+    with bad_input_exits(), run_failures_exit():
         # The LLM planner and narrator when a model is configured, rules and templates if not.
         runner = review_runner(data, client_from_env(), state_dir=state_dir)
         as_of_date = as_date(as_of)
@@ -77,6 +80,7 @@ def review(
             requested_by=by or _default_user(),
             force=force,
         )
+    _note_recoveries(runner)
     _emit(run, fmt)
 
 
@@ -128,15 +132,39 @@ def _decide(
     with bad_input_exits():
         runner = ReviewRunner(data, state_dir)
     try:
-        with bad_input_exits():
+        with bad_input_exits(), run_failures_exit():
             run = action(runner)
     except UnknownRunError as error:
-        stderr.print(f"[red]error:[/red] {error}")
+        stderr.print(f"[red]error:[/red] {escape(str(error))}")
         raise typer.Exit(2) from error
-    except (NotPendingError, DecisionRefusedError) as error:
-        stderr.print(f"[red]refused:[/red] {error}")
+    except (NotPendingError, DecisionRefusedError, AlreadyDecidedError) as error:
+        _note_recoveries(runner)
+        stderr.print(f"[red]refused:[/red] {escape(str(error))}")
         raise typer.Exit(1) from error
+    _note_recoveries(runner)
     _emit(run, fmt)
+
+
+@contextmanager
+def run_failures_exit() -> Iterator[None]:
+    """A run that failed (recorded as such) or is busy elsewhere: one line, exit 1."""
+    try:
+        yield
+    except (ReviewFailedError, LeaseBusyError) as error:
+        stderr.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
+        raise typer.Exit(1) from error
+
+
+def _note_recoveries(runner: ReviewRunner) -> None:
+    """Say which runs this command finished for a process that died working on them."""
+    for run_id in runner.recovered:
+        run = runner.services.runs.get(run_id)
+        status = run.status if run is not None else "?"
+        stderr.print(
+            f"recovered: run {run_id} was left unfinished by an interrupted process; "
+            f"finished it from its checkpoint (now {status})",
+            highlight=False,
+        )
 
 
 runs_app = typer.Typer(help="Review runs and their proposals.", invoke_without_command=True)
@@ -187,10 +215,13 @@ def runs_show(
     check_format(fmt)
     with bad_input_exits():
         runner = ReviewRunner(data, state_dir)
-    run = runner.services.runs.get(run_id)
-    if run is None:
-        stderr.print(f"[red]error:[/red] no run {run_id}")
-        raise typer.Exit(2)
+    try:
+        with bad_input_exits(), run_failures_exit():
+            run = runner.recover(run_id)
+    except UnknownRunError as error:
+        stderr.print(f"[red]error:[/red] no run {escape(run_id)}")
+        raise typer.Exit(2) from error
+    _note_recoveries(runner)
     decision = runner.services.runs.decision(run_id)
     orders = runner.services.runs.orders(run_id)
     if fmt == "json":

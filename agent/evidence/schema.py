@@ -9,8 +9,6 @@ so changing history takes deliberately removing them.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 EVIDENCE_FILE = "evidence.sqlite"
 SCHEMA_VERSION = 1
 TABLE = "evidence"
@@ -42,8 +40,3 @@ SCHEMA_STATEMENTS: tuple[str, ...] = (
     *GUARDS.values(),
     f"PRAGMA user_version = {SCHEMA_VERSION}",
 )
-
-
-def read_only_uri(path: Path) -> str:
-    """SQLite URI opening the store read-only (verification never creates or repairs)."""
-    return f"{path.resolve().as_uri()}?mode=ro"

@@ -27,6 +27,8 @@ from agent.evidence.version import code_version as current_code_version
 from tools.errors import DataValidationError
 
 Clock = Callable[[], dt.datetime]
+# Told of every committed batch: its records and the store-wide tip after it.
+AppendListener = Callable[[list[EvidenceRecord], "StoreTip"], None]
 BUSY_TIMEOUT_SECONDS = 60.0
 
 _INSERT = (
@@ -66,6 +68,18 @@ class RunSummary:
 
 
 @dataclass(frozen=True)
+class StoreTip:
+    """The store-wide chain's length and head: what the run store, orders files and witness
+    files keep so that records removed from the end of the log are noticed."""
+
+    records: int  # the last gseq (0 for an empty store)
+    head: str  # its global hash (the genesis value for an empty store)
+
+    def document(self) -> dict[str, Any]:
+        return {"records": self.records, "head": self.head}
+
+
+@dataclass(frozen=True)
 class _Prepared:
     """An entry's content in its final, redacted JSON form, ready to be sequenced."""
 
@@ -79,14 +93,21 @@ class EvidenceStore:
     """Append-only, hash-chained evidence records of review runs.
 
     One connection per store object, shared by threads under a lock; open one store per
-    process. Use as a context manager or call ``close()``.
+    process. Use as a context manager or call ``close()``. ``on_append`` is told of every
+    committed batch (the review keeps the chain heads in its run store with it).
     """
 
     def __init__(
-        self, path: Path, *, clock: Clock = utc_now, code_version: str | None = None
+        self,
+        path: Path,
+        *,
+        clock: Clock = utc_now,
+        code_version: str | None = None,
+        on_append: AppendListener | None = None,
     ) -> None:
         self.path = path
         self._clock = clock
+        self._on_append = on_append
         self._code_version = code_version or current_code_version()
         self._lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -185,6 +206,9 @@ class EvidenceStore:
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
+        if self._on_append is not None:
+            last = rows[-1]
+            self._on_append(records, StoreTip(records=last[0], head=last[5]))
         return records
 
     def _sequence(
@@ -257,6 +281,14 @@ class EvidenceStore:
         with self._lock:
             rows = self._conn.execute(query + " ORDER BY seq", args).fetchall()
         return [self._parse(run_id, seq, body, record_hash) for seq, body, record_hash in rows]
+
+    def tip(self) -> StoreTip:
+        """The store-wide chain's current length and head."""
+        with self._lock:
+            row = self._conn.execute(
+                f"SELECT gseq, global_hash FROM {TABLE} ORDER BY gseq DESC LIMIT 1"
+            ).fetchone()
+        return StoreTip(*row) if row else StoreTip(0, GENESIS_HASH)
 
     def head(self, run_id: str) -> str | None:
         """Hash of the run's last record: what a proposal cites (``None`` for no records)."""

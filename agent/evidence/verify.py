@@ -24,7 +24,8 @@ from typing import Any
 
 from agent.evidence.chain import GENESIS_HASH
 from agent.evidence.links import HASH_BYTES, RunChain, hash_bytes, next_global_hash
-from agent.evidence.schema import GUARDS, TABLE, read_only_uri
+from agent.evidence.readonly import connect_read_only
+from agent.evidence.schema import GUARDS, TABLE
 from agent.evidence.store import unknown_run
 from tools.errors import DataValidationError
 
@@ -59,10 +60,13 @@ class VerificationResult:
     breaks: list[ChainBreak] = field(default_factory=list)  # first per run, then store-wide
     anchor: str | None = None
     anchor_found: bool | None = None  # None when no anchor was given or the chain is broken
+    # What the run store, orders files or a witness hold that the log does not back
+    # (``agent.evidence.audit``); empty when only the chains were checked.
+    missing: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.breaks and self.anchor_found is not False
+        return not self.breaks and not self.missing and self.anchor_found is not False
 
     @property
     def first_bad_seq(self) -> int | None:
@@ -84,12 +88,13 @@ class VerificationResult:
                 {"run_id": b.run_id, "seq": b.seq, "gseq": b.gseq, "problem": b.problem}
                 for b in self.breaks
             ],
+            "missing": self.missing,
         }
 
 
 def verify_run(path: Path, run_id: str, anchor: str | None = None) -> VerificationResult:
     """Check one run's chain; ``anchor``, if given, must be the hash of one of its records."""
-    with _read_only(path) as conn:
+    with read_only_store(path) as conn:
         outcome = _check_run(conn, run_id, anchor)
         if outcome.rows == 0:
             raise unknown_run(path, run_id)
@@ -114,7 +119,7 @@ def verify_all(path: Path) -> VerificationResult:
     the pass meets its records. A run found damaged is then re-checked on its own, in seq
     order, so that its first bad seq and diagnosis are exactly what ``verify_run`` reports.
     """
-    with _read_only(path) as conn:
+    with read_only_store(path) as conn:
         cursor = conn.execute(
             f"SELECT gseq, run_id, seq, body, hash, global_hash FROM {TABLE} ORDER BY gseq"
         )
@@ -285,18 +290,17 @@ def _stream(cursor: sqlite3.Cursor) -> Iterator[tuple[Any, ...]]:
 
 
 @contextmanager
-def _read_only(path: Path) -> Iterator[sqlite3.Connection]:
+def read_only_store(path: Path) -> Iterator[sqlite3.Connection]:
     """A read-only connection to an existing store (verification never creates or repairs)."""
     if not path.is_file():
         raise DataValidationError.single(str(path), None, None, "no evidence store here")
-    conn = sqlite3.connect(read_only_uri(path), uri=True)
     try:
-        try:
-            conn.execute(f"SELECT 1 FROM {TABLE} LIMIT 1").fetchall()
-        except sqlite3.DatabaseError as error:
-            raise DataValidationError.single(
-                str(path), None, None, f"not an evidence store ({error})"
-            ) from error
+        conn = connect_read_only(path, f"SELECT 1 FROM {TABLE} LIMIT 1")
+    except sqlite3.DatabaseError as error:
+        raise DataValidationError.single(
+            str(path), None, None, f"not an evidence store ({error})"
+        ) from error
+    try:
         yield conn
     finally:
         conn.close()

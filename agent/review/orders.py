@@ -15,10 +15,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from agent.evidence.store import StoreTip
 from agent.review.proposal import ProposedTrade
 from tools.risk.atomic import write_atomically
 
 ORDERS_DIR = "orders"
+# Each order in an orders file carries the evidence log's store-wide length and head as the
+# file was written (``{"records": n, "head": hash}``): ``evidence verify`` fails if the log
+# no longer reaches it.
+TIP_KEY = "evidence_tip"
 TRANSACTIONS_FILE = "transactions.csv"
 ORDER_ID_COLUMN = "order_id"
 ORDER_COLUMNS = (
@@ -31,6 +36,8 @@ ORDER_COLUMNS = (
     "price",
     "reason",
     "lots",
+    "evidence_records",
+    "evidence_head",
 )
 
 
@@ -55,11 +62,15 @@ def build_orders(
     ]
 
 
-def write_order_files(state_dir: Path, run_id: str, orders: list[dict[str, Any]]) -> list[Path]:
-    """``orders/<run_id>.json`` and ``.csv`` (lots as ``lot_id:quantity`` joined by ``;``)."""
+def write_order_files(
+    state_dir: Path, run_id: str, orders: list[dict[str, Any]], tip: StoreTip
+) -> list[Path]:
+    """``orders/<run_id>.json`` and ``.csv`` (lots as ``lot_id:quantity`` joined by ``;``),
+    each order stamped with the evidence log's ``tip``."""
     folder = state_dir / ORDERS_DIR
     json_path, csv_path = folder / f"{run_id}.json", folder / f"{run_id}.csv"
-    write_atomically(json_path, (json.dumps(orders, indent=2) + "\n").encode("utf-8"))
+    stamped = [{**order, TIP_KEY: tip.document()} for order in orders]
+    write_atomically(json_path, (json.dumps(stamped, indent=2) + "\n").encode("utf-8"))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(ORDER_COLUMNS)
@@ -75,6 +86,8 @@ def write_order_files(state_dir: Path, run_id: str, orders: list[dict[str, Any]]
                 _number(order["price"]),
                 order["reason"],
                 ";".join(f"{lot['lot_id']}:{_number(lot['quantity'])}" for lot in order["lots"]),
+                tip.records,
+                tip.head,
             ]
         )
     write_atomically(csv_path, buffer.getvalue().encode("utf-8"))

@@ -16,6 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from agent.evidence.readonly import connect_read_only
+from agent.evidence.records import EvidenceRecord
+from agent.evidence.store import StoreTip
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY,
@@ -51,7 +55,19 @@ CREATE TABLE IF NOT EXISTS orders (
     order_json TEXT NOT NULL,
     PRIMARY KEY (run_id, order_no)
 );
+CREATE TABLE IF NOT EXISTS run_evidence (
+    run_id TEXT PRIMARY KEY REFERENCES runs(run_id),
+    records INTEGER NOT NULL,
+    head TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS evidence_tip (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    records INTEGER NOT NULL,
+    head TEXT NOT NULL
+);
 """
+# What ``evidence verify`` reads of the evidence each run wrote (see ``note_evidence``).
+_EVIDENCE_TABLES = ("run_evidence", "evidence_tip")
 
 
 @dataclass(frozen=True)
@@ -78,15 +94,34 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+class AlreadyDecidedError(ValueError):
+    """Another decision on the run was recorded first."""
+
+    def __init__(self, run_id: str, decision: dict[str, Any]) -> None:
+        super().__init__(
+            f"run {run_id} was already decided: {decision['decision']} by {decision['by']} "
+            f"at {decision['decided_at']}"
+        )
+        self.decision = decision
+
+
 class RunStore:
-    def __init__(self, path: Path) -> None:
+    """The run store; ``read_only`` opens an existing file without creating or changing it
+    (what verification uses, also on a copy in a folder nobody may write)."""
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
-        with self._connect() as conn:
-            conn.executescript(SCHEMA)
+        self.read_only = read_only
+        if not read_only:
+            with self._connect() as conn:
+                conn.executescript(SCHEMA)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=30)
+        if self.read_only:
+            conn = connect_read_only(self.path, "SELECT 1 FROM runs LIMIT 1")
+        else:
+            conn = sqlite3.connect(self.path, timeout=30)
         conn.row_factory = sqlite3.Row
         try:
             with conn:
@@ -198,32 +233,37 @@ class RunStore:
 
     def record_decision(self, run_id: str, decision: dict[str, Any], proposal_hash: str) -> None:
         with self._connect() as conn:
-            conn.execute(
-                "INSERT OR IGNORE INTO decisions VALUES (?,?,?,?,?,?,?)",
-                (
-                    run_id,
-                    decision["by"],
-                    decision["decision"],
-                    decision.get("comment", ""),
-                    json.dumps(decision.get("drop", [])),
-                    proposal_hash,
-                    _now(),
-                ),
-            )
+            _insert_decision(conn, run_id, decision, proposal_hash)
+
+    def claim_decision(
+        self, run_id: str, decision: dict[str, Any], proposal_hash: str
+    ) -> dict[str, Any]:
+        """Record ``decision`` as the run's one decision, unless one is recorded already.
+
+        One ``BEGIN IMMEDIATE`` transaction, so of two approvers acting at once exactly one
+        wins; the other gets ``AlreadyDecidedError`` naming the winner. Returns the stored
+        decision (with ``decided_at``).
+        """
+        with self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            row = conn.execute("SELECT * FROM decisions WHERE run_id = ?", (run_id,)).fetchone()
+            if row is not None:
+                raise AlreadyDecidedError(run_id, _decision(row))
+            _insert_decision(conn, run_id, decision, proposal_hash)
+        stored = self.decision(run_id)
+        assert stored is not None
+        return stored
 
     def decision(self, run_id: str) -> dict[str, Any] | None:
         with self._connect() as conn:
             row = conn.execute("SELECT * FROM decisions WHERE run_id = ?", (run_id,)).fetchone()
-        if row is None:
-            return None
-        return {
-            "by": row["decided_by"],
-            "decision": row["decision"],
-            "comment": row["comment"],
-            "drop": json.loads(row["dropped_json"]),
-            "proposal_hash": row["proposal_hash"],
-            "decided_at": row["decided_at"],
-        }
+        return _decision(row) if row is not None else None
+
+    def decisions(self) -> dict[str, dict[str, Any]]:
+        """Every run's decision, by run id."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT * FROM decisions").fetchall()
+        return {row["run_id"]: _decision(row) for row in rows}
 
     def save_orders(self, run_id: str, orders: list[dict[str, Any]]) -> bool:
         """Store the run's orders once; returns False when they were already stored."""
@@ -246,6 +286,92 @@ class RunStore:
                 "SELECT order_json FROM orders WHERE run_id = ? ORDER BY order_no", (run_id,)
             ).fetchall()
         return [json.loads(row["order_json"]) for row in rows]
+
+    def all_orders(self) -> dict[str, list[dict[str, Any]]]:
+        """Every run's orders, by run id, in order number."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT run_id, order_json FROM orders ORDER BY run_id, order_no")
+            found: dict[str, list[dict[str, Any]]] = {}
+            for row in rows:
+                found.setdefault(row["run_id"], []).append(json.loads(row["order_json"]))
+        return found
+
+    # -- the evidence each run wrote -----------------------------------------------------------
+
+    def note_evidence(self, records: list[EvidenceRecord], tip: StoreTip) -> None:
+        """Remember each run's evidence chain length and head, and the store-wide tip.
+
+        Told of every append a review makes (``EvidenceStore(on_append=...)``), so that
+        ``evidence verify`` notices records removed from the end of a run or of the whole log.
+        Only ever moves forward (a slower concurrent writer never lowers them).
+        """
+        heads = {record.run_id: (record.seq, record.hash) for record in records}
+        with self._connect() as conn:
+            conn.executemany(
+                "INSERT INTO run_evidence VALUES (?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET "
+                "records = excluded.records, head = excluded.head "
+                "WHERE excluded.records > run_evidence.records",
+                [(run_id, seq, head) for run_id, (seq, head) in heads.items()],
+            )
+            conn.execute(
+                "INSERT INTO evidence_tip VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                "records = excluded.records, head = excluded.head "
+                "WHERE excluded.records > evidence_tip.records",
+                (tip.records, tip.head),
+            )
+
+    def evidence_heads(self) -> dict[str, tuple[int, str]]:
+        """Per run: the evidence record count and head hash the review last wrote."""
+        if not self._has_evidence_tables():
+            return {}
+        with self._connect() as conn:
+            rows = conn.execute("SELECT run_id, records, head FROM run_evidence").fetchall()
+        return {row["run_id"]: (row["records"], row["head"]) for row in rows}
+
+    def evidence_tip(self) -> StoreTip | None:
+        """The store-wide tip the reviews last saw (None before any review wrote evidence)."""
+        if not self._has_evidence_tables():
+            return None
+        with self._connect() as conn:
+            row = conn.execute("SELECT records, head FROM evidence_tip WHERE id = 1").fetchone()
+        return StoreTip(row["records"], row["head"]) if row else None
+
+    def _has_evidence_tables(self) -> bool:
+        """False for a read-only store written before these tables existed."""
+        with self._connect() as conn:
+            found = {
+                row[0]
+                for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+        return all(table in found for table in _EVIDENCE_TABLES)
+
+
+def _insert_decision(
+    conn: sqlite3.Connection, run_id: str, decision: dict[str, Any], proposal_hash: str
+) -> None:
+    conn.execute(
+        "INSERT OR IGNORE INTO decisions VALUES (?,?,?,?,?,?,?)",
+        (
+            run_id,
+            decision["by"],
+            decision["decision"],
+            decision.get("comment", ""),
+            json.dumps(decision.get("drop", [])),
+            proposal_hash,
+            _now(),
+        ),
+    )
+
+
+def _decision(row: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "by": row["decided_by"],
+        "decision": row["decision"],
+        "comment": row["comment"],
+        "drop": json.loads(row["dropped_json"]),
+        "proposal_hash": row["proposal_hash"],
+        "decided_at": row["decided_at"],
+    }
 
 
 def _record(row: sqlite3.Row) -> RunRecord:

@@ -58,11 +58,12 @@ class ReviewServices:
 
 @cache
 def _services(data_dir: Path, state_dir: Path) -> ReviewServices:
+    runs = RunStore(state_dir / RUNS_FILE)
     return ReviewServices(
         data_dir=data_dir,
         state_dir=state_dir,
-        runs=RunStore(state_dir / RUNS_FILE),
-        evidence=EvidenceStore(evidence_path(state_dir)),
+        runs=runs,
+        evidence=EvidenceStore(evidence_path(state_dir), on_append=runs.note_evidence),
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, TypedDict
 
-RunStatus = Literal["no_action", "pending_approval", "approved", "rejected", "executed"]
+RunStatus = Literal["no_action", "pending_approval", "approved", "rejected", "executed", "failed"]
 
 
 class ReviewState(TypedDict, total=False):

@@ -46,7 +46,7 @@ def execute(state: ReviewState, runtime: Runtime[ReviewContext]) -> ReviewState:
             services.runs.set_status(run_id, "rejected", failure)
             return {"status": "rejected", "error": failure}
     orders = services.runs.orders(run_id)
-    files = write_order_files(runtime.context.state_dir, run_id, orders)
+    files = write_order_files(runtime.context.state_dir, run_id, orders, services.evidence.tip())
     fills = append_fills(runtime.context.data_dir, orders) if runtime.context.paper else 0
     services.record_once(
         run_id,
