@@ -1,15 +1,27 @@
 """Open an SQLite file for reading only, also when its folder or file cannot be written.
 
 Verification must work on a copy handed to compliance on read-only media. SQLite's
-``mode=ro`` still needs to create the WAL index (``-shm``) of a WAL-mode database next to it,
-which fails in a read-only folder; ``immutable=1`` then reads the file as it is, without any
-locking, which is correct for a copy nobody writes to.
+``mode=ro`` still creates the WAL index (``-shm``) of a WAL-mode database next to it, which
+fails in a read-only folder (and, for a superuser, writes into a folder marked read-only).
+``immutable=1`` reads the file as it is, without locks or WAL index: right for a copy nobody
+writes to, wrong for a live store (it would not see commits still in the WAL).
+
+So a file or folder without write permission (or one ``mode=ro`` cannot read) is read
+without touching it: immutable when it has no write-ahead log beside it, else from a private
+scratch copy of the file and its log, where SQLite may apply the log.
 """
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+import stat
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
 
 
 def read_only_uri(path: Path, *, immutable: bool = False) -> str:
@@ -17,25 +29,59 @@ def read_only_uri(path: Path, *, immutable: bool = False) -> str:
     return f"{path.resolve().as_uri()}?{'immutable=1' if immutable else 'mode=ro'}"
 
 
-def connect_read_only(path: Path, probe: str) -> sqlite3.Connection:
+@contextmanager
+def open_read_only(path: Path, probe: str) -> Iterator[sqlite3.Connection]:
     """A read-only connection on which ``probe`` (a cheap query) has succeeded.
 
-    Falls back to an immutable open when a read-only open cannot read (no writable folder for
-    the WAL index). Raises ``sqlite3.DatabaseError`` when neither can run ``probe``.
+    Raises ``sqlite3.DatabaseError`` when the file cannot run ``probe``.
     """
-    try:
-        conn = sqlite3.connect(read_only_uri(path), uri=True)
+    conn = None if _marked_read_only(path) else _try(read_only_uri(path), probe)
+    if conn is not None:
         try:
-            conn.execute(probe).fetchall()
-            return conn
-        except sqlite3.OperationalError:
+            yield conn
+        finally:
             conn.close()
+        return
+    with _untouched(path) as uri:
+        conn = _try(uri, probe, raise_error=True)
+        assert conn is not None
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+
+@contextmanager
+def _untouched(path: Path) -> Iterator[str]:
+    """A URI reading ``path`` without writing beside it."""
+    log = path.with_name(path.name + "-wal")
+    if not log.is_file() or log.stat().st_size == 0:
+        yield read_only_uri(path, immutable=True)
+        return
+    with tempfile.TemporaryDirectory(prefix="lotwise-verify-") as scratch:
+        copy = Path(scratch) / path.name
+        shutil.copyfile(path, copy)
+        shutil.copyfile(log, copy.with_name(log.name))
+        yield read_only_uri(copy)
+
+
+def _try(uri: str, probe: str, *, raise_error: bool = False) -> sqlite3.Connection | None:
+    try:
+        conn = sqlite3.connect(uri, uri=True)
     except sqlite3.OperationalError:
-        pass
-    conn = sqlite3.connect(read_only_uri(path, immutable=True), uri=True)
+        if raise_error:
+            raise
+        return None
     try:
         conn.execute(probe).fetchall()
     except sqlite3.DatabaseError:
         conn.close()
-        raise
+        if raise_error:
+            raise
+        return None
     return conn
+
+
+def _marked_read_only(path: Path) -> bool:
+    """The file or its folder has no write permission bit (a copy meant to stay as it is)."""
+    return any(not stat.S_IMODE(p.stat().st_mode) & WRITE_BITS for p in (path, path.parent))

@@ -17,14 +17,14 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from agent.evidence.chain import GENESIS_HASH
 from agent.evidence.links import HASH_BYTES, RunChain, hash_bytes, next_global_hash
-from agent.evidence.readonly import connect_read_only
+from agent.evidence.readonly import open_read_only
 from agent.evidence.schema import GUARDS, TABLE
 from agent.evidence.store import unknown_run
 from tools.errors import DataValidationError
@@ -294,16 +294,14 @@ def read_only_store(path: Path) -> Iterator[sqlite3.Connection]:
     """A read-only connection to an existing store (verification never creates or repairs)."""
     if not path.is_file():
         raise DataValidationError.single(str(path), None, None, "no evidence store here")
-    try:
-        conn = connect_read_only(path, f"SELECT 1 FROM {TABLE} LIMIT 1")
-    except sqlite3.DatabaseError as error:
-        raise DataValidationError.single(
-            str(path), None, None, f"not an evidence store ({error})"
-        ) from error
-    try:
+    with ExitStack() as stack:
+        try:
+            conn = stack.enter_context(open_read_only(path, f"SELECT 1 FROM {TABLE} LIMIT 1"))
+        except sqlite3.DatabaseError as error:
+            raise DataValidationError.single(
+                str(path), None, None, f"not an evidence store ({error})"
+            ) from error
         yield conn
-    finally:
-        conn.close()
 
 
 def _guards_intact(conn: sqlite3.Connection) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agent.evidence.readonly import connect_read_only
+from agent.evidence.readonly import open_read_only
 from agent.evidence.records import EvidenceRecord
 from agent.evidence.store import StoreTip
 
@@ -119,9 +119,11 @@ class RunStore:
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         if self.read_only:
-            conn = connect_read_only(self.path, "SELECT 1 FROM runs LIMIT 1")
-        else:
-            conn = sqlite3.connect(self.path, timeout=30)
+            with open_read_only(self.path, "SELECT 1 FROM runs LIMIT 1") as conn:
+                conn.row_factory = sqlite3.Row
+                yield conn
+            return
+        conn = sqlite3.connect(self.path, timeout=30)
         conn.row_factory = sqlite3.Row
         try:
             with conn:
