@@ -237,8 +237,12 @@ class ReviewRunner:
         if not failed:
             return None
         dropped = ", ".join(str(n) for n in sorted(set(decision.drop)))
-        return f"without trade(s) {dropped} the proposal fails its checks: " + "; ".join(
-            f"{o.name}: {o.detail}" for o in failed
+        remaining = ", ".join(
+            str(n) for n in range(1, len(proposal.trades) + 1) if n not in set(decision.drop)
+        )
+        return (
+            f"without trade(s) {dropped} the remaining trades ({remaining}, numbered from 1 "
+            "below) fail their checks: " + "; ".join(f"{o.name}: {o.detail}" for o in failed)
         )
 
     def _run_lease(self, run_id: str) -> AbstractContextManager[None]:
