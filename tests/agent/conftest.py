@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,30 @@ def make_runner(data_dir: Path) -> Callable[..., ReviewRunner]:
         return ReviewRunner(data_dir, optimizer=ScriptedOptimizer(script))
 
     return make
+
+
+@dataclass(frozen=True)
+class PendingReview:
+    """hh-a reviewed by alice (the harvest of hh-a-tax), waiting for approval."""
+
+    data_dir: Path
+    run_id: str
+
+    def copy_to(self, destination: Path) -> Path:
+        """The data directory with its state, to act on without touching the shared one."""
+        return shutil.copytree(self.data_dir, destination)
+
+
+@pytest.fixture(scope="session")
+def pending_review(tmp_path_factory: pytest.TempPathFactory) -> PendingReview:
+    """One pending review shared by the tests that approve it in their own copy."""
+    data_dir = write_data_dir(tmp_path_factory.mktemp("pending") / "data")
+    runner = ReviewRunner(
+        data_dir, optimizer=ScriptedOptimizer({TAXABLE: harvest_trades(data_dir)})
+    )
+    run = runner.review("hh-a", requested_by="alice")
+    assert run.status == "pending_approval"
+    return PendingReview(data_dir, run.run_id)
 
 
 def run_cli(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:

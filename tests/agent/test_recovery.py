@@ -28,7 +28,8 @@ from agent.paths import state_dir_for
 from agent.review.daily import run_daily
 from agent.review.runner import ReviewRunner
 from agent.review.runs import AlreadyDecidedError
-from tests.agent.datadir import TAXABLE, read_transactions, write_data_dir
+from tests.agent.conftest import PendingReview
+from tests.agent.datadir import TAXABLE, read_transactions
 from tests.agent.scripted import ScriptedOptimizer, harvest_trades
 
 DIED = 17
@@ -59,22 +60,19 @@ def _fills(data_dir: Path) -> Counter[str]:
 
 
 @pytest.fixture(scope="module")
-def baseline(tmp_path_factory: pytest.TempPathFactory) -> Baseline:
-    root = tmp_path_factory.mktemp("recovery")
-    pending_dir = write_data_dir(root / "pending")
-    run = _runner(pending_dir).review("hh-a", requested_by="alice")
-    assert run.status == "pending_approval"
-    done = shutil.copytree(pending_dir, root / "done")
+def baseline(tmp_path_factory: pytest.TempPathFactory, pending_review: PendingReview) -> Baseline:
+    done = pending_review.copy_to(tmp_path_factory.mktemp("recovery") / "done")
     runner = _runner(done)
-    before = len(runner.services.evidence.records(run.run_id))
-    runner.approve(run.run_id, "bob")
-    records = runner.services.evidence.records(run.run_id)
+    run_id = pending_review.run_id
+    before = len(runner.services.evidence.records(run_id))
+    runner.approve(run_id, "bob")
+    records = runner.services.evidence.records(run_id)
     return Baseline(
-        pending_dir=pending_dir,
-        run_id=run.run_id,
+        pending_dir=pending_review.data_dir,
+        run_id=run_id,
         appends=len(records) - before,
         records=_shape(records),
-        orders=runner.services.runs.orders(run.run_id),
+        orders=runner.services.runs.orders(run_id),
         fills=_fills(done),
     )
 
