@@ -162,13 +162,13 @@ def witness(
             typer.echo(line, err=True)
         typer.echo("refused: nothing witnessed while verification fails", err=True)
         raise typer.Exit(TAMPERED_EXIT)
-    line = append_witness(to, StoreTip(result.records, result.head))
+    witnessed = append_witness(to, StoreTip(result.records, result.head))
     if fmt == "json":
-        print_json(line)
+        print_json(witnessed)
     else:
         typer.echo(
-            f"witnessed {line['records']} records, head {line['head']} "
-            f"at {line['witnessed_at']} in {to}"
+            f"witnessed {witnessed['records']} records, head {witnessed['head']} "
+            f"at {witnessed['witnessed_at']} in {to}"
         )
 
 

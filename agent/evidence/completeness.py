@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,7 +98,7 @@ def _run_gaps(
     run: RunRecord,
     head: tuple[int, str] | None,
     decision: dict[str, Any] | None,
-    orders: list[dict[str, Any]] | None,
+    orders: Sequence[dict[str, Any]] | None,
 ) -> Iterable[str]:
     """What the run store says happened to ``run`` that its records do not show."""
     kept = dict(conn.execute(f"SELECT seq, hash FROM {TABLE} WHERE run_id = ?", (run.run_id,)))

@@ -28,7 +28,7 @@ from tools.errors import DataValidationError
 
 Clock = Callable[[], dt.datetime]
 # Told of every committed batch: its records and the store-wide tip after it.
-AppendListener = Callable[[list[EvidenceRecord], "StoreTip"], None]
+AppendListener = Callable[[Sequence[EvidenceRecord], "StoreTip"], None]
 BUSY_TIMEOUT_SECONDS = 60.0
 
 _INSERT = (

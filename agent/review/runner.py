@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
@@ -147,9 +148,8 @@ class ReviewRunner:
             run = self._get(run.run_id)
             if run.status in FINAL_STATUSES:
                 return  # the process we waited for finished it
-            config = {"configurable": {"thread_id": run.thread_id}}
             with self.graph() as graph:
-                current = graph.get_state(config)
+                current = graph.get_state(_config(run))
             payload: dict[str, Any] | Command | None
             if not current.values and run.status == "running":  # died before the first step
                 payload = _start(run)
@@ -252,10 +252,9 @@ class ReviewRunner:
     def _invoke(self, run: RunRecord, payload: dict[str, Any] | Command | None) -> None:
         """Run the graph; a failure is recorded as an error record, and a run that had not
         yet proposed becomes ``failed`` (a decided one stays as it is, for recovery)."""
-        config = {"configurable": {"thread_id": run.thread_id}}
         try:
             with self.graph() as graph:
-                graph.invoke(payload, config, context=self.context, durability="sync")
+                graph.invoke(payload, _config(run), context=self.context, durability="sync")
         except Exception as error:
             self._record_failure(run.run_id, error)
             if isinstance(error, DataValidationError):
@@ -279,6 +278,10 @@ class ReviewRunner:
         if run is None:
             raise UnknownRunError(f"no run {run_id} under {self.data_dir.name}")
         return run
+
+
+def _config(run: RunRecord) -> RunnableConfig:
+    return {"configurable": {"thread_id": run.thread_id}}
 
 
 def _decision_payload(stored: dict[str, Any]) -> dict[str, Any]:

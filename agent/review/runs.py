@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -289,18 +290,20 @@ class RunStore:
             ).fetchall()
         return [json.loads(row["order_json"]) for row in rows]
 
-    def all_orders(self) -> dict[str, list[dict[str, Any]]]:
+    def all_orders(self) -> dict[str, Sequence[dict[str, Any]]]:
         """Every run's orders, by run id, in order number."""
         with self._connect() as conn:
-            rows = conn.execute("SELECT run_id, order_json FROM orders ORDER BY run_id, order_no")
-            found: dict[str, list[dict[str, Any]]] = {}
-            for row in rows:
-                found.setdefault(row["run_id"], []).append(json.loads(row["order_json"]))
-        return found
+            rows = conn.execute(
+                "SELECT run_id, order_json FROM orders ORDER BY run_id, order_no"
+            ).fetchall()
+        return {
+            run_id: [json.loads(row["order_json"]) for row in group]
+            for run_id, group in itertools.groupby(rows, key=lambda row: str(row["run_id"]))
+        }
 
     # -- the evidence each run wrote -----------------------------------------------------------
 
-    def note_evidence(self, records: list[EvidenceRecord], tip: StoreTip) -> None:
+    def note_evidence(self, records: Sequence[EvidenceRecord], tip: StoreTip) -> None:
         """Remember each run's evidence chain length and head, and the store-wide tip.
 
         Told of every append a review makes (``EvidenceStore(on_append=...)``), so that
