@@ -11,6 +11,7 @@ import hashlib
 import itertools
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -113,9 +114,15 @@ class RunStore:
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
         self.read_only = read_only
+        self._notes: sqlite3.Connection | None = None  # note_evidence's own connection
+        self._notes_lock = threading.Lock()
         if not read_only:
             with self._connect() as conn:
                 conn.executescript(SCHEMA)
+                # Write-ahead log: readers never wait for a writer, and a commit needs no
+                # fsync (``synchronous=NORMAL``): a crash of the process loses nothing; an OS
+                # crash or power loss can drop the last commits, never corrupt the file.
+                conn.execute("PRAGMA journal_mode=WAL")
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -126,6 +133,7 @@ class RunStore:
             return
         conn = sqlite3.connect(self.path, timeout=30)
         conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA synchronous=NORMAL")
         try:
             with conn:
                 yield conn
@@ -308,22 +316,28 @@ class RunStore:
 
         Told of every append a review makes (``EvidenceStore(on_append=...)``), so that
         ``evidence verify`` notices records removed from the end of a run or of the whole log.
-        Only ever moves forward (a slower concurrent writer never lowers them).
+        Only ever moves forward (a slower concurrent writer never lowers them). Kept open
+        between calls: a review appends dozens of records, and opening and closing the file
+        for each would checkpoint the write-ahead log every time.
         """
         heads = {record.run_id: (record.seq, record.hash) for record in records}
-        with self._connect() as conn:
-            conn.executemany(
-                "INSERT INTO run_evidence VALUES (?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET "
-                "records = excluded.records, head = excluded.head "
-                "WHERE excluded.records > run_evidence.records",
-                [(run_id, seq, head) for run_id, (seq, head) in heads.items()],
-            )
-            conn.execute(
-                "INSERT INTO evidence_tip VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-                "records = excluded.records, head = excluded.head "
-                "WHERE excluded.records > evidence_tip.records",
-                (tip.records, tip.head),
-            )
+        with self._notes_lock:
+            if self._notes is None:
+                self._notes = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+                self._notes.execute("PRAGMA synchronous=NORMAL")
+            with self._notes as conn:
+                conn.executemany(
+                    "INSERT INTO run_evidence VALUES (?, ?, ?) ON CONFLICT (run_id) DO UPDATE "
+                    "SET records = excluded.records, head = excluded.head "
+                    "WHERE excluded.records > run_evidence.records",
+                    [(run_id, seq, head) for run_id, (seq, head) in heads.items()],
+                )
+                conn.execute(
+                    "INSERT INTO evidence_tip VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                    "records = excluded.records, head = excluded.head "
+                    "WHERE excluded.records > evidence_tip.records",
+                    (tip.records, tip.head),
+                )
 
     def evidence_heads(self) -> dict[str, tuple[int, str]]:
         """Per run: the evidence record count and head hash the review last wrote."""
