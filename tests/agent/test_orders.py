@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from agent.evidence.store import StoreTip
 from agent.review.orders import append_fills, build_orders, write_order_files
 from agent.review.snapshot import load_snapshot
 from tests.agent.datadir import AS_OF, TAXABLE, read_transactions
@@ -52,15 +54,22 @@ def test_harvested_names_are_blocked_the_next_day(data_dir: Path) -> None:
 
 def test_order_files_are_complete_and_repeatable(tmp_path: Path, data_dir: Path) -> None:
     orders = _orders(data_dir)
-    first = [path.read_bytes() for path in write_order_files(tmp_path, "run-1", orders)]
-    second = [path.read_bytes() for path in write_order_files(tmp_path, "run-1", orders)]
+    tip = StoreTip(records=42, head="ab" * 32)
+    first = [path.read_bytes() for path in write_order_files(tmp_path, "run-1", orders, tip)]
+    second = [path.read_bytes() for path in write_order_files(tmp_path, "run-1", orders, tip)]
 
     assert first == second
     lines = first[1].decode().splitlines()
     assert lines[0].split(",")[:3] == ["order_id", "date", "account_id"]
+    assert lines[0].split(",")[-2:] == ["evidence_records", "evidence_head"]
     assert len(lines) == 1 + len(orders)
     first_lot = orders[0]["lots"][0]
-    assert lines[1].endswith(f"{first_lot['lot_id']}:{first_lot['quantity']!r}")
+    assert lines[1].endswith(f"{first_lot['lot_id']}:{first_lot['quantity']!r},42,{'ab' * 32}")
+    written = json.loads(first[0])
+    assert [o["evidence_tip"] for o in written] == [{"records": 42, "head": "ab" * 32}] * len(
+        orders
+    )
+    assert [{k: v for k, v in o.items() if k != "evidence_tip"} for o in written] == orders
     assert not list(tmp_path.glob("orders/.*.tmp"))
 
 
