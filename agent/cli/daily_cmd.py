@@ -20,6 +20,7 @@ from agent.cli.common import (
     stderr,
 )
 from agent.cli.common import stdout as out
+from agent.cli.review_cmd import note_recoveries
 from agent.llm.client import client_from_env
 from agent.llm.review import review_runner
 from agent.review.daily import DailySummary, run_daily, write_summary
@@ -66,6 +67,7 @@ def daily(
                 ),
             )
     assert runner.state_dir is not None
+    note_recoveries(runner)
     write_summary(runner.state_dir, summary)
     if fmt == "json":
         print_json(summary.document())

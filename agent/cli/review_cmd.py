@@ -80,7 +80,7 @@ def review(
             requested_by=by or _default_user(),
             force=force,
         )
-    _note_recoveries(runner)
+    note_recoveries(runner)
     _emit(run, fmt)
 
 
@@ -138,10 +138,10 @@ def _decide(
         stderr.print(f"[red]error:[/red] {escape(str(error))}")
         raise typer.Exit(2) from error
     except (NotPendingError, DecisionRefusedError, AlreadyDecidedError) as error:
-        _note_recoveries(runner)
+        note_recoveries(runner)
         stderr.print(f"[red]refused:[/red] {escape(str(error))}")
         raise typer.Exit(1) from error
-    _note_recoveries(runner)
+    note_recoveries(runner)
     _emit(run, fmt)
 
 
@@ -155,7 +155,7 @@ def run_failures_exit() -> Iterator[None]:
         raise typer.Exit(1) from error
 
 
-def _note_recoveries(runner: ReviewRunner) -> None:
+def note_recoveries(runner: ReviewRunner) -> None:
     """Say which runs this command finished for a process that died working on them."""
     for run_id in runner.recovered:
         run = runner.services.runs.get(run_id)
@@ -221,7 +221,7 @@ def runs_show(
     except UnknownRunError as error:
         stderr.print(f"[red]error:[/red] no run {escape(run_id)}")
         raise typer.Exit(2) from error
-    _note_recoveries(runner)
+    note_recoveries(runner)
     decision = runner.services.runs.decision(run_id)
     orders = runner.services.runs.orders(run_id)
     if fmt == "json":

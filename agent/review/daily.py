@@ -27,6 +27,7 @@ class DailySummary:
     alerts: dict[str, str] = field(default_factory=dict)  # account_id -> warn/breach
     failures: dict[str, str] = field(default_factory=dict)  # household_id -> error
     runs: list[str] = field(default_factory=list)
+    recovered: list[str] = field(default_factory=list)  # runs a dead process left, finished
 
     def document(self) -> dict[str, Any]:
         return {
@@ -38,6 +39,7 @@ class DailySummary:
             "alerts": dict(sorted(self.alerts.items())),
             "failures": dict(sorted(self.failures.items())),
             "runs": self.runs,
+            "recovered": self.recovered,
         }
 
 
@@ -76,6 +78,7 @@ def run_daily(
                 summary.est_tax_savings += proposal["metrics"]["est_tax_savings"]
         if on_household is not None:
             on_household(household_id)
+    summary.recovered = list(runner.recovered)
     return summary
 
 

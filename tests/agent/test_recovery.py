@@ -135,6 +135,7 @@ def _by_runs_show(data_dir: Path, run_id: str) -> None:
 def _by_daily(data_dir: Path, run_id: str) -> None:
     summary = run_daily(_runner(data_dir))
     assert not summary.failures and run_id in summary.runs
+    assert summary.recovered == [run_id]
 
 
 RECOVERIES: dict[str, Callable[[Path, str], None]] = {

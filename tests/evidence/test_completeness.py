@@ -71,7 +71,7 @@ def test_the_untouched_run_verifies_with_every_cross_check(copy: ReviewedRun) ->
 @pytest.mark.parametrize("removed", ["approval", "execution", "every record"])
 @pytest.mark.parametrize("how", ["RUN", "--all", "--anchor"])
 def test_removing_the_end_of_a_run_is_detected(copy: ReviewedRun, removed: str, how: str) -> None:
-    kinds = [record.kind for record in copy.records]
+    kinds: list[str] = [record.kind for record in copy.records]
     count = len(kinds) if removed == "every record" else len(kinds) - kinds.index(removed)
     _delete_last(copy, count)
     args = {
