@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Literal, TypedDict
 
-RunStatus = Literal["no_action", "pending_approval", "approved", "rejected", "executed", "failed"]
+# Statuses the graph sets. The run store also has "running" (before the first proposal) and
+# "failed" (the graph raised before proposing), which only the runner sets.
+RunStatus = Literal["no_action", "pending_approval", "approved", "rejected", "executed"]
 
 
 class ReviewState(TypedDict, total=False):
