@@ -18,8 +18,14 @@ from agent.llm.review import review_runner
 from agent.llm.tools import PortfolioTools
 from agent.llm.whatif import resolve_targets, restrictions_for
 from agent.review.decision import DecisionRefusedError
+from agent.review.lease import LeaseBusyError
 from agent.review.rationale import tax_effect
-from agent.review.runner import NotPendingError, ReviewRunner, UnknownRunError
+from agent.review.runner import (
+    NotPendingError,
+    ReviewFailedError,
+    ReviewRunner,
+    UnknownRunError,
+)
 from agent.review.runs import RunRecord
 from agent.review.snapshot import load_snapshot
 from tools.errors import DataValidationError
@@ -63,6 +69,8 @@ class Desk:
             return self._answer(intent, decided_by)
         except DataValidationError as error:
             return ChatReply("I cannot do that: " + "; ".join(str(p) for p in error.problems))
+        except (ReviewFailedError, LeaseBusyError) as error:  # recorded in the run's evidence
+            return ChatReply(f"That did not complete: {error}")
 
     def _answer(self, intent: Intent, decided_by: str | None) -> ChatReply:
         if intent.kind == "help":

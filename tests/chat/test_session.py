@@ -156,3 +156,20 @@ def test_a_rejection_needs_a_reason_then_asks_who(data_dir: Path) -> None:
         done = chat.send("Dana")
     assert done.text == "Run hh-a-20261120-1 rejected by Dana: turnover is too high"
     assert ReviewRunner(data_dir).services.runs.get("hh-a-20261120-1").status == "rejected"
+
+
+def test_a_review_that_fails_is_answered_in_one_line(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: object, request: object) -> object:
+        raise RuntimeError("solver crashed")
+
+    monkeypatch.setattr("agent.review.optimize.ToolsOptimizer.optimize", broken)
+    with ChatSession(data_dir, user="alex") as chat:
+        reply = chat.send("run a harvest review for hh-a")
+
+    assert reply.text == (
+        "That did not complete: run hh-a-20261120-1 failed: RuntimeError: solver crashed"
+    )
+    (run,) = ReviewRunner(data_dir).services.runs.list()
+    assert run.status == "failed"
