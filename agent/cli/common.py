@@ -72,8 +72,3 @@ def bad_input_exits() -> Iterator[None]:
 def print_json(document: Any) -> None:
     """Print exactly one JSON document on stdout (no rich markup, no wrapping)."""
     typer.echo(json.dumps(document, indent=2, sort_keys=False))
-
-
-def cents(amount: float) -> float:
-    """Round money to cents at the edge (reports, JSON); computation keeps full precision."""
-    return round(float(amount) + 0.0, 2)
