@@ -20,7 +20,7 @@ from tools.ledger.lots import LotPart, OpenLotStore, Position
 from tools.ledger.relief import relief_order
 from tools.ledger.results import Disposal, Ledger
 from tools.ledger.washsale import KeyBook, WashSaleMatcher
-from tools.models import Account, Lot, Security, Transaction
+from tools.models import Account, Lot, ReliefMethod, Security, Transaction
 from tools.tolerances import LOSS_FLOOR, SHARE_EPSILON
 
 TRANSACTIONS_FILE = "transactions.csv"
@@ -254,7 +254,7 @@ class LedgerEngine:
             held = 0.0
             for part in candidates:  # a plain loop: cheaper than sum() over a generator
                 held += part.quantity
-            method = "fifo"  # specific identification; inside the lot, share order
+            method: ReliefMethod = "fifo"  # specific identification; inside the lot, share order
         elif account.relief_method == "specific":
             _fail(
                 source,
@@ -281,7 +281,7 @@ class LedgerEngine:
             ordered = relief_order(
                 candidates, method, price, self.last_day, short_rate=short_rate, long_rate=long_rate
             )
-        closed = self._relieve(txn, account, book, ordered, price)
+        closed = self._relieve(txn, account, book, ordered, price, symbol=symbol)
         position.relieved(quantity, closed, ordered is position.parts)
         self.cash[txn.account_id] += quantity * price - txn.fees
 
@@ -292,6 +292,8 @@ class LedgerEngine:
         book: KeyBook,
         ordered: list[LotPart],
         price: float,
+        *,
+        symbol: str,
     ) -> list[LotPart]:
         """Close ``txn.quantity`` shares taken from ``ordered`` front to back (a part left with
         only rounding dust goes whole), then match the losses in disposal order.
@@ -301,7 +303,7 @@ class LedgerEngine:
         day, row = self.last_day, txn.row
         remaining = txn.quantity
         net_price = price - txn.fees / remaining  # the sale's fees reduce proceeds per share
-        account_id, symbol = account.account_id, txn.symbol
+        account_id = account.account_id
         taxable = account_id not in self._ira_accounts
         disposals = self.disposals
         count = self._disposal_count
