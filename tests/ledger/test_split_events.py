@@ -15,6 +15,7 @@ import pytest
 from tests.ledger.builders import History, account, accounts, day, lots_of, security
 from tools.errors import DataValidationError
 from tools.ledger import Ledger
+from tools.ledger.forward import loss_sale_check
 
 BOOKS = accounts(
     account("T"),
@@ -179,3 +180,22 @@ def test_replacement_class_that_split_counts_in_economic_shares() -> None:
     ]
     [first] = lots_of(ledger, "R1")
     assert first.cost_basis == pytest.approx(2000.0)
+
+
+def test_loss_sale_check_counts_replacements_in_economic_shares() -> None:
+    """T holds 100 A bought at $40, split 2-for-1 into 200 A ($20 basis each); S bought 100
+    B (no split) three days ago. At $15, selling T's 200 A would lose $1,000, all of it
+    washed: the 100 B are the stake of all 200 post-split A."""
+    history = History()
+    history.buy("2025-01-02", "T", "A", 100, 40, lot_id="L")
+    history.split("2025-03-10", "T", "A", 2)
+    history.buy("2025-03-12", "S", "B", 100, 15, lot_id="R")
+    ledger = history.replay(BOOKS, SECURITIES)
+    [status] = [
+        status
+        for status in loss_sale_check(ledger, "H1", day("2025-03-15"), [], {"A": 15.0, "B": 15.0})
+        if status.lot_id == "L"
+    ]
+    assert (status.quantity, status.loss) == (200.0, pytest.approx(1000.0))
+    assert status.disallowed == pytest.approx(1000.0)
+    assert [(r.lot_id, r.quantity) for r in status.replacements] == [("R", 100.0)]
