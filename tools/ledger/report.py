@@ -1,4 +1,4 @@
-"""The ledger's outside formats: the contract JSON (CONTRACTS.md section 2) and a Form 8949
+"""The ledger's outside formats: the contract JSON (docs/CONTRACTS.md §2) and a Form 8949
 style CSV. Money is rounded to cents here, at the edge (``tools.tolerances.cents``, never
 -0.00); what counts as a loss or a disallowance follows the cent rule of ``tools.tolerances``.
 """

@@ -1,11 +1,11 @@
 """Running share positions per account and symbol: oversold sells and held symbols.
 
-Rows apply in date order, then file order (CONTRACTS §1); a split multiplies the shares held
-by its ratio. A split is the company's event: its first row for a (symbol, date) splits the
-symbol in every account, whichever accounts post it, and later rows of the same symbol, date
-and ratio are the same event (a different ratio is an error naming both rows). The running
-positions are computed column-wise: with ``R_k`` the product of the symbol's split ratios up
-to row ``k`` and ``d_k`` the signed change in shares of one (account, symbol),
+Rows apply in date order, then file order (docs/CONTRACTS.md §1); a split multiplies the
+shares held by its ratio. A split is the company's event: its first row for a (symbol, date)
+splits the symbol in every account, whichever accounts post it, and later rows of the same
+symbol, date and ratio are the same event (a different ratio is an error naming both rows).
+The running positions are computed column-wise: with ``R_k`` the product of the symbol's
+split ratios up to row ``k`` and ``d_k`` the signed change in shares of one (account, symbol),
 ``position_k = R_k * sum(d_j / R_j for j <= k)``. Only the (account, symbol) pairs whose
 position goes negative are replayed row by row, to word exact messages.
 
