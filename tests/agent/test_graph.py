@@ -10,9 +10,9 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
 from agent.evidence.verify import verify_run
+from agent.identity import AUTO_APPROVER
 from agent.paths import state_dir_for
 from agent.review.context import ReviewContext
-from agent.review.decision import AUTO_APPROVER
 from agent.review.graph import build_review_graph
 from agent.review.runner import ReviewRunner
 from agent.review.runs import proposal_digest
