@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from agent.cli.common import (
     AsOf,
@@ -143,10 +144,10 @@ def _decide(
         with bad_input_exits():
             run = action(runner)
     except UnknownRunError as error:
-        stderr.print(f"[red]error:[/red] {error}")
+        stderr.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from error
     except (NotPendingError, DecisionRefusedError) as error:
-        stderr.print(f"[red]refused:[/red] {error}")
+        stderr.print(f"[red]refused:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from error
     _emit(run, fmt)
 

@@ -188,7 +188,7 @@ class ReviewRunner:
                 "approval",
                 "approval",
                 decision.model_dump(),
-                {"refused": refused},
+                {"refused": refused, "by": actor.name, "identity": actor.evidence()},
                 policy_version=run.proposal["policy_version"],
             )
             raise DecisionRefusedError(refused)

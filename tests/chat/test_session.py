@@ -82,9 +82,10 @@ def test_approval_is_confirmed_survives_a_restart_and_keeps_four_eyes(data_dir: 
     assert done.text == "Run hh-a-20261120-1 approved by dana: now executed."
     records = ReviewRunner(data_dir).services.evidence.records("hh-a-20261120-1")
     approvals = [r.outputs for r in records if r.kind == "approval"]
-    assert approvals[0] == {
-        "refused": "high-impact proposal requested by alex needs a second person to approve it"
-    }
+    assert approvals[0]["refused"] == (
+        "high-impact proposal requested by alex needs a second person to approve it"
+    )
+    assert approvals[0]["identity"]["typed"] == "alex"
     assert approvals[1]["identity"] == {
         "name": "dana",
         "typed": "Dana",
