@@ -92,7 +92,7 @@ class ChatSession:
 
     @property
     def user(self) -> Identity:
-        return self.desk.user
+        return self.desk.person
 
     @property
     def waiting(self) -> bool:
@@ -157,7 +157,7 @@ class ChatSession:
     def _decide(self, intent: Intent) -> ChatReply:
         """Approve or reject as the session's person, after they confirm; a decision "as"
         someone else is refused before anything is asked."""
-        user = self.desk.user
+        user = self.desk.person
         verb = "approve" if intent.kind == "approve" else "reject"
         if intent.approver and not same_person(intent.approver, user.name):
             return ChatReply(

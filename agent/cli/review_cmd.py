@@ -214,6 +214,7 @@ def runs_show(
                 "orders": orders,
                 "status": run.status,
                 "requested_by": run.requested_by,
+                "requester": run.requester,
             }
         )
         return

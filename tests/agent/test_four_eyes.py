@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 from typer.testing import CliRunner, Result
 
@@ -131,7 +132,7 @@ def test_the_approval_node_refuses_a_disguised_requester_even_past_the_runner(
     run = _pending(runner)
     for by in ("ANA", "ana\u200b", "lotwise-auto"):
         with runner.graph() as graph:
-            config = {"configurable": {"thread_id": run.thread_id}}
+            config: RunnableConfig = {"configurable": {"thread_id": run.thread_id}}
             decision = {"by": by, "decision": "approve", "proposal_hash": run.proposal_hash}
             graph.invoke(Command(resume=decision), config, context=runner.context)
             (waiting,) = graph.get_state(config).interrupts
