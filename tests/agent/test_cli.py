@@ -55,7 +55,7 @@ def test_review_approve_and_runs_with_the_optimizer(
 
     waiting = _run("approvals", "--data", data_dir, "--format", "json")
     assert [p["run_id"] for p in json.loads(waiting.stdout)] == [proposal["run_id"]]
-    table = _run("review", "--data", data_dir, "--household", "hh-a")
+    table = _run("review", "--data", data_dir, "--household", "hh-a", env=signed_in(tokens, "ana"))
     assert table.exit_code == 0 and "Checks" in table.stdout
 
     approved = _run(
