@@ -14,6 +14,7 @@ from agent.cli import (
     optimize_cmd,
     review_cmd,
     risk_cmd,
+    users_cmd,
 )
 
 app = typer.Typer(
@@ -34,6 +35,7 @@ COMMAND_GROUPS = (
     evidence_cmd,
     chat_cmd,
     eval_cmd,
+    users_cmd,
 )
 
 for module in COMMAND_GROUPS:

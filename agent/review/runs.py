@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS runs (
     updated_at TEXT NOT NULL,
     proposal_json TEXT,
     proposal_hash TEXT,
+    requester_json TEXT,
     UNIQUE (household_id, as_of, attempt)
 );
 CREATE TABLE IF NOT EXISTS decisions (
@@ -62,6 +63,10 @@ CREATE TABLE IF NOT EXISTS run_evidence (
     records INTEGER NOT NULL,
     head TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS decision_payloads (
+    run_id TEXT PRIMARY KEY REFERENCES runs(run_id),
+    payload_json TEXT NOT NULL  -- the exact resume value, to re-apply after a crash
+);
 CREATE TABLE IF NOT EXISTS evidence_tip (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     records INTEGER NOT NULL,
@@ -85,6 +90,9 @@ class RunRecord:
     updated_at: str
     proposal: dict[str, Any] | None
     proposal_hash: str | None
+    # who requested it and how they were authenticated (agent.identity.Identity.evidence);
+    # ``requested_by`` is its normal-form name. None for runs stored before identities.
+    requester: dict[str, Any] | None = None
 
 
 def proposal_digest(proposal: dict[str, Any]) -> str:
@@ -119,6 +127,9 @@ class RunStore:
         if not read_only:
             with self._connect() as conn:
                 conn.executescript(SCHEMA)
+                columns = {row["name"] for row in conn.execute("PRAGMA table_info(runs)")}
+                if "requester_json" not in columns:  # a store created before identities
+                    conn.execute("ALTER TABLE runs ADD COLUMN requester_json TEXT")
                 # Write-ahead log: readers never wait for a writer, and a commit needs no
                 # fsync (``synchronous=NORMAL``): a crash of the process loses nothing; an OS
                 # crash or power loss can drop the last commits, never corrupt the file.
@@ -149,7 +160,13 @@ class RunStore:
             ).fetchone()
         return _record(row) if row else None
 
-    def create(self, household_id: str, as_of: str, requested_by: str) -> RunRecord:
+    def create(
+        self,
+        household_id: str,
+        as_of: str,
+        requested_by: str,
+        requester: dict[str, Any] | None = None,
+    ) -> RunRecord:
         """A new run (attempt n+1 for this household and date) with its own thread."""
         with self._connect() as conn:
             conn.execute("BEGIN IMMEDIATE")
@@ -162,7 +179,8 @@ class RunStore:
             now = _now()
             conn.execute(
                 "INSERT INTO runs (run_id, household_id, as_of, attempt, thread_id, "
-                "requested_by, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                "requested_by, status, created_at, updated_at, requester_json) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (
                     run_id,
                     household_id,
@@ -173,6 +191,7 @@ class RunStore:
                     "running",
                     now,
                     now,
+                    json.dumps(requester) if requester is not None else None,
                 ),
             )
         found = self.get(run_id)
@@ -261,6 +280,9 @@ class RunStore:
             if row is not None:
                 raise AlreadyDecidedError(run_id, _decision(row))
             _insert_decision(conn, run_id, decision, proposal_hash)
+            conn.execute(
+                "INSERT INTO decision_payloads VALUES (?, ?)", (run_id, json.dumps(decision))
+            )
         stored = self.decision(run_id)
         assert stored is not None
         return stored
@@ -269,6 +291,14 @@ class RunStore:
         with self._connect() as conn:
             row = conn.execute("SELECT * FROM decisions WHERE run_id = ?", (run_id,)).fetchone()
         return _decision(row) if row is not None else None
+
+    def decision_payload(self, run_id: str) -> dict[str, Any] | None:
+        """The decision exactly as the graph was resumed with it (claimed decisions only)."""
+        with self._connect() as conn:
+            row = conn.execute(
+                "SELECT payload_json FROM decision_payloads WHERE run_id = ?", (run_id,)
+            ).fetchone()
+        return json.loads(row["payload_json"]) if row else None
 
     def decisions(self) -> dict[str, dict[str, Any]]:
         """Every run's decision, by run id."""
@@ -406,4 +436,5 @@ def _record(row: sqlite3.Row) -> RunRecord:
         updated_at=row["updated_at"],
         proposal=json.loads(row["proposal_json"]) if row["proposal_json"] else None,
         proposal_hash=row["proposal_hash"],
+        requester=json.loads(row["requester_json"]) if row["requester_json"] else None,
     )
