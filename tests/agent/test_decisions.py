@@ -3,6 +3,7 @@ the decision, and failed reviews that say so."""
 
 from __future__ import annotations
 
+import getpass
 import os
 import threading
 from pathlib import Path
@@ -17,7 +18,7 @@ from agent.evidence.audit import audit
 from agent.paths import state_dir_for
 from agent.review.optimize import AccountRequest, AccountTrades
 from agent.review.runner import ReviewFailedError, ReviewRunner
-from agent.review.runs import RunRecord
+from agent.review.runs import AlreadyDecidedError, RunRecord
 from tests.agent.conftest import PendingReview
 from tests.agent.datadir import TAXABLE, read_transactions, write_data_dir
 from tests.agent.scripted import ScriptedOptimizer, harvest_trades
@@ -31,15 +32,18 @@ def _runner(data_dir: Path, optimizer: Any = None) -> ReviewRunner:
     )
 
 
-def _cli_in_child(args: list[str], gate: int, report: Path) -> int:
-    """Fork a process that waits for ``gate`` to open, then runs ``lotwise ARGS``."""
+def _approve_in_child(data_dir: Path, run_id: str, by: str, gate: int, report: Path) -> int:
+    """Fork a process that waits for ``gate`` to open, then approves as ``by``: exit 0 when
+    it decided, 1 when told the run was already decided (what ``lotwise approve`` exits)."""
     pid = os.fork()
     if pid == 0:
         try:
             os.read(gate, 1)
-            result = CliRunner().invoke(app, args)
-            report.write_text(result.stderr)
-            code = result.exit_code
+            _runner(data_dir).approve(run_id, by)
+            code = 0
+        except AlreadyDecidedError as error:
+            report.write_text(str(error))
+            code = 1
         except BaseException as error:  # report anything, never return into pytest
             report.write_text(repr(error))
             code = 99
@@ -60,9 +64,7 @@ def test_two_concurrent_approvals_record_exactly_one_decision(
     read_end, write_end = os.pipe()
     reports = {name: tmp_path / f"{name}.txt" for name in ("bob", "carol")}
     children = {
-        name: _cli_in_child(
-            ["approve", run_id, "--data", str(data_dir), "--by", name], read_end, report
-        )
+        name: _approve_in_child(data_dir, run_id, name, read_end, report)
         for name, report in reports.items()
     }
     os.write(write_end, b"go")  # both start at once
@@ -121,7 +123,8 @@ def test_dropping_the_sales_that_fund_the_buys_is_refused_before_the_decision(
     ``rejected`` and the command exited 0."""
     data_dir = pending_review.copy_to(tmp_path / "data")
     run_id = pending_review.run_id
-    args = ["approve", run_id, "--data", str(data_dir), "--by", "bob"]
+    # the CLI acts as the operating-system user (no users.yaml)
+    args = ["approve", run_id, "--data", str(data_dir), "--by", getpass.getuser()]
 
     result = CliRunner().invoke(app, [*args, "--drop", "1", "--drop", "3", "--drop", "5"])
 

@@ -7,6 +7,7 @@ cleanup, no ``finally``, as ``kill -9``) just before or just after its Nth evide
 
 from __future__ import annotations
 
+import getpass
 import itertools
 import os
 import shutil
@@ -94,13 +95,13 @@ def _die_at_append(number: int, when: str) -> None:
     EvidenceStore.append_many = append_many  # type: ignore[method-assign]
 
 
-def _approve_and_die(data_dir: Path, run_id: str, number: int, when: str) -> None:
-    """Approve in a forked process that dies at the given append."""
+def _approve_and_die(data_dir: Path, run_id: str, number: int, when: str, by: str = "bob") -> None:
+    """Approve (as ``by``) in a forked process that dies at the given append."""
     pid = os.fork()
     if pid == 0:  # the child never returns into pytest
         try:
             _die_at_append(number, when)
-            _runner(data_dir).approve(run_id, "bob")
+            _runner(data_dir).approve(run_id, by)
         except BaseException:
             traceback.print_exc()
             os._exit(1)
@@ -201,18 +202,19 @@ def test_the_command_that_completes_a_recovery_says_so(
 ) -> None:
     """Before: "refused: run ... is approved, not pending approval", exit 1, and no orders."""
     data_dir = shutil.copytree(baseline.pending_dir, tmp_path / "data")
-    _approve_and_die(data_dir, baseline.run_id, 2, "before")  # after the approval record
+    user = getpass.getuser()  # the CLI acts as the operating-system user (no users.yaml)
+    _approve_and_die(data_dir, baseline.run_id, 2, "before", by=user)  # after the approval
     args = {
-        "approve": ("approve", baseline.run_id, "--by", "bob"),
-        "reject": ("reject", baseline.run_id, "--by", "ben", "--reason", "too late"),
+        "approve": ("approve", baseline.run_id, "--by", user),
+        "reject": ("reject", baseline.run_id, "--by", user, "--reason", "too late"),
         "runs show": ("runs", "show", baseline.run_id),
     }[command]
 
     code, _, err = _cli(*args, "--data", str(data_dir))
 
     assert "recovered: run" in err and "now executed" in err
-    if command == "reject":  # the run was approved by bob before the crash: not ben's to decide
-        assert code == 1 and "already decided: approve by bob" in err
+    if command == "reject":  # the run was approved before the crash: the approval stands
+        assert code == 1 and f"already decided: approve by {user}" in err
     else:
         assert code == 0, err
         assert "refused" not in err
