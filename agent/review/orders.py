@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.review.proposal import ProposedTrade
+from tools.ids import require_id
 from tools.risk.atomic import write_atomically
 
 ORDERS_DIR = "orders"
@@ -58,6 +59,7 @@ def build_orders(
 def write_order_files(state_dir: Path, run_id: str, orders: list[dict[str, Any]]) -> list[Path]:
     """``orders/<run_id>.json`` and ``.csv`` (lots as ``lot_id:quantity`` joined by ``;``)."""
     folder = state_dir / ORDERS_DIR
+    require_id(run_id, "run id")  # a file name: never a path, never too long
     json_path, csv_path = folder / f"{run_id}.json", folder / f"{run_id}.csv"
     write_atomically(json_path, (json.dumps(orders, indent=2) + "\n").encode("utf-8"))
     buffer = io.StringIO()

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tools.ids import derived_id
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY,
@@ -74,6 +76,15 @@ def proposal_digest(proposal: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(proposal, sort_keys=True).encode()).hexdigest()
 
 
+ORDER_NUMBER_ROOM = 8  # "-<order number>" of up to seven digits, appended by the orders
+
+
+def run_id_for(household_id: str, as_of: str, attempt: int) -> str:
+    """``<household>-<YYYYMMDD>-<attempt>``, kept within the id rule of ``tools.ids`` with
+    room for the order numbers appended to it (a long household id is cut and digested)."""
+    return derived_id(household_id, f"{as_of.replace('-', '')}-{attempt}", ORDER_NUMBER_ROOM)
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -112,7 +123,7 @@ class RunStore:
                 "WHERE household_id = ? AND as_of = ?",
                 (household_id, as_of),
             ).fetchone()
-            run_id = f"{household_id}-{as_of.replace('-', '')}-{attempt}"
+            run_id = run_id_for(household_id, as_of, attempt)
             now = _now()
             conn.execute(
                 "INSERT INTO runs (run_id, household_id, as_of, attempt, thread_id, "

@@ -15,7 +15,9 @@ import numpy as np
 import pandas as pd
 
 from tools.errors import Problem
+from tools.ids import ID_PATTERN, MAX_ID_LENGTH, id_problem, quoted_id
 from tools.loading.csv_reader import CsvTable
+from tools.loading.limits import EARLIEST_DATE
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -51,7 +53,8 @@ def missing(
 
 
 def parse_dates(table: CsvTable, column: str) -> tuple[pd.Series, list[Problem]]:
-    """Parse YYYY-MM-DD cells (NaT where blank or bad); bad non-blank cells are problems."""
+    """Parse YYYY-MM-DD cells (NaT where blank or bad); bad non-blank cells are problems, and
+    so are dates before ``EARLIEST_DATE``."""
     codes, uniques = table.factorized(column)  # a few thousand distinct dates among many rows
     unique_text = pd.Series(uniques, dtype=str)
     well_formed = unique_text.map(lambda value: _ISO_DATE.fullmatch(value) is not None)
@@ -63,6 +66,11 @@ def parse_dates(table: CsvTable, column: str) -> tuple[pd.Series, list[Problem]]
     problems = report_values(
         table, bad, column, f"{column} '{{value}}' is not a valid date (expected YYYY-MM-DD)"
     )
+    early = (dates < pd.Timestamp(EARLIEST_DATE)).to_numpy()
+    problems += report_values(
+        table, early, column, f"{column} {{value}} is before {EARLIEST_DATE.isoformat()}"
+    )
+    dates[early] = pd.NaT
     return dates, problems
 
 
@@ -185,3 +193,26 @@ def not_positive(table: CsvTable, column: str, numbers: np.ndarray) -> list[Prob
         table, numbers == 0, column, f"{column} {{value}} must be greater than zero"
     )
     return problems
+
+
+def check_ids(
+    table: CsvTable, column: str, what: str, where: pd.Series | np.ndarray | None = None
+) -> list[Problem]:
+    """Non-blank cells breaking the id rule of ``tools.ids`` (blank cells are ``missing``' job).
+
+    Each distinct value is checked once: a column repeats a few ids over many rows.
+    """
+    codes, uniques = table.factorized(column)
+    values = pd.Series(uniques, dtype=str)
+    fine = (values.str.len() <= MAX_ID_LENGTH) & values.str.fullmatch(ID_PATTERN) | (values == "")
+    why = {int(k): id_problem(values.iat[k]) for k in np.flatnonzero(~fine.to_numpy())}
+    mask = ~fine.to_numpy()[codes]
+    if where is not None:
+        mask = mask & np.asarray(where, dtype=bool)
+    text = table.cells(column).to_numpy()
+    return report(
+        table,
+        mask,
+        column,
+        lambda i: f"{what} {quoted_id(text[i])} {why[int(codes[i])]}",
+    )
