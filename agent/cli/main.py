@@ -15,6 +15,8 @@ from agent.cli import (
     review_cmd,
     risk_cmd,
 )
+from agent.cli.common import show_notes_on_stderr
+from agent.cli.failures import LotwiseGroup
 
 app = typer.Typer(
     name="lotwise",
@@ -22,6 +24,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=LotwiseGroup,
 )
 
 COMMAND_GROUPS = (
@@ -38,6 +41,7 @@ COMMAND_GROUPS = (
 
 for module in COMMAND_GROUPS:
     module.register(app)
+show_notes_on_stderr()
 
 
 def run() -> None:
