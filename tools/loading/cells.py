@@ -61,16 +61,18 @@ def parse_dates(table: CsvTable, column: str) -> tuple[pd.Series, list[Problem]]
     unique_dates = pd.to_datetime(
         unique_text.where(well_formed), format="%Y-%m-%d", errors="coerce"
     )
+    # ISO text sorts like the dates it spells (and pandas cannot hold years before 1677).
+    early_unique = (well_formed & (unique_text < EARLIEST_DATE.isoformat())).to_numpy()
+    unique_dates[early_unique] = pd.NaT
+    early = early_unique[codes]
     dates = pd.Series(unique_dates.to_numpy()[codes], index=table.frame.index)
-    bad = dates.isna().to_numpy() & ~table.blank(column)
+    bad = dates.isna().to_numpy() & ~table.blank(column) & ~early
     problems = report_values(
         table, bad, column, f"{column} '{{value}}' is not a valid date (expected YYYY-MM-DD)"
     )
-    early = (dates < pd.Timestamp(EARLIEST_DATE)).to_numpy()
     problems += report_values(
         table, early, column, f"{column} {{value}} is before {EARLIEST_DATE.isoformat()}"
     )
-    dates[early] = pd.NaT
     return dates, problems
 
 
