@@ -48,7 +48,7 @@ def _fail(message: str, code: int) -> typer.Exit:
 class LotwiseGroup(TyperGroup):
     """The ``lotwise`` command group: every sub-command runs inside the failure handling."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # click's Context, vendored privately by typer
         try:
             return super().invoke(ctx)
         except DataValidationError as error:

@@ -223,7 +223,7 @@ CASES: tuple[Case, ...] = (
         "a well-formed run id no run has",
         None,
         ("approve", "H1-20240108-9", "--by", "ben"),
-        message="H1-20240108-9",
+        message="no run H1-20240108-9 under data",
     ),
     Case(
         "household-unknown",

@@ -58,3 +58,5 @@ def test_the_cases_are_many_and_distinct() -> None:
 def test_the_documented_table_is_the_tested_one() -> None:
     """docs/bad-input.md is rendered from CASES (``python -m tests.badinput.table``)."""
     assert DOC_PATH.read_text(encoding="utf-8") == render(CASES)
+    readme = (DOC_PATH.parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"lists the {len(CASES)} bad inputs the tests try" in readme

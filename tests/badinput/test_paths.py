@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import os
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from typer.testing import CliRunner
@@ -107,7 +108,7 @@ def test_a_64_character_household_reviews_approves_and_stays_valid(tmp_path: Pat
 
     assert done.status == "executed"
     assert is_valid_id(run.run_id) and len(run.run_id) <= MAX_ID_LENGTH - 8
-    orders = runner.services.runs.orders(run.run_id)
+    orders = cast("list[dict[str, Any]]", runner.services.runs.orders(run.run_id))
     assert orders and all(is_valid_id(order["order_id"]) for order in orders)
     assert (state_dir_for(data) / "orders" / f"{run.run_id}.csv").is_file()
     assert escapes(before, tree(tmp_path), data / ".lotwise") == set()
