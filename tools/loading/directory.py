@@ -279,7 +279,8 @@ def _check_dates_and_cash(contents: _Contents, as_of: dt.date) -> None:
                 for a in accounts.accounts.values()
                 if a.managed and a.account_id not in unknown
             }
-            contents.problems += negative_cash_problems(frame, checked, as_of, TRANSACTIONS.name)
+            table = contents.tables[TRANSACTIONS.name]
+            contents.problems += negative_cash_problems(table, frame, checked, as_of)
     if contents.pending:
         contents.problems += late_rows(
             PENDING.name,
