@@ -521,7 +521,7 @@ CASES: tuple[Case, ...] = (
         "a transaction dated 2099-01-01",
         cell("transactions.csv", 14, "date", "2099-01-01"),
         where="transactions.csv, row 14, column date",
-        message="more than a year after the as-of date 2024-01-08",
+        message="is more than a year after 2024-01-08, the as-of or last price date",
     ),
     Case(
         "acquired-before-1900",
@@ -545,7 +545,7 @@ CASES: tuple[Case, ...] = (
         "a pending purchase dated 2030-01-01",
         cell("pending.csv", 1, "date", "2030-01-01"),
         where="pending.csv, row 1, column date",
-        message="more than a year after the as-of date",
+        message="is more than a year after 2024-01-08",
     ),
     Case(
         "price-date-before-1900",

@@ -25,9 +25,9 @@ its line and a fragment of the rest.
 
 Limits (`tools/loading/limits.py`): at most 1e10 shares, $10,000,000 a share and $1e12 per
 amount, fee, basis or trade; split ratios from 0.001 to 1000; dates from 1900-01-01 to one
-year after the as-of date; a managed account may end at most one cent short of cash. Ids
-(household, account, lot, run; `tools/ids.py`): letters, digits, `-`, `_` and `.`, no
-leading dot, at most 64 characters.
+year after the as-of (or last price) date; a managed account may end at most one cent short
+of cash. Ids (household, account, lot, run; `tools/ids.py`): letters, digits, `-`, `_` and
+`.`, no leading dot, at most 64 characters.
 """
 
 

@@ -246,6 +246,7 @@ def test_washsale_unknown_household_exits_2(data: Path) -> None:
 
 
 MIN_TAX_TRANSACTIONS = """date,account_id,action,symbol,quantity,price,lot_id
+2022-01-03,T1,deposit,,2000,,
 2022-01-03,T1,buy,CCC,10,79.5,long-gain
 2024-05-01,T1,buy,CCC,10,79.0,short-gain
 2024-06-14,T1,sell,CCC,10,80,

@@ -77,11 +77,12 @@ def negative_cash_problems(
     starts = np.flatnonzero(np.r_[True, account[1:] != account[:-1]])
     ends = np.r_[starts[1:], len(account)]
     cash -= np.repeat(np.r_[0.0, cash[ends[:-1] - 1]], ends - starts)  # restart per account
+    covered_at = np.round(cash, 2) >= -CASH_TOLERANCE  # in cents: float sums are not exact
     problems = []
     for start, end in zip(starts, ends, strict=True):
-        if cash[end - 1] >= -CASH_TOLERANCE:
+        if covered_at[end - 1]:
             continue
-        covered = np.flatnonzero(cash[start:end] >= -CASH_TOLERANCE)
+        covered = np.flatnonzero(covered_at[start:end])
         shortfall = start + (int(covered[-1]) + 1 if len(covered) else 0)  # sorted position
         position = int(positions[shortfall])
         problems.append(

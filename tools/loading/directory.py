@@ -247,7 +247,7 @@ def _check_as_of(contents: _Contents, as_of: dt.date | None) -> None:
             )
         )
         return
-    _check_dates_and_cash(contents, contents.as_of)
+    _check_dates_and_cash(contents, contents.as_of, max(contents.as_of, panel.last_date))
     if contents.transactions is not None:
         holders = held_on(contents.transactions.moves, contents.as_of)
         priced = symbols_listed_on(contents.tables[PRICES.name], contents.as_of)
@@ -262,13 +262,18 @@ def _check_as_of(contents: _Contents, as_of: dt.date | None) -> None:
         contents.problems += coverage_problems(contents.benchmark, BENCHMARK.name, contents.as_of)
 
 
-def _check_dates_and_cash(contents: _Contents, as_of: dt.date) -> None:
-    """Rows dated more than a year after ``as_of``, and managed accounts short of cash."""
+def _check_dates_and_cash(contents: _Contents, as_of: dt.date, horizon: dt.date) -> None:
+    """Rows dated more than a year after ``horizon``, and managed accounts short of cash on
+    ``as_of``.
+
+    ``horizon`` is the later of the as-of date and the last price date: a review of a past
+    day keeps the rows that came after it, a row in 2099 is still a mistake.
+    """
     transactions, accounts = contents.transactions, contents.accounts
     if transactions is not None:
         frame = transactions.frame
         contents.problems += late_rows(
-            TRANSACTIONS.name, "date", frame["row"].to_numpy(), frame["date"], as_of
+            TRANSACTIONS.name, "date", frame["row"].to_numpy(), frame["date"], horizon
         )
         if accounts is not None:
             # An account with a broken row has unknown cash: its row is reported instead.
@@ -287,5 +292,5 @@ def _check_dates_and_cash(contents: _Contents, as_of: dt.date) -> None:
             "date",
             np.array([p.row for p in contents.pending]),
             pd.Series(pd.to_datetime([p.date for p in contents.pending])),
-            as_of,
+            horizon,
         )

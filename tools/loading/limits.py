@@ -10,7 +10,8 @@ household holds or a market prices, and far below where float arithmetic loses t
 - ``MAX_AMOUNT`` $1e12: any one cash movement, fee, cost basis or trade value (doubles
   still carry cents exactly up to about 9e13);
 - split ratios from 1/1000 (a 1-for-1000 reverse split) to 1000;
-- dates from ``EARLIEST_DATE`` (1900-01-01) to one year after the as-of date.
+- dates from ``EARLIEST_DATE`` (1900-01-01) to one year after the as-of date or the last
+  price date, whichever is later (a review of a past day keeps the rows after it).
 """
 
 from __future__ import annotations

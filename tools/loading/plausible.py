@@ -71,18 +71,19 @@ def trade_value_problems(
 
 
 def late_rows(
-    file: str, column: str, rows: np.ndarray, dates: pd.Series, as_of: dt.date
+    file: str, column: str, rows: np.ndarray, dates: pd.Series, horizon: dt.date
 ) -> list[Problem]:
-    """Rows dated more than ``FUTURE_WINDOW`` after ``as_of`` (``rows`` are 1-based)."""
-    limit = as_of + FUTURE_WINDOW
+    """Rows dated more than ``FUTURE_WINDOW`` after ``horizon`` (``rows`` are 1-based)."""
+    limit = horizon + FUTURE_WINDOW
     late = (dates > pd.Timestamp(limit)).to_numpy()
     return [
         Problem(
             file,
             int(row),
             column,
-            f"{column} {pd.Timestamp(day):%Y-%m-%d} is more than a year after the as-of date "
-            f"{as_of.isoformat()} (latest accepted {limit.isoformat()})",
+            f"{column} {pd.Timestamp(day):%Y-%m-%d} is more than a year after "
+            f"{horizon.isoformat()}, the as-of or last price date (latest accepted "
+            f"{limit.isoformat()})",
         )
         for row, day in zip(rows[late], dates.to_numpy()[late], strict=True)
     ]
