@@ -14,6 +14,7 @@ from agent.cli import (
     optimize_cmd,
     review_cmd,
     risk_cmd,
+    users_cmd,
 )
 from agent.cli.common import show_notes_on_stderr
 from agent.cli.failures import LotwiseGroup
@@ -37,6 +38,7 @@ COMMAND_GROUPS = (
     evidence_cmd,
     chat_cmd,
     eval_cmd,
+    users_cmd,
 )
 
 for module in COMMAND_GROUPS:
