@@ -20,6 +20,7 @@ from tests.loading.conftest import DataDirBuilder
 
 Edit = Callable[[DataDirBuilder], object]
 VALIDATE = ("data", "validate")
+ME = "$USER"  # replaced by the operating-system user, whom the CLI authenticates
 LONG = "x" * 300
 
 
@@ -222,7 +223,7 @@ CASES: tuple[Case, ...] = (
         IDS,
         "a well-formed run id no run has",
         None,
-        ("approve", "H1-20240108-9", "--by", "ben"),
+        ("approve", "H1-20240108-9", "--by", ME),
         message="no run H1-20240108-9 under data",
     ),
     Case(

@@ -6,6 +6,7 @@ half a document; the message names file, row and column as ``docs/bad-input.md``
 
 from __future__ import annotations
 
+import getpass
 import re
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from typer.testing import CliRunner
 
 from agent.cli.main import app
 from agent.paths import STATE_ENV
-from tests.badinput.cases import CASES, Case
+from tests.badinput.cases import CASES, ME, Case
 from tests.badinput.table import DOC_PATH, render
 from tests.loading.conftest import DataDirBuilder
 
@@ -26,7 +27,8 @@ def run_case(case: Case, tmp_path: Path) -> tuple[int, str, str]:
     if case.edit is not None:
         case.edit(builder)
     builder.write()
-    arguments = [*case.command, "--data", str(tmp_path / case.data), *case.extra]
+    command = [getpass.getuser() if word == ME else word for word in case.command]
+    arguments = [*command, "--data", str(tmp_path / case.data), *case.extra]
     result = CliRunner().invoke(app, arguments)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception  # a traceback is a failure whatever the exit code

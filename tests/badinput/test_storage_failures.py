@@ -8,6 +8,7 @@ process; read-only folders are real (``chmod``), and when the tests run as root,
 from __future__ import annotations
 
 import errno
+import getpass
 import os
 import shutil
 import stat
@@ -100,7 +101,9 @@ def test_disk_full_while_writing_orders(data: Path, monkeypatch: pytest.MonkeyPa
     transactions = (data / "transactions.csv").read_bytes()
     _disk_full(monkeypatch)
 
-    result = CliRunner().invoke(app, ["approve", run.run_id, "--data", str(data), "--by", "bob"])
+    result = CliRunner().invoke(
+        app, ["approve", run.run_id, "--data", str(data), "--by", getpass.getuser()]
+    )
 
     assert result.exit_code == 1
     orders = data / ".lotwise" / "orders" / f"{run.run_id}.json"
