@@ -348,6 +348,6 @@ def test_conflicting_split_ratios_exit_2_naming_both_rows(data: Path) -> None:
     code, out, err = _run("ledger", "--data", data, "--format", "json")
     assert (code, out) == (2, "")
     assert (
-        "transactions.csv, row 9, column quantity: split of CCC on 2024-06-13 with ratio 3 "
-        "conflicts with row 8's ratio 2"
+        "transactions.csv, row 10, column quantity: split of CCC on 2024-06-13 with ratio 3 "
+        "conflicts with row 9's ratio 2"
     ) in " ".join(err.split())
