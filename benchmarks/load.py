@@ -31,6 +31,7 @@ N_HOUSEHOLDS = 5
 REPEATS = 3
 SEED = 20240105
 TARGET_SECONDS_1M = 5.0
+FUNDING_USD = 1e9  # a managed account may not end short of cash (tools.loading.cash_check)
 
 
 def write_reference_files(root: Path, rng: np.random.Generator) -> pd.DatetimeIndex:
@@ -74,7 +75,8 @@ def write_transactions(
     root: Path, rows: int, dates: pd.DatetimeIndex, rng: np.random.Generator
 ) -> None:
     """Rows cycle over (account, symbol) pairs in date order; each pair's fourth row sells
-    half of a buy, every 97th is a 2-for-1 split, and a few rows are cash."""
+    half of a buy, every 97th is a 2-for-1 split, and a few rows are cash (the first row of
+    each account a deposit funding all its buys)."""
     index = np.arange(rows)
     pairs = N_ACCOUNTS * N_SYMBOLS
     account = index % N_ACCOUNTS
@@ -82,11 +84,13 @@ def write_transactions(
     visit = index // pairs  # how many times this pair was seen before
     action = np.where(visit % 4 == 3, "sell", "buy").astype(object)
     action[visit % 97 == 96] = "split"
-    cash = index % 1000 == 999
+    funding = index < N_ACCOUNTS  # each account's first row funds all its buys
+    cash = (index % 1000 == 999) | funding
     action[cash] = "deposit"
     quantity = np.where(action == "sell", 5.0, 10.0)
     quantity[action == "split"] = 2.0
     quantity[cash] = 1000.0
+    quantity[funding] = FUNDING_USD
     price = rng.uniform(20, 80, rows).round(2).astype(str).astype(object)
     price[(action == "split") | cash] = ""
     day = dates[np.minimum(index * N_DATES // rows, N_DATES - 1)].strftime("%Y-%m-%d")

@@ -11,8 +11,9 @@ from typing import Any
 
 from policies import Policy, PolicyError, load_policy
 from tools.dataset import PortfolioData
-from tools.errors import DataValidationError, Problem
+from tools.errors import DataValidationError
 from tools.ledger import Ledger, replay_ledger
+from tools.loading.policy import policy_error_problems
 from tools.models import Account
 
 POLICY_FILE = "policy.yaml"
@@ -27,9 +28,7 @@ def policy_from_overrides(
     try:
         return load_policy(overrides, household_id)
     except PolicyError as error:
-        raise DataValidationError(
-            [Problem(source, None, p.key, p.message) for p in error.problems]
-        ) from error
+        raise DataValidationError(policy_error_problems(error, source)) from error
 
 
 def household_policy(data: PortfolioData, household_id: str | None = None) -> Policy:

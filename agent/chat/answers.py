@@ -104,9 +104,14 @@ class Desk:
             if intent.kind == "approve":
                 return self.approve(intent.run_id)
             return self.reject(intent.run_id, intent.reason or "")
+        known = self.households()
+        if intent.household_id is not None and intent.household_id not in known:
+            return ChatReply(
+                f"unknown household {intent.household_id!r}; known: " + ", ".join(known)
+            )
         household = self._household(intent)
         if household is None:
-            return ChatReply("Which household? Known: " + ", ".join(self.households()))
+            return ChatReply("Which household? Known: " + ", ".join(known))
         if intent.kind == "review":
             return self.review(household, intent)
         if intent.kind == "why_not_sold":

@@ -103,8 +103,55 @@ _FOR_HOUSEHOLD = re.compile(
 )
 
 
+_NAMED_HOUSEHOLD = (
+    re.compile(r"\breview\s+(?:the\s+)?(?P<name>[\w.-]+)", re.IGNORECASE),
+    re.compile(r"\b(?:for|of)\s+(?:the\s+)?(?P<name>[\w.-]+)", re.IGNORECASE),
+)
+# Words that may follow "review" or "for" without naming a household.
+_NOT_A_HOUSEHOLD = frozenset(
+    {
+        "a",
+        "all",
+        "again",
+        "and",
+        "any",
+        "avoiding",
+        "everything",
+        "for",
+        "in",
+        "of",
+        "except",
+        "harvest",
+        "harvesting",
+        "household",
+        "it",
+        "its",
+        "leaving",
+        "losses",
+        "me",
+        "my",
+        "now",
+        "our",
+        "please",
+        "portfolio",
+        "proposal",
+        "the",
+        "this",
+        "today",
+        "today's",
+        "trades",
+        "us",
+        "without",
+    }
+)
+
+
 def parse_command(text: str, households: Iterable[str], symbols: Iterable[str]) -> Intent:
-    """The intent the grammar recognizes in ``text`` (kind ``unknown`` when none)."""
+    """The intent the grammar recognizes in ``text`` (kind ``unknown`` when none).
+
+    A review naming a household the data does not know keeps that name, so the answer can
+    say it is unknown instead of quietly reviewing another household.
+    """
     known_households = list(households)
     household = find_household(text, known_households)
     if _HELP.match(text):
@@ -142,7 +189,7 @@ def parse_command(text: str, households: Iterable[str], symbols: Iterable[str]) 
         focus: list[Action] = ["harvest"] if re.search(r"\bharvest", text, re.IGNORECASE) else []
         return Intent(
             kind="review",
-            household_id=household,
+            household_id=household or _named_household(text),
             focus=focus,
             avoid=_names(_without_household(avoid["what"] or avoid["left"], known_households))
             if avoid
@@ -159,6 +206,16 @@ def find_household(text: str, households: Iterable[str]) -> str | None:
         stem = re.escape(name.rstrip("s"))
         if re.search(rf"\b{re.escape(name)}\b|\b{stem}(s|es|'s)?\b", lowered):
             return household
+    return None
+
+
+def _named_household(text: str) -> str | None:
+    """The word a review request names as its household ("review nobody"), known or not."""
+    for pattern in _NAMED_HOUSEHOLD:
+        for match in pattern.finditer(text):
+            name = match["name"]
+            if name.lower() not in _NOT_A_HOUSEHOLD:
+                return name
     return None
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+import logging
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,7 +19,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from agent.identity import IdentityError
-from tools.errors import DataValidationError
+from tools.errors import DataValidationError, Problem
+from tools.ids import InvalidIdError, require_id
 
 BAD_INPUT_EXIT = 2
 
@@ -38,6 +40,20 @@ AsOf = Annotated[
     ),
 ]
 Format = Annotated[str, typer.Option("--format", help="Output format: table or json.")]
+
+
+def _checked_run_id(value: str) -> str:
+    """A run id typed by a person obeys the id rule (``tools.ids``) or is a usage error."""
+    try:
+        return require_id(value, "run id")
+    except InvalidIdError as error:
+        raise typer.BadParameter(str(error)) from error
+
+
+RunId = Annotated[
+    str,
+    typer.Argument(help="The review run's id.", show_default=False, callback=_checked_run_id),
+]
 TABLE_OR_JSON = ("table", "json")
 
 
@@ -63,16 +79,37 @@ def bad_input_exits() -> Iterator[None]:
         stderr.print(f"[red]{label}:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
         raise typer.Exit(error.exit_code) from error
     except DataValidationError as error:
-        for problem in error.problems:
-            stderr.print(
-                f"[red]error:[/red] {escape(str(problem))}",
-                markup=True,
-                highlight=False,
-                soft_wrap=True,
-            )
+        print_problems(error.problems)
         raise typer.Exit(BAD_INPUT_EXIT) from error
+
+
+def print_problems(problems: Iterable[Problem]) -> None:
+    """One ``error:`` line per problem on stderr."""
+    for problem in problems:
+        print_error(str(problem))
+
+
+def print_error(message: str) -> None:
+    """One ``error:`` line on stderr, never wrapped (scripts grep for it)."""
+    stderr.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
 
 
 def print_json(document: Any) -> None:
     """Print exactly one JSON document on stdout (no rich markup, no wrapping)."""
     typer.echo(json.dumps(document, indent=2, sort_keys=False))
+
+
+class _StderrNotes(logging.Handler):
+    """Warnings of the ``lotwise`` loggers as plain stderr lines (never on stdout, where a
+    ``--format json`` document goes)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        typer.echo(self.format(record), err=True)
+
+
+def show_notes_on_stderr() -> None:
+    """Route the library's notes (for example an as-of date without prices) to stderr."""
+    logger = logging.getLogger("lotwise")
+    logger.setLevel(logging.INFO)
+    if not any(isinstance(handler, _StderrNotes) for handler in logger.handlers):
+        logger.addHandler(_StderrNotes(logging.WARNING))

@@ -18,6 +18,7 @@ from rich.table import Table
 from agent.cli.common import (
     DataDir,
     Format,
+    RunId,
     bad_input_exits,
     check_format,
     print_json,
@@ -47,8 +48,6 @@ StateDir = Annotated[
         "--state-dir", file_okay=False, help="Where lotwise keeps its state (default DIR/.lotwise)."
     ),
 ]
-RunId = Annotated[str, typer.Argument(help="The review run's id.", show_default=False)]
-
 evidence_app = typer.Typer(
     help="The evidence log: what each review run saw, checked, proposed and who approved it.",
     no_args_is_help=True,

@@ -16,6 +16,8 @@ from agent.cli import (
     risk_cmd,
     users_cmd,
 )
+from agent.cli.common import show_notes_on_stderr
+from agent.cli.failures import LotwiseGroup
 
 app = typer.Typer(
     name="lotwise",
@@ -23,6 +25,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=LotwiseGroup,
 )
 
 COMMAND_GROUPS = (
@@ -40,6 +43,7 @@ COMMAND_GROUPS = (
 
 for module in COMMAND_GROUPS:
     module.register(app)
+show_notes_on_stderr()
 
 
 def run() -> None:

@@ -14,6 +14,7 @@ from agent.cli.common import (
     AsOf,
     DataDir,
     Format,
+    RunId,
     as_date,
     bad_input_exits,
     check_format,
@@ -103,7 +104,7 @@ def approvals(data: DataDir, fmt: Format = "table", state_dir: StateDir = None) 
 
 
 def approve(
-    run_id: str,
+    run_id: RunId,
     data: DataDir,
     *,
     by: By,
@@ -125,7 +126,7 @@ def approve(
 
 
 def reject(
-    run_id: str,
+    run_id: RunId,
     data: DataDir,
     *,
     by: By,
@@ -221,7 +222,7 @@ def runs(
 
 @runs_app.command("show")
 def runs_show(
-    run_id: str, data: DataDir, fmt: Format = "table", state_dir: StateDir = None
+    run_id: RunId, data: DataDir, fmt: Format = "table", state_dir: StateDir = None
 ) -> None:
     """Show one run's proposal, decision and orders."""
     check_format(fmt)

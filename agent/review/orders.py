@@ -17,6 +17,7 @@ from typing import Any
 
 from agent.evidence.store import StoreTip
 from agent.review.proposal import ProposedTrade
+from tools.ids import require_id
 from tools.risk.atomic import write_atomically
 
 ORDERS_DIR = "orders"
@@ -68,6 +69,7 @@ def write_order_files(
     """``orders/<run_id>.json`` and ``.csv`` (lots as ``lot_id:quantity`` joined by ``;``),
     each order stamped with the evidence log's ``tip``."""
     folder = state_dir / ORDERS_DIR
+    require_id(run_id, "run id")  # a file name: never a path, never too long
     json_path, csv_path = folder / f"{run_id}.json", folder / f"{run_id}.csv"
     stamped = [{**order, TIP_KEY: tip.document()} for order in orders]
     write_atomically(json_path, (json.dumps(stamped, indent=2) + "\n").encode("utf-8"))

@@ -21,6 +21,7 @@ from typing import Any
 from agent.evidence.readonly import open_read_only
 from agent.evidence.records import EvidenceRecord
 from agent.evidence.store import StoreTip
+from tools.ids import derived_id
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -100,6 +101,15 @@ def proposal_digest(proposal: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(proposal, sort_keys=True).encode()).hexdigest()
 
 
+ORDER_NUMBER_ROOM = 8  # "-<order number>" of up to seven digits, appended by the orders
+
+
+def run_id_for(household_id: str, as_of: str, attempt: int) -> str:
+    """``<household>-<YYYYMMDD>-<attempt>``, kept within the id rule of ``tools.ids`` with
+    room for the order numbers appended to it (a long household id is cut and digested)."""
+    return derived_id(household_id, f"{as_of.replace('-', '')}-{attempt}", ORDER_NUMBER_ROOM)
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -175,7 +185,7 @@ class RunStore:
                 "WHERE household_id = ? AND as_of = ?",
                 (household_id, as_of),
             ).fetchone()
-            run_id = f"{household_id}-{as_of.replace('-', '')}-{attempt}"
+            run_id = run_id_for(household_id, as_of, attempt)
             now = _now()
             conn.execute(
                 "INSERT INTO runs (run_id, household_id, as_of, attempt, thread_id, "

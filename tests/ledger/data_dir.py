@@ -21,7 +21,7 @@ CCC,0.5
 """
 # Row numbers (1-based data rows) matter to the tests: row 3 sells AAA at a loss on
 # 2024-06-03, row 4 buys AAB in the spouse's account 5 days later (a wash sale), row 6 is a
-# long-term gain on CCC.
+# long-term gain on CCC; row 8 funds the Roth IRA's purchase.
 TRANSACTIONS = """date,account_id,action,symbol,quantity,price,fees,lot_id,acquired_date,cost_basis
 2024-01-02,T1,deposit,,20000,,,,,
 2024-01-02,T1,buy,AAA,100,50,0,,,
@@ -30,6 +30,7 @@ TRANSACTIONS = """date,account_id,action,symbol,quantity,price,fees,lot_id,acqui
 2024-06-10,T1,transfer_in,CCC,10,,,gift,2020-03-02,500
 2024-06-12,T1,sell,CCC,4,80,1,,,
 2024-06-12,R1,buy,CCC,5,80,0,,,
+2024-06-12,R1,deposit,,400,,,,,
 """
 PENDING = """date,account_id,action,symbol,quantity
 2024-06-20,R1,reinvest,AAA,2

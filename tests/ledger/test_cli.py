@@ -246,6 +246,7 @@ def test_washsale_unknown_household_exits_2(data: Path) -> None:
 
 
 MIN_TAX_TRANSACTIONS = """date,account_id,action,symbol,quantity,price,lot_id
+2022-01-03,T1,deposit,,2000,,
 2022-01-03,T1,buy,CCC,10,79.5,long-gain
 2024-05-01,T1,buy,CCC,10,79.0,short-gain
 2024-06-14,T1,sell,CCC,10,80,
@@ -347,6 +348,6 @@ def test_conflicting_split_ratios_exit_2_naming_both_rows(data: Path) -> None:
     code, out, err = _run("ledger", "--data", data, "--format", "json")
     assert (code, out) == (2, "")
     assert (
-        "transactions.csv, row 9, column quantity: split of CCC on 2024-06-13 with ratio 3 "
-        "conflicts with row 8's ratio 2"
+        "transactions.csv, row 10, column quantity: split of CCC on 2024-06-13 with ratio 3 "
+        "conflicts with row 9's ratio 2"
     ) in " ".join(err.split())

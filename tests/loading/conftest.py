@@ -123,7 +123,7 @@ _TABLES: dict[str, tuple[list[str], list[list[str]]]] = {
         ],
     ),
 }
-POLICY = "harvest:\n  min_loss: 500\ntracking_error:\n  budget: 0.02\n"
+POLICY = "harvest:\n  min_loss_usd: 500\ntracking_error:\n  budget: 0.02\n"
 
 
 class DataDirBuilder:

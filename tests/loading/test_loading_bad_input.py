@@ -7,10 +7,11 @@ five symbols (AAA, BBB, CCC, VTI, ITOT) per date, so VTI on 2024-01-08 is row 24
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import pytest
 
-from tools.loading import validate_data_dir
+from tools.loading import load_data_dir, validate_data_dir
 
 REQUIRED_FILES = [
     "securities.csv",
@@ -470,14 +471,18 @@ def test_sold_out_symbol_needs_no_price(data_dir):
     assert data_dir.problems() == []
 
 
-def test_as_of_without_prices_lists_each_held_symbol(data_dir):
-    problems = data_dir.problems(as_of=dt.date(2024, 1, 6))  # a Saturday
-    assert {where(p) for p in problems} == {("prices.csv", None, None)}
-    held = ["AAA", "BBB", "CCC", "ITOT", "VTI"]
-    assert [p.message.split(" on ")[0] for p in problems] == [
-        f"no price for held symbol {symbol}" for symbol in held
-    ]
-    assert all(p.message.endswith("the last price date before it is 2024-01-05") for p in problems)
+def test_as_of_without_prices_uses_the_previous_price_date(data_dir, caplog):
+    caplog.set_level(logging.WARNING, logger="lotwise")
+    root = data_dir.write()
+    assert validate_data_dir(root, dt.date(2024, 1, 6)) == []  # a Saturday
+    assert load_data_dir(root, dt.date(2024, 1, 6)).as_of == dt.date(2024, 1, 5)
+    assert "no prices on the as-of date 2024-01-06; using 2024-01-05" in caplog.text
+
+
+def test_as_of_before_the_first_price_date_is_an_error(data_dir):
+    problem = data_dir.single_problem(as_of=dt.date(2023, 12, 29))
+    assert where(problem) == ("prices.csv", None, None)
+    assert "before the first price date 2024-01-02" in problem.message
 
 
 # --- securities and accounts ---------------------------------------------------------------

@@ -22,7 +22,7 @@ def test_single_file_loaders_on_valid_files(data_dir):
     assert list(accounts) == ["T1", "I1", "R2", "T2"]
     assert len(transactions) == 14
     assert transactions[1].lot_id == "row-2"
-    assert load_policy_overrides(root / "policy.yaml")["harvest"] == {"min_loss": 500}
+    assert load_policy_overrides(root / "policy.yaml")["harvest"] == {"min_loss_usd": 500}
 
 
 def test_transactions_without_securities_skip_the_symbol_lookup(data_dir):

@@ -205,7 +205,7 @@ def test_file_digests_and_policy(data_dir):
     assert data.file_digests["transactions.csv"] == expected
     assert len(data.file_digests) == 8
     assert data.policy_overrides == {
-        "harvest": {"min_loss": 500},
+        "harvest": {"min_loss_usd": 500},
         "tracking_error": {"budget": 0.02},
     }
 

@@ -15,6 +15,7 @@ import numpy as np
 from tools.errors import Problem
 from tools.loading.cells import (
     check_choice,
+    check_ids,
     duplicates,
     missing,
     parse_numbers,
@@ -37,6 +38,8 @@ class ParsedAccounts:
 
 def parse_accounts(table: CsvTable) -> tuple[ParsedAccounts, list[Problem]]:
     problems = missing(table, "account_id") + missing(table, "household_id")
+    problems += check_ids(table, "account_id", "account_id")
+    problems += check_ids(table, "household_id", "household_id")
     problems += duplicates(
         table,
         ["account_id"],

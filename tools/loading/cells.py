@@ -15,7 +15,9 @@ import numpy as np
 import pandas as pd
 
 from tools.errors import Problem
+from tools.ids import all_valid, id_problem, quoted_id
 from tools.loading.csv_reader import CsvTable
+from tools.loading.limits import EARLIEST_DATE
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -51,17 +53,25 @@ def missing(
 
 
 def parse_dates(table: CsvTable, column: str) -> tuple[pd.Series, list[Problem]]:
-    """Parse YYYY-MM-DD cells (NaT where blank or bad); bad non-blank cells are problems."""
+    """Parse YYYY-MM-DD cells (NaT where blank or bad); bad non-blank cells are problems, and
+    so are dates before ``EARLIEST_DATE``."""
     codes, uniques = table.factorized(column)  # a few thousand distinct dates among many rows
     unique_text = pd.Series(uniques, dtype=str)
     well_formed = unique_text.map(lambda value: _ISO_DATE.fullmatch(value) is not None)
     unique_dates = pd.to_datetime(
         unique_text.where(well_formed), format="%Y-%m-%d", errors="coerce"
     )
+    # ISO text sorts like the dates it spells (and pandas cannot hold years before 1677).
+    early_unique = (well_formed & (unique_text < EARLIEST_DATE.isoformat())).to_numpy()
+    unique_dates[early_unique] = pd.NaT
+    early = early_unique[codes]
     dates = pd.Series(unique_dates.to_numpy()[codes], index=table.frame.index)
-    bad = dates.isna().to_numpy() & ~table.blank(column)
+    bad = dates.isna().to_numpy() & ~table.blank(column) & ~early
     problems = report_values(
         table, bad, column, f"{column} '{{value}}' is not a valid date (expected YYYY-MM-DD)"
+    )
+    problems += report_values(
+        table, early, column, f"{column} {{value}} is before {EARLIEST_DATE.isoformat()}"
     )
     return dates, problems
 
@@ -185,3 +195,28 @@ def not_positive(table: CsvTable, column: str, numbers: np.ndarray) -> list[Prob
         table, numbers == 0, column, f"{column} {{value}} must be greater than zero"
     )
     return problems
+
+
+def check_ids(
+    table: CsvTable, column: str, what: str, where: pd.Series | np.ndarray | None = None
+) -> list[Problem]:
+    """Non-blank cells breaking the id rule of ``tools.ids`` (blank cells are ``missing``' job).
+
+    Each distinct value is checked once, all at once first: a clean column costs one pass.
+    """
+    codes, uniques = table.factorized(column)
+    filled = [str(value) for value in uniques if value != ""]
+    if all_valid(filled):
+        return []
+    why = {k: id_problem(str(value)) for k, value in enumerate(uniques) if value != ""}
+    bad_unique = np.array([why.get(k) is not None for k in range(len(uniques))], dtype=bool)
+    mask = bad_unique[codes]
+    if where is not None:
+        mask = mask & np.asarray(where, dtype=bool)
+    text = table.cells(column).to_numpy()
+    return report(
+        table,
+        mask,
+        column,
+        lambda i: f"{what} {quoted_id(text[i])} {why[int(codes[i])]}",
+    )

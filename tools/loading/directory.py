@@ -7,26 +7,32 @@ All problems of all files are collected before anything is raised, so one run of
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tools.dataset import PortfolioData
 from tools.errors import Problem
 from tools.loading.accounts import ACCOUNTS, ParsedAccounts, households_of, parse_accounts
 from tools.loading.benchmark import BENCHMARK, coverage_problems, parse_benchmark
+from tools.loading.cash_check import negative_cash_problems
 from tools.loading.csv_reader import CsvTable, TableSpec, read_csv_table
 from tools.loading.pending import PENDING, parse_pending
-from tools.loading.policy import read_policy
+from tools.loading.plausible import late_rows
+from tools.loading.policy import read_policy, schema_problems
 from tools.loading.positions_check import held_on, missing_price_problems
 from tools.loading.prices import PRICES, PricePanel, parse_prices, symbols_listed_on
-from tools.loading.problems import in_reading_order, raise_if_any
+from tools.loading.problems import in_reading_order, raise_if_any, rows_with_problems
 from tools.loading.restrictions import RESTRICTIONS, parse_restrictions
 from tools.loading.securities import SECURITIES, ParsedSecurities, parse_securities
 from tools.loading.transactions import TRANSACTIONS, ParsedTransactions, parse_transactions
 from tools.models import PendingPurchase, Restriction
+
+log = logging.getLogger("lotwise.loading")
 
 POLICY_FILE = "policy.yaml"
 _NOT_LOADED = "the directory has problems: it was not fully loaded"
@@ -103,6 +109,9 @@ class _Contents:
             self.tables[spec.name] = table
             self.digests[spec.name] = table.digest
         return table
+
+    def problems_of(self, file: str) -> list[Problem]:
+        return [problem for problem in self.problems if problem.file == file]
 
     def summary(self) -> DataDirSummary:
         """Counts of a directory read without problems."""
@@ -203,16 +212,30 @@ def _read_files(root: Path, contents: _Contents) -> None:
     overrides, source, problems = read_policy(root / POLICY_FILE, required=False)
     contents.policy_overrides = overrides
     contents.problems += problems
+    if source is not None and not problems:
+        contents.problems += schema_problems(overrides, household_ids, source.name)
     if source is not None:
         contents.digests[source.name] = source.digest
 
 
 def _check_as_of(contents: _Contents, as_of: dt.date | None) -> None:
-    """Resolve the as-of date and check what must exist on it (prices, benchmark weights)."""
+    """Resolve the as-of date and check what must exist on it (prices, benchmark weights).
+
+    An as-of date without prices (a weekend, a holiday) means the last price date before it,
+    said on the ``lotwise`` logger: a review on Sunday is Friday's review.
+    """
     panel = contents.prices
     if panel is None or panel.first_date is None or panel.last_date is None:
         return
     contents.as_of = as_of or panel.last_date
+    priced_day = panel.last_date_on_or_before(contents.as_of)
+    if priced_day is not None and priced_day != contents.as_of:
+        log.warning(
+            "note: no prices on the as-of date %s; using %s, the previous price date",
+            contents.as_of.isoformat(),
+            priced_day.isoformat(),
+        )
+        contents.as_of = priced_day
     if contents.as_of < panel.first_date:
         contents.problems.append(
             Problem(
@@ -224,6 +247,7 @@ def _check_as_of(contents: _Contents, as_of: dt.date | None) -> None:
             )
         )
         return
+    _check_dates_and_cash(contents, contents.as_of, max(contents.as_of, panel.last_date))
     if contents.transactions is not None:
         holders = held_on(contents.transactions.moves, contents.as_of)
         priced = symbols_listed_on(contents.tables[PRICES.name], contents.as_of)
@@ -236,3 +260,37 @@ def _check_as_of(contents: _Contents, as_of: dt.date | None) -> None:
         )
     if contents.benchmark is not None and not contents.benchmark.empty:
         contents.problems += coverage_problems(contents.benchmark, BENCHMARK.name, contents.as_of)
+
+
+def _check_dates_and_cash(contents: _Contents, as_of: dt.date, horizon: dt.date) -> None:
+    """Rows dated more than a year after ``horizon``, and managed accounts short of cash on
+    ``as_of``.
+
+    ``horizon`` is the later of the as-of date and the last price date: a review of a past
+    day keeps the rows that came after it, a row in 2099 is still a mistake.
+    """
+    transactions, accounts = contents.transactions, contents.accounts
+    if transactions is not None:
+        frame = transactions.frame
+        contents.problems += late_rows(
+            TRANSACTIONS.name, "date", frame["row"].to_numpy(), frame["date"], horizon
+        )
+        if accounts is not None:
+            # An account with a broken row has unknown cash: its row is reported instead.
+            broken = rows_with_problems(contents.problems_of(TRANSACTIONS.name), len(frame))
+            unknown = set(frame.loc[broken, "account_id"])
+            checked = {
+                a.account_id
+                for a in accounts.accounts.values()
+                if a.managed and a.account_id not in unknown
+            }
+            table = contents.tables[TRANSACTIONS.name]
+            contents.problems += negative_cash_problems(table, frame, checked, as_of)
+    if contents.pending:
+        contents.problems += late_rows(
+            PENDING.name,
+            "date",
+            np.array([p.row for p in contents.pending]),
+            pd.Series(pd.to_datetime([p.date for p in contents.pending])),
+            horizon,
+        )

@@ -20,6 +20,8 @@ from tools.loading.cells import (
     parse_numbers,
 )
 from tools.loading.csv_reader import CsvTable, TableSpec
+from tools.loading.limits import MAX_SHARES
+from tools.loading.plausible import above
 from tools.loading.problems import rows_with_problems
 from tools.models import PendingPurchase
 
@@ -41,6 +43,7 @@ def parse_pending(
     quantity, quantity_problems = parse_numbers(table, "quantity")
     problems += quantity_problems + missing(table, "quantity")
     problems += not_positive(table, "quantity", quantity)
+    problems += above(table, "quantity", quantity, MAX_SHARES, "shares")
 
     valid = ~rows_with_problems(problems, len(table))
     columns = zip(

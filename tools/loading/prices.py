@@ -19,6 +19,8 @@ from tools.loading.cells import (
     parse_numbers,
 )
 from tools.loading.csv_reader import CsvTable, TableSpec
+from tools.loading.limits import MAX_PRICE
+from tools.loading.plausible import above
 from tools.loading.problems import rows_with_problems
 
 PRICES = TableSpec("prices.csv", ("date", "symbol", "close"))
@@ -60,6 +62,8 @@ def parse_prices(
     problems += close_problems + missing(table, "close") + not_positive(table, "close", close)
     adjusted, adjusted_problems = parse_numbers(table, "adj_close")
     problems += adjusted_problems + not_positive(table, "adj_close", adjusted)
+    problems += above(table, "close", close, MAX_PRICE, "dollars a share")
+    problems += above(table, "adj_close", adjusted, MAX_PRICE, "dollars a share")
     problems += duplicates(
         table,
         ["date", "symbol"],

@@ -19,6 +19,7 @@ from tools.errors import Problem
 from tools.loading.bulk import date_objects, none_where, validate_records
 from tools.loading.cells import (
     check_choice,
+    check_ids,
     check_known,
     missing,
     negative,
@@ -27,6 +28,8 @@ from tools.loading.cells import (
     report,
 )
 from tools.loading.csv_reader import CsvTable, TableSpec, read_table_or_raise
+from tools.loading.limits import MAX_AMOUNT, MAX_PRICE, MAX_SHARES
+from tools.loading.plausible import above, split_ratio_problems, trade_value_problems
 from tools.loading.positions_check import (
     LOT_OPENING_ACTIONS,
     SHARE_ACTIONS,
@@ -126,6 +129,7 @@ def parse_transactions(
     problems += price_problems
     fees, fee_problems = parse_numbers(table, "fees")
     problems += fee_problems + negative(table, "fees", fees)
+    problems += _implausible(table, quantity, price, fees)
     lot_id, lot_problems = _fill_lot_ids(table)
     problems += lot_problems
     acquired, cost_basis, transfer_problems = _parse_transfer_cells(table, dates)
@@ -215,6 +219,21 @@ def _parse_quantity(table: CsvTable) -> tuple[np.ndarray, list[Problem]]:
     return quantity, problems
 
 
+def _implausible(
+    table: CsvTable, quantity: np.ndarray, price: np.ndarray, fees: np.ndarray
+) -> list[Problem]:
+    """Finite values no real account produces (see ``tools.loading.limits``)."""
+    cash = _doing(table, tuple(CASH_ACTIONS))
+    splits = _doing(table, ("split",))
+    problems = above(table, "quantity", quantity, MAX_SHARES, "shares", where=~cash & ~splits)
+    problems += above(table, "quantity", quantity, MAX_AMOUNT, "dollars", where=cash)
+    problems += split_ratio_problems(table, quantity, splits)
+    problems += above(table, "price", price, MAX_PRICE, "dollars a share")
+    problems += trade_value_problems(table, quantity, price, _doing(table, NEEDS_PRICE))
+    problems += above(table, "fees", fees, MAX_AMOUNT, "dollars")
+    return problems
+
+
 def _parse_price(table: CsvTable) -> tuple[np.ndarray, list[Problem]]:
     names, text = table.cells("action").to_numpy(), table.cells("price").to_numpy()
     empty = table.blank("price")
@@ -242,6 +261,7 @@ def _fill_lot_ids(table: CsvTable) -> tuple[pd.Series, list[Problem]]:
     problems = report(
         table, refused, "lot_id", lambda i: f"{names[i]} takes no lot_id, got '{text[i]}'"
     )
+    problems += check_ids(table, "lot_id", "lot_id", where=~refused)
     unnamed = empty & _doing(table, LOT_OPENING_ACTIONS)
     filled = lot_id.copy()
     filled[unnamed] = "row-" + pd.Series(table.rows[unnamed]).astype(str).to_numpy()
@@ -281,6 +301,7 @@ def _parse_transfer_cells(
     )
     cost_basis, cost_problems = parse_numbers(table, "cost_basis")
     problems += cost_problems + negative(table, "cost_basis", cost_basis)
+    problems += above(table, "cost_basis", cost_basis, MAX_AMOUNT, "dollars")
     problems += missing(
         table, "cost_basis", transfer, "transfer_in needs the lot's total cost basis"
     )
