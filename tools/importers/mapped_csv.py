@@ -216,7 +216,8 @@ class _Rows:
             return None
         symbol = self._cell(cells, "symbol")
         if action == "skip":
-            self.parsed.skip(row, self._column("action"), f"'{label}' {symbol} not imported")
+            what = f"'{label}' {symbol}".strip()
+            self.parsed.skip(row, self._column("action"), f"{what} not imported")
             return None
         if action == "corporate_action":
             self.parsed.block(
