@@ -69,7 +69,7 @@ def test_round_trip_keeps_lots_basis_and_dates(lotwise: Run, household: Path) ->
     assert {d["term"] for d in sale} == {"long"}
     # The spouse's AAB purchase ten days later washes 50 of the 60 shares' loss.
     assert sum(d["wash_sale_disallowed"] for d in sale) == pytest.approx(501.0)
-    assert ledger["cash"]["IB1"] == pytest.approx(5000 - 501 - 7.5 * 0 + 2398.8 + 7.5)
+    assert ledger["cash"]["IB1"] == pytest.approx(5000 - (10 * 50 + 1) + (60 * 40 - 1.2) + 7.5)
 
 
 def test_reimport_adds_nothing(lotwise: Run, household: Path) -> None:
