@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -88,7 +89,9 @@ amounts = st.integers(min_value=0, max_value=10_000_000)
 
 @settings(max_examples=400, deadline=None, derandomize=True)
 @given(proceeds=amounts, loss=amounts, share=st.fractions(min_value=0, max_value=1))
-def test_rounded_adjustment_against_a_cents_reference(proceeds: int, loss: int, share) -> None:
+def test_rounded_adjustment_against_a_cents_reference(
+    proceeds: int, loss: int, share: Fraction
+) -> None:
     basis = proceeds + loss
     disallowed = int(loss * share)  # cents, 0..loss
     adjustment = rounded_adjustment(

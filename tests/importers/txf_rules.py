@@ -48,7 +48,8 @@ def parse_txf(text: str) -> tuple[dt.date, list[Record]]:
     exported = _date(lines[2], "export date")
     if lines[3] != "^":
         raise TxfError("header must end with ^")
-    records, current = [], []
+    records: list[Record] = []
+    current: list[str] = []
     for number, line in enumerate(lines[4:], start=5):
         if line == "^":
             records.append(_record(current, number))
