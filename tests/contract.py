@@ -1,4 +1,4 @@
-"""The Proposal keys of shared/CONTRACTS.md section 3, spelled out here on purpose: the tests
+"""The Proposal keys of docs/CONTRACTS.md section 3, spelled out here on purpose: the tests
 check the code against the contract, not against the code's own constants."""
 
 from __future__ import annotations

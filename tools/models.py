@@ -1,4 +1,4 @@
-"""Typed domain models shared by every tool (the contract of ``shared/CONTRACTS.md`` section 1).
+"""Typed domain models shared by every tool (the contract of ``docs/CONTRACTS.md`` section 1).
 
 Models are frozen pydantic classes: they are the validated boundary between files and logic.
 ``row`` fields keep the 1-based data row of the source file so later errors can point back.

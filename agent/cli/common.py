@@ -26,9 +26,7 @@ stderr = Console(stderr=True)
 
 DataDir = Annotated[
     Path,
-    typer.Option(
-        "--data", help="Portfolio data directory (see README, 'Data directory').", file_okay=False
-    ),
+    typer.Option("--data", help="Portfolio data directory (see docs/data.md).", file_okay=False),
 ]
 AsOf = Annotated[
     dt.datetime | None,

@@ -47,9 +47,7 @@ _STATUS_STYLE = {"ok": "green", "warn": "yellow", "breach": "bold red"}
 
 OptionalDataDir = Annotated[
     Path | None,
-    typer.Option(
-        "--data", help="Portfolio data directory (see README, 'Data directory').", file_okay=False
-    ),
+    typer.Option("--data", help="Portfolio data directory (see docs/data.md).", file_okay=False),
 ]
 Account = Annotated[str | None, typer.Option("--account", help="Account id to measure.")]
 Household = Annotated[

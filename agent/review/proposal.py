@@ -1,4 +1,4 @@
-"""The Proposal document of ``shared/CONTRACTS.md`` section 3.
+"""The Proposal document of ``docs/CONTRACTS.md`` section 3.
 
 Field names and meanings are a public contract: outside checks read this JSON.
 """

@@ -1,4 +1,4 @@
-"""The ledger's outside formats: the contract JSON (CONTRACTS.md section 2) and a Form 8949
+"""The ledger's outside formats: the contract JSON (docs/CONTRACTS.md §2) and a Form 8949
 style CSV. Money is rounded to cents here, at the edge, and nowhere else.
 """
 

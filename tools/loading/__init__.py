@@ -1,4 +1,4 @@
-"""Loading and validating a portfolio data directory (CONTRACTS §1).
+"""Loading and validating a portfolio data directory (docs/CONTRACTS.md §1).
 
 Every loader collects all the problems of its input and raises one ``DataValidationError``
 naming file, row and column for each; ``validate_data_dir`` returns them instead.

@@ -1,4 +1,4 @@
-"""Load a whole data directory (CONTRACTS §1), checking every file and every cross-reference.
+"""Load a whole data directory (docs/CONTRACTS.md §1), checking every file and cross-reference.
 
 All problems of all files are collected before anything is raised, so one run of
 ``lotwise data validate`` lists everything a user has to fix.

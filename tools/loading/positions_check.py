@@ -1,6 +1,6 @@
 """Running share positions per account and symbol: oversold sells and held symbols.
 
-Rows apply in date order, then file order (CONTRACTS §1); a split multiplies the shares held
+Rows apply in date order, then file order (docs/CONTRACTS.md §1); a split multiplies the shares held
 by its ratio. The running positions are computed column-wise: with ``R_k`` the product of the
 split ratios up to row ``k`` of one (account, symbol) and ``d_k`` the signed change in shares,
 ``position_k = R_k * sum(d_j / R_j for j <= k)``. Only the (account, symbol) pairs whose

@@ -1,6 +1,6 @@
 """transactions.csv: every trade, split, transfer and cash movement, validated column-wise.
 
-Which cells an action needs follows CONTRACTS §1 ("transactions.csv actions"): buys,
+Which cells an action needs follows docs/CONTRACTS.md §1 ("transactions.csv actions"): buys,
 reinvestments and sells carry a symbol and a price; a split's quantity is its ratio; a
 transfer_in brings an existing lot with its acquired_date and total cost_basis; deposits and
 withdrawals are cash without a symbol; a dividend names its payer.
@@ -232,7 +232,7 @@ def _parse_price(table: CsvTable) -> tuple[np.ndarray, list[Problem]]:
 
 
 def _fill_lot_ids(table: CsvTable) -> tuple[pd.Series, list[Problem]]:
-    """A blank lot_id on a lot-opening row names the lot ``row-N`` (CONTRACTS §1)."""
+    """A blank lot_id on a lot-opening row names the lot ``row-N`` (docs/CONTRACTS.md §1)."""
     lot_id = table.cells("lot_id")
     names, text = table.cells("action").to_numpy(), lot_id.to_numpy()
     empty = table.blank("lot_id")
@@ -294,7 +294,7 @@ def _parse_transfer_cells(
 def _lot_reuse_problems(
     table: CsvTable, frame: pd.DataFrame, problems: list[Problem]
 ) -> list[Problem]:
-    """Rows sharing a lot_id are one purchase (CONTRACTS §1): same action, account, symbol
+    """Rows sharing a lot_id are one purchase (docs/CONTRACTS.md §1): same action, account, symbol
     and dates as the lot's first row."""
     key_columns = ["action", "account_id", "symbol", "date", "acquired_date"]
     usable = _doing(table, LOT_OPENING_ACTIONS) & ~rows_with_problems(problems, len(table))

@@ -1,6 +1,6 @@
 """Turn a checked whole-share plan into the typed :class:`TradeList`.
 
-Each order gets one reason (CONTRACTS section 3). Sells are split by why each lot goes:
+Each order gets one reason (docs/CONTRACTS.md §3). Sells are split by why each lot goes:
 everything sold from an excluded security is ``restriction``; from a concentrated position,
 ``transition``; loss lots of a security whose harvest candidates are sold are ``harvest``
 (the group cannot be bought back for 31 days anyway, so its smaller losses go along); other

@@ -1,7 +1,7 @@
 """The optimizer's typed output: a trade list with its metrics, bindings and checks.
 
 Field names of :class:`Trade` and :class:`TradeMetrics` that also appear in a proposal follow
-``shared/CONTRACTS.md`` section 3; :meth:`Trade.contract_fields` and
+``docs/CONTRACTS.md`` section 3; :meth:`Trade.contract_fields` and
 :meth:`TradeMetrics.contract_fields` return exactly those keys. Amounts keep full precision:
 rounding to cents happens where they are printed.
 """
@@ -53,7 +53,7 @@ class Trade(_Model):
     replaces: list[str] = Field(default_factory=list)
 
     def contract_fields(self) -> dict[str, object]:
-        """The trade as a proposal lists it (CONTRACTS section 3)."""
+        """The trade as a proposal lists it (docs/CONTRACTS.md §3)."""
         document = self.model_dump(include=set(TRADE_CONTRACT_KEYS))
         return {key: document[key] for key in TRADE_CONTRACT_KEYS}
 

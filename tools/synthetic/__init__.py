@@ -1,6 +1,6 @@
 """Synthetic market and sample households: ``lotwise data generate``.
 
-``generate_data_dir`` writes a complete portfolio data directory (CONTRACTS.md section 1):
+``generate_data_dir`` writes a complete portfolio data directory (docs/CONTRACTS.md §1):
 a fictional 500-company universe, five years of factor-model prices with dividends and a
 split, cap-weighted benchmark weights, the sample household "rivera" and optionally more
 households for fleet runs. Same seed, same bytes.

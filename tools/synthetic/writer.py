@@ -1,4 +1,4 @@
-"""Write a synthetic data set as a portfolio data directory (CONTRACTS.md section 1).
+"""Write a synthetic data set as a portfolio data directory (docs/CONTRACTS.md §1).
 
 Numbers are formatted from exact integers (cents, 1/10,000 shares, 1e-10 weights) or with a
 fixed number of decimals, so the same data always gives the same bytes. Files are written

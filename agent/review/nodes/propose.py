@@ -1,4 +1,4 @@
-"""propose: the Proposal (CONTRACTS §3), its impact, and who has to decide.
+"""propose: the Proposal (docs/CONTRACTS.md §3), its impact, and who has to decide.
 
 Status: ``rejected`` when a portfolio-level check failed, ``no_action`` without trades,
 ``pending_approval`` when impact is high or auto-approval is off, else ``approved`` by
