@@ -6,7 +6,7 @@ rest of lotwise would refuse (an unknown symbol, a sale of shares the account do
 a lot id used twice). Rows already imported (same account and ``source_id``) are skipped, so
 importing a statement twice adds nothing. ``apply_plan`` writes a temporary file beside
 transactions.csv and renames it over the original: a reader sees the old file or the new
-one, never half of one.
+one, never half of one (``tools.risk.atomic``).
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +26,7 @@ from tools.loading.csv_reader import parse_csv
 from tools.loading.source_file import SourceFile, read_source_file
 from tools.loading.transactions import TRANSACTIONS, parse_transactions
 from tools.models import CASH_ACTIONS
+from tools.risk.atomic import write_atomically
 
 TRANSACTIONS_FILE = "transactions.csv"
 
@@ -203,19 +202,9 @@ def apply_plan(plan: ImportPlan) -> None:
         raise DataValidationError.single(
             TRANSACTIONS_FILE, None, None, "changed while the import was planned; run it again"
         )
-    temporary: str | None = None
     try:
-        handle, temporary = tempfile.mkstemp(
-            dir=plan.path.parent, prefix=".transactions.", suffix=".tmp"
-        )
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(plan.merged)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, plan.path)
+        write_atomically(plan.path, plan.merged.encode("utf-8"))
     except OSError as error:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
         raise DataValidationError.single(
-            TRANSACTIONS_FILE, None, None, f"cannot be written: {error.strerror}"
+            TRANSACTIONS_FILE, None, None, f"cannot be written: {error.strerror or error}"
         ) from error
