@@ -203,3 +203,28 @@ def test_unknown_account_exits_2(lotwise: Run, household: Path) -> None:
     code, out, err = lotwise("import", "ibkr", FLEX, "--data", household, "--account", "NOPE")
     assert code == 2 and out == ""
     assert "unknown account 'NOPE'" in err
+
+
+def _two_statements(tmp_path: Path) -> Path:
+    text = FLEX.read_text(encoding="utf-8")
+    start = text.index("<FlexStatement ")
+    end = text.index("</FlexStatement>") + len("</FlexStatement>")
+    other = text[start:end].replace("U0000001", "U0000002")
+    both = text[:end] + "\n" + other + text[end:]
+    path = tmp_path / "two.xml"
+    path.write_text(both.replace('count="1"', 'count="2"'), encoding="utf-8")
+    return path
+
+
+def test_several_statements_need_a_choice(lotwise: Run, household: Path, tmp_path: Path) -> None:
+    statement = _two_statements(tmp_path)
+    code, out, err = lotwise("import", "ibkr", statement, "--data", household, "--account", "IB1")
+    assert code == 2 and out == ""
+    assert "2 statements (U0000001, U0000002)" in err and "--statement-account" in err
+    code, plan, err = _import(
+        lotwise, household, statement, "--statement-account", "U0000002", "--apply"
+    )
+    assert code == 0, err
+    assert plan["rows_to_add"] == 7
+    ids = (household / "transactions.csv").read_text(encoding="utf-8")
+    assert "ibkr:U0000002:trade:2002:1" in ids and "U0000001" not in ids
