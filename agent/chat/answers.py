@@ -13,6 +13,7 @@ from typing import Any
 
 from agent.chat.intents import ENABLE_FREE_TEXT, GRAMMAR_HELP, Intent
 from agent.evidence.records import EvidenceRecord
+from agent.identity import Identity, IdentityError
 from agent.llm.client import LLMClient
 from agent.llm.review import review_runner
 from agent.llm.tools import PortfolioTools
@@ -41,7 +42,7 @@ class Desk:
     state_dir: Path | None = None
     client: LLMClient | None = None
     as_of: str | None = None
-    user: str = "chat"
+    user: Identity | None = None  # the session's person: every request is made as them
     _runner: ReviewRunner | None = field(default=None, repr=False)
 
     @property
@@ -58,13 +59,23 @@ class Desk:
 
     # -- dispatch --------------------------------------------------------------------------
 
-    def answer(self, intent: Intent, decided_by: str | None = None) -> ChatReply:
+    def answer(self, intent: Intent, confirmed: bool = False) -> ChatReply:
+        """The reply to ``intent``; an approval or rejection is carried out only when the
+        session's person ``confirmed`` it."""
         try:
-            return self._answer(intent, decided_by)
+            return self._answer(intent, confirmed)
         except DataValidationError as error:
             return ChatReply("I cannot do that: " + "; ".join(str(p) for p in error.problems))
+        except IdentityError as error:
+            return ChatReply(f"I cannot do that: {error}")
 
-    def _answer(self, intent: Intent, decided_by: str | None) -> ChatReply:
+    @property
+    def person(self) -> Identity:
+        if self.user is None:
+            raise IdentityError("this conversation has no user: nothing can be done as nobody")
+        return self.user
+
+    def _answer(self, intent: Intent, confirmed: bool) -> ChatReply:
         if intent.kind == "help":
             return ChatReply(GRAMMAR_HELP + ("" if self.client else "\n" + ENABLE_FREE_TEXT))
         if intent.kind == "unknown":
@@ -75,10 +86,16 @@ class Desk:
         if intent.kind in ("approve", "reject"):
             if not intent.run_id:
                 return ChatReply("Which run? Say 'show pending approvals' to list them.")
-            who = (decided_by or intent.approver or "").strip()
+            if intent.kind == "reject" and not (intent.reason or "").strip():
+                return ChatReply(
+                    "A rejection needs a reason: 'reject run <id> because ...'.",
+                    run_id=intent.run_id,
+                )
+            if not confirmed:
+                return ChatReply(f"Not {intent.kind}d: not confirmed.", run_id=intent.run_id)
             if intent.kind == "approve":
-                return self.approve(intent.run_id, who)
-            return self.reject(intent.run_id, who, intent.reason or "")
+                return self.approve(intent.run_id)
+            return self.reject(intent.run_id, intent.reason or "")
         household = self._household(intent)
         if household is None:
             return ChatReply("Which household? Known: " + ", ".join(self.households()))
@@ -114,7 +131,10 @@ class Desk:
             avoid=avoid,
         )
         run = runner.review(
-            household, self.as_of, requested_by=self.user, force=bool(intent.focus or intent.avoid)
+            household,
+            self.as_of,
+            requested_by=self.person,
+            force=bool(intent.focus or intent.avoid),
         )
         return ChatReply(_run_summary(run), data=run.proposal, run_id=run.run_id)
 
@@ -134,22 +154,20 @@ class Desk:
             run_id=runs[-1].run_id,
         )
 
-    def approve(self, run_id: str, by: str) -> ChatReply:
+    def approve(self, run_id: str) -> ChatReply:
+        by = self.person.name
         try:
-            run = self.runner.approve(run_id, by=by, comment="approved in chat")
+            run = self.runner.approve(run_id, by=self.person, comment="approved in chat")
         except (DecisionRefusedError, NotPendingError, UnknownRunError, ValueError) as error:
             return ChatReply(f"Not approved: {error}", run_id=run_id)
         return ChatReply(
             f"Run {run_id} approved by {by}: now {run.status}.", data=run.proposal, run_id=run_id
         )
 
-    def reject(self, run_id: str, by: str, reason: str) -> ChatReply:
-        if not reason.strip():
-            return ChatReply(
-                "A rejection needs a reason: 'reject run <id> because ...'.", run_id=run_id
-            )
+    def reject(self, run_id: str, reason: str) -> ChatReply:
+        by = self.person.name
         try:
-            run = self.runner.reject(run_id, by=by, reason=reason)
+            run = self.runner.reject(run_id, by=self.person, reason=reason)
         except (DecisionRefusedError, NotPendingError, UnknownRunError, ValueError) as error:
             return ChatReply(f"Not rejected: {error}", run_id=run_id)
         return ChatReply(

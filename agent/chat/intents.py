@@ -36,7 +36,7 @@ GRAMMAR_HELP = """I understand:
   why wasn't <symbol> sold? [for <household>]
   what would TE be if we exclude <sector|industry|symbol>? [for <household>]
   show pending approvals
-  approve run <run_id> [as <name>]
+  approve run <run_id>                  (or "approve it"; you approve as yourself)
   reject run <run_id> because <reason>
   help"""
 
@@ -57,7 +57,11 @@ class Intent(BaseModel):
     )
     symbol: str | None = Field(default=None, description="The security asked about.")
     run_id: str | None = Field(default=None, description="The review run concerned.")
-    approver: str | None = Field(default=None, description="Who approves, when stated.")
+    approver: str | None = Field(
+        default=None,
+        description="Who the request says approves, when stated (the chat acts only as its "
+        "session user and refuses any other name).",
+    )
     reason: str | None = Field(default=None, description="Why a run is rejected.")
 
 

@@ -29,7 +29,7 @@ def run_repl(
         console.print(ENABLE_FREE_TEXT, style="dim", highlight=False)
     answered = 0
     while True:
-        prompt = "who> " if session.waiting else "you> "
+        prompt = "confirm> " if session.waiting else "you> "
         try:
             text = ask(prompt).strip()
         except EOFError:

@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from agent.identity import IdentityError
 from tools.errors import DataValidationError
 
 BAD_INPUT_EXIT = 2
@@ -53,9 +54,14 @@ def as_date(value: dt.datetime | None) -> dt.date | None:
 
 @contextmanager
 def bad_input_exits() -> Iterator[None]:
-    """Turn validation errors into stderr lines and exit code 2."""
+    """Turn validation errors into stderr lines and exit code 2; an identity error is one line
+    and exits 2 (a malformed name or users.yaml) or 1 (authentication or role refused)."""
     try:
         yield
+    except IdentityError as error:
+        label = "error" if error.exit_code == BAD_INPUT_EXIT else "refused"
+        stderr.print(f"[red]{label}:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(error.exit_code) from error
     except DataValidationError as error:
         for problem in error.problems:
             stderr.print(
@@ -70,8 +76,3 @@ def bad_input_exits() -> Iterator[None]:
 def print_json(document: Any) -> None:
     """Print exactly one JSON document on stdout (no rich markup, no wrapping)."""
     typer.echo(json.dumps(document, indent=2, sort_keys=False))
-
-
-def cents(amount: float) -> float:
-    """Round money to cents at the edge (reports, JSON); computation keeps full precision."""
-    return round(float(amount) + 0.0, 2)

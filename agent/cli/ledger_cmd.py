@@ -18,7 +18,6 @@ from agent.cli.common import (
     Format,
     as_date,
     bad_input_exits,
-    cents,
     check_format,
     print_json,
 )
@@ -45,6 +44,7 @@ from tools.loading import (
     load_securities,
     load_transactions,
 )
+from tools.tolerances import cents
 from tools.unrealized import ValuedLot, value_lots
 
 LEDGER_FORMATS = ("table", "json", "8949", "txf")
@@ -153,7 +153,7 @@ def lots(
         )
         return
     console.print(_lots_table(account, portfolio.as_of, rows))
-    console.print(f"cash: ${result.cash.get(account, 0.0):,.2f}")
+    console.print(f"cash: ${cents(result.cash.get(account, 0.0)):,.2f}")
 
 
 def washsale(
@@ -333,12 +333,12 @@ def _summary_table(result: Ledger) -> Table:
         lots_here = [lot for lot in open_lots if lot.account_id == account_id]
         table.add_row(
             account_id,
-            f"${totals['short']:,.2f}",
-            f"${totals['long']:,.2f}",
-            f"${totals['disallowed']:,.2f}",
+            f"${cents(totals['short']):,.2f}",
+            f"${cents(totals['long']):,.2f}",
+            f"${cents(totals['disallowed']):,.2f}",
             str(len(lots_here)),
-            f"${sum(lot.cost_basis for lot in lots_here):,.2f}",
-            f"${cash:,.2f}",
+            f"${cents(sum(lot.cost_basis for lot in lots_here)):,.2f}",
+            f"${cents(cash):,.2f}",
         )
     table.caption = (
         f"{len(result.disposals)} disposals, {len(result.wash_sales)} wash-sale "

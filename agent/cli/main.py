@@ -16,6 +16,7 @@ from agent.cli import (
     reconcile_cmd,
     review_cmd,
     risk_cmd,
+    users_cmd,
 )
 
 app = typer.Typer(
@@ -38,6 +39,7 @@ COMMAND_GROUPS = (
     evidence_cmd,
     chat_cmd,
     eval_cmd,
+    users_cmd,
 )
 
 for module in COMMAND_GROUPS:

@@ -20,7 +20,6 @@ from agent.cli.common import (
     Format,
     as_date,
     bad_input_exits,
-    cents,
     check_format,
     print_json,
     stderr,
@@ -44,6 +43,7 @@ from tools.optimizer.transition import (
     step_input,
 )
 from tools.risk.report import build_risk_model
+from tools.tolerances import cents
 
 NO_SOLUTION_EXIT = 1
 SECURITIES_FILE = "securities.csv"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from agent.cli.common import (
     AsOf,
@@ -21,6 +21,7 @@ from agent.cli.common import (
     stdout,
 )
 from agent.cli.render import proposal_view, runs_table
+from agent.identity import Identity, acting_as, authenticate
 from agent.llm.client import client_from_env
 from agent.llm.review import review_runner
 from agent.review.decision import DecisionRefusedError
@@ -33,14 +34,18 @@ StateDir = Annotated[
         "--state-dir", help="Where runs, checkpoints and evidence live (default DIR/.lotwise)."
     ),
 ]
-By = Annotated[str, typer.Option("--by", help="Who is acting (recorded in the evidence).")]
+By = Annotated[
+    str,
+    typer.Option(
+        "--by",
+        help="Who is acting: must be you (the OS user, or LOTWISE_USER when users.yaml exists).",
+    ),
+]
 
 
-def _default_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+def _acting(runner: ReviewRunner, typed: str | None) -> Identity:
+    """The authenticated person, confirmed by ``--by`` when given (docs/identity.md)."""
+    return acting_as(authenticate(runner.users), typed)
 
 
 def _emit(run: RunRecord, fmt: str) -> None:
@@ -58,7 +63,10 @@ def review(
     *,
     household: Annotated[str, typer.Option("--household")],
     as_of: AsOf = None,
-    by: Annotated[str | None, typer.Option("--by")] = None,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Who requests it: must be you (default: you)."),
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Start a new run even if one exists.")
     ] = False,
@@ -74,7 +82,7 @@ def review(
         run = runner.review(
             household,
             as_of_date.isoformat() if as_of_date else None,
-            requested_by=by or _default_user(),
+            requested_by=_acting(runner, by),
             force=force,
         )
     _emit(run, fmt)
@@ -105,7 +113,12 @@ def approve(
     state_dir: StateDir = None,
 ) -> None:
     """Approve a pending run (optionally without some trades); it is re-checked and executed."""
-    _decide(lambda runner: runner.approve(run_id, by, comment, drop or []), data, state_dir, fmt)
+    _decide(
+        lambda runner: runner.approve(run_id, _acting(runner, by), comment, drop or []),
+        data,
+        state_dir,
+        fmt,
+    )
 
 
 def reject(
@@ -118,7 +131,7 @@ def reject(
     state_dir: StateDir = None,
 ) -> None:
     """Reject a pending run, with a reason."""
-    _decide(lambda runner: runner.reject(run_id, by, reason), data, state_dir, fmt)
+    _decide(lambda runner: runner.reject(run_id, _acting(runner, by), reason), data, state_dir, fmt)
 
 
 def _decide(
@@ -131,10 +144,10 @@ def _decide(
         with bad_input_exits():
             run = action(runner)
     except UnknownRunError as error:
-        stderr.print(f"[red]error:[/red] {error}")
+        stderr.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from error
     except (NotPendingError, DecisionRefusedError) as error:
-        stderr.print(f"[red]refused:[/red] {error}")
+        stderr.print(f"[red]refused:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from error
     _emit(run, fmt)
 
@@ -201,6 +214,7 @@ def runs_show(
                 "orders": orders,
                 "status": run.status,
                 "requested_by": run.requested_by,
+                "requester": run.requester,
             }
         )
         return

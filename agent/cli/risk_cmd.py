@@ -16,7 +16,6 @@ from agent.cli.common import (
     Format,
     as_date,
     bad_input_exits,
-    cents,
     check_format,
     print_json,
     stderr,
@@ -38,6 +37,7 @@ from tools.risk.report import (
     measure_account,
     measure_household,
 )
+from tools.tolerances import cents
 
 TOP_SECURITIES = 10
 TOP_FACTORS = 10

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.evidence.records import EvidenceRecord
-from agent.evidence.report_facts import RunFacts, gather_facts
+from agent.evidence.report_facts import RunFacts, gather_facts, signed_in
 from agent.evidence.report_plots import losses_by_sector_chart, te_chart, wash_calendar_chart
 from agent.evidence.timeline import display_time, summarize
 from agent.evidence.verify import VerificationResult
@@ -231,7 +231,7 @@ def _approvals(facts: RunFacts) -> str:
             [
                 f'<td id="seq-{record.seq}" class="num">{record.seq}</td>',
                 _td(" ".join(display_time(record.timestamp))),
-                _td(outputs.get("by", "not recorded")),
+                _td(signed_in(outputs.get("by"), outputs.get("identity"))),
                 _td(decision),
                 _td(outputs.get("comment", "")),
                 _td(", ".join(str(n) for n in outputs.get("dropped_trades", [])) or "-"),

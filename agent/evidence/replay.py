@@ -232,6 +232,7 @@ def _run_nodes(
         "household_id": run.household_id,
         "as_of": run.as_of,
         "requested_by": run.requested_by,
+        "requester": run.requester,
     }
     for node in (perceive, reason, evaluate, propose):
         state.update(node(state, runtime))

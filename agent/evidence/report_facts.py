@@ -64,13 +64,12 @@ class RunFacts:
 
     @property
     def requested_by(self) -> str:
+        """Who requested the run and how they signed in (``ana (token)``)."""
         snapshot = next((r for r in self.records if r.kind == "input_snapshot"), None)
         outputs = snapshot.outputs if snapshot is not None else None
-        return (
-            str(outputs.get("requested_by") or "not recorded")
-            if isinstance(outputs, dict)
-            else "not recorded"
-        )
+        if not isinstance(outputs, dict):
+            return "not recorded"
+        return signed_in(outputs.get("requested_by"), outputs.get("requester"))
 
     def of_kind(self, kind: str) -> list[EvidenceRecord]:
         return [r for r in self.records if r.kind == kind]
@@ -216,3 +215,13 @@ def _wash_skipped(records: list[EvidenceRecord]) -> list[str]:
             if skipped.get("reason") == "wash_sale_window"
         }
     )
+
+
+def signed_in(name: object, identity: object) -> str:
+    """``name`` with how the person signed in (``ben (token)``), from an evidence record's
+    ``identity`` (``agent.identity.Identity.evidence``); records made before identities carry
+    the name only."""
+    if not name:
+        return "not recorded"
+    method = identity.get("method") if isinstance(identity, dict) else None
+    return f"{name} ({method})" if method else str(name)

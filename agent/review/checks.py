@@ -32,12 +32,10 @@ from tools.household_policy import household_policy, te_budget_of
 from tools.ledger import wash_key_of
 from tools.ledger.forward import ProposedTrade as ForwardTrade
 from tools.ledger.forward import blocked_buys, disallowed_for_trades
-from tools.ledger.lots import QUANTITY_EPSILON
 from tools.models import Account, Lot
+from tools.tolerances import MONEY_TOLERANCE, SHARE_EPSILON, under_a_cent
 
-CASH_TOLERANCE = 0.005  # half a cent: rounding dust, not an overdraft
 TE_TOLERANCE = 1e-9
-DISALLOWED_TOLERANCE = 0.005
 
 
 @dataclass(frozen=True)
@@ -158,7 +156,7 @@ def _sale_problem(
     if not trade.lots:
         return "a sale must name the lots it relieves"
     named = sum(lot.quantity for lot in trade.lots)
-    if abs(named - trade.quantity) > QUANTITY_EPSILON * max(1.0, trade.quantity):
+    if abs(named - trade.quantity) > SHARE_EPSILON * max(1.0, trade.quantity):
         return f"lots add up to {named:g} shares, the trade sells {trade.quantity:g}"
     for relief in trade.lots:
         parts = [p for p in lots.get(relief.lot_id, ()) if p.symbol == trade.symbol]
@@ -167,7 +165,7 @@ def _sale_problem(
         wanted = taken.get(key, 0.0) + relief.quantity
         if not parts:
             return f"no open lot {relief.lot_id} of {trade.symbol} in {trade.account_id}"
-        if wanted > held + QUANTITY_EPSILON:
+        if wanted > held + SHARE_EPSILON:
             return f"lot {relief.lot_id} holds {held:g} shares, {wanted:g} would be sold"
         taken[key] = wanted
     return ""
@@ -250,7 +248,7 @@ def wash_sale(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> CheckOu
     charged: dict[int, float] = {}
     washed_sales: list[int] = []
     for trade_impact in impact.trades:
-        if trade_impact.disallowed <= DISALLOWED_TOLERANCE:
+        if under_a_cent(trade_impact.disallowed):
             continue
         trade = trade_impact.trade
         if trade.side == "buy":
@@ -329,7 +327,7 @@ def cash(subject: CheckSubject, trades: Sequence[ProposedTrade]) -> CheckOutcome
         flows = {i: cash_flow(trades[i], subject.policy) for i in indices}
         after = available + sum(flows.values())
         for index in reversed([i for i in indices if trades[i].side == "buy"]):
-            if after >= -CASH_TOLERANCE:
+            if after >= -MONEY_TOLERANCE:  # rounding dust is not an overdraft
                 break
             failing[index] = f"{account_id} cannot fund it (cash after {after:,.2f})"
             after -= flows[index]

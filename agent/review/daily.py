@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agent.review.decision import AUTO_APPROVER
+from agent.identity import SYSTEM_IDENTITY
 from agent.review.runner import ReviewRunner
 from tools.risk.atomic import write_atomically
 
@@ -56,7 +56,7 @@ def run_daily(
     summary = DailySummary(as_of=as_of_text)
     for household_id in snapshot.data.households:
         try:
-            run = runner.review(household_id, as_of_text, requested_by=AUTO_APPROVER)
+            run = runner.review(household_id, as_of_text, requested_by=SYSTEM_IDENTITY)
         except Exception as error:  # one household's failure must not stop the others
             summary.failures[household_id] = _describe(error)
         else:

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-AUTO_APPROVER = "lotwise-auto"
+from agent.identity import is_reserved, same_person
 
 
 class Decision(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    by: str
+    by: str  # the decider's normal-form name (agent.identity.names)
     decision: Literal["approve", "reject"]
     comment: str = ""
     drop: list[int] = Field(default_factory=list)  # 1-based trade numbers removed on approval
     proposal_hash: str  # the proposal the approver saw
+    identity: dict[str, Any] | None = None  # who decided and how they were authenticated
 
     @field_validator("by")
     @classmethod
@@ -42,11 +43,16 @@ def refusal_reason(
     """Why ``decision`` may not be applied, or None when it may."""
     if decision.proposal_hash != proposal_hash:
         return "the proposal changed since it was shown; review it again"
+    if is_reserved(decision.by):
+        return (
+            f"{decision.by} is lotwise itself: it approves only low-impact proposals, by policy; "
+            "a person decides the others"
+        )
     if (
         decision.decision == "approve"
         and impact == "high"
         and second_person_required
-        and decision.by == requested_by
+        and same_person(decision.by, requested_by)
     ):
         return (
             f"high-impact proposal requested by {requested_by} needs a second person to approve it"

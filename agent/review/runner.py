@@ -4,6 +4,11 @@ One LangGraph thread per run; a run is keyed by household and as-of date, so ask
 same review twice returns the existing run (``force`` starts a new attempt). A run whose
 process died mid-graph (its thread has nodes left to run and is not waiting at the approval
 interrupt) is resumed from its last checkpoint by the next request that touches it.
+
+Every request names who acts: an :class:`~agent.identity.Identity` authenticated by the caller
+(the CLI, the chat, a web app), or a plain name, which in-process callers vouch for
+(:func:`~agent.identity.vouched`). Either way the runner checks the role the action needs and
+the four-eyes rule on normal-form names, and records who acted and how.
 """
 
 from __future__ import annotations
@@ -19,6 +24,14 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
+from agent.identity import (
+    Action,
+    Identity,
+    RefusedError,
+    UserStore,
+    same_person,
+    vouched,
+)
 from agent.paths import state_dir_for
 from agent.planners.base import Planner
 from agent.planners.rules import RulePlanner
@@ -67,6 +80,15 @@ class ReviewRunner:
     def services(self) -> ReviewServices:
         return review_services(self.context)
 
+    @property
+    def users(self) -> UserStore:
+        assert self.state_dir is not None
+        return UserStore.in_state_dir(self.state_dir)
+
+    def identity_of(self, who: Identity | str) -> Identity:
+        """``who`` as an identity: authenticated already, or a name the caller vouches for."""
+        return who if isinstance(who, Identity) else vouched(self.users, who)
+
     @contextmanager
     def graph(self) -> Iterator[CompiledStateGraph]:
         assert self.state_dir is not None
@@ -80,10 +102,13 @@ class ReviewRunner:
         self,
         household_id: str,
         as_of: str | None = None,
-        requested_by: str = "unknown",
+        requested_by: Identity | str = "unknown",
         force: bool = False,
     ) -> RunRecord:
-        """Run (or return, or resume) the review of ``household_id`` on ``as_of``."""
+        """Run (or return, or resume) the review of ``household_id`` on ``as_of``; the
+        requester needs the advisor role."""
+        requester = self.identity_of(requested_by)
+        requester.require(Action.REQUEST_REVIEW)
         snapshot = self.services.snapshot(as_of)  # validates the data before any run exists
         if household_id not in snapshot.data.households:
             raise DataValidationError(
@@ -102,7 +127,9 @@ class ReviewRunner:
         if existing is not None and not force:
             self._resume_if_crashed(existing)
             return self._get(existing.run_id)
-        run = self.services.runs.create(household_id, as_of_text, requested_by)
+        run = self.services.runs.create(
+            household_id, as_of_text, requester.name, requester.evidence()
+        )
         self._invoke(run, _start(run))
         return self._get(run.run_id)
 
@@ -117,27 +144,37 @@ class ReviewRunner:
                 graph.invoke(None, config, context=self.context, durability="sync")
 
     def approve(
-        self, run_id: str, by: str, comment: str = "", drop: list[int] | None = None
+        self,
+        run_id: str,
+        by: Identity | str,
+        comment: str = "",
+        drop: list[int] | None = None,
     ) -> RunRecord:
+        """Approve as ``by`` (approver role; not the requester of a high-impact proposal)."""
         return self._decide(
-            run_id, {"by": by, "decision": "approve", "comment": comment, "drop": list(drop or [])}
+            run_id,
+            self.identity_of(by),
+            {"decision": "approve", "comment": comment, "drop": list(drop or [])},
         )
 
-    def reject(self, run_id: str, by: str, reason: str) -> RunRecord:
-        return self._decide(run_id, {"by": by, "decision": "reject", "comment": reason})
+    def reject(self, run_id: str, by: Identity | str, reason: str) -> RunRecord:
+        """Reject as ``by``: an approver, or the requester withdrawing their own proposal."""
+        return self._decide(run_id, self.identity_of(by), {"decision": "reject", "comment": reason})
 
     def pending(self) -> list[RunRecord]:
         return self.services.runs.list(status="pending_approval")
 
-    def _decide(self, run_id: str, fields: dict[str, Any]) -> RunRecord:
+    def _decide(self, run_id: str, actor: Identity, fields: dict[str, Any]) -> RunRecord:
         self._resume_if_crashed(self._get(run_id))
         run = self._get(run_id)
         if run.status != "pending_approval" or run.proposal is None:
             raise NotPendingError(f"run {run_id} is {run.status}, not pending approval")
         assert run.proposal_hash is not None
-        decision = Decision(**fields, proposal_hash=run.proposal_hash)
+        decision = Decision(
+            **fields, by=actor.name, identity=actor.evidence(), proposal_hash=run.proposal_hash
+        )
         policy = self.services.policy_for(run.household_id)
-        refused = refusal_reason(
+        refused = _not_permitted(actor, decision, run.requested_by) or refusal_reason(
             decision,
             requested_by=run.requested_by,
             impact=run.proposal["impact"],
@@ -151,7 +188,7 @@ class ReviewRunner:
                 "approval",
                 "approval",
                 decision.model_dump(),
-                {"refused": refused},
+                {"refused": refused, "by": actor.name, "identity": actor.evidence()},
                 policy_version=run.proposal["policy_version"],
             )
             raise DecisionRefusedError(refused)
@@ -170,10 +207,26 @@ class ReviewRunner:
         return run
 
 
-def _start(run: RunRecord) -> dict[str, str]:
+def _not_permitted(actor: Identity, decision: Decision, requested_by: str) -> str | None:
+    """Why ``actor``'s role does not allow ``decision`` (None when it does). A requester may
+    withdraw (reject) their own proposal without the approver role."""
+    if actor.is_system:
+        return f"{actor.name} is lotwise itself and never decides for a person"
+    action = Action.APPROVE if decision.decision == "approve" else Action.REJECT
+    if action is Action.REJECT and same_person(actor.name, requested_by):
+        return None
+    try:
+        actor.require(action)
+    except RefusedError as error:
+        return str(error)
+    return None
+
+
+def _start(run: RunRecord) -> dict[str, Any]:
     return {
         "run_id": run.run_id,
         "household_id": run.household_id,
         "as_of": run.as_of,
         "requested_by": run.requested_by,
+        "requester": run.requester,
     }

@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS runs (
     updated_at TEXT NOT NULL,
     proposal_json TEXT,
     proposal_hash TEXT,
+    requester_json TEXT,
     UNIQUE (household_id, as_of, attempt)
 );
 CREATE TABLE IF NOT EXISTS decisions (
@@ -67,6 +68,9 @@ class RunRecord:
     updated_at: str
     proposal: dict[str, Any] | None
     proposal_hash: str | None
+    # who requested it and how they were authenticated (agent.identity.Identity.evidence);
+    # ``requested_by`` is its normal-form name. None for runs stored before identities.
+    requester: dict[str, Any] | None = None
 
 
 def proposal_digest(proposal: dict[str, Any]) -> str:
@@ -83,6 +87,9 @@ class RunStore:
         self.path = path
         with self._connect() as conn:
             conn.executescript(SCHEMA)
+            columns = {row["name"] for row in conn.execute("PRAGMA table_info(runs)")}
+            if "requester_json" not in columns:  # a store created before identities
+                conn.execute("ALTER TABLE runs ADD COLUMN requester_json TEXT")
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -103,7 +110,13 @@ class RunStore:
             ).fetchone()
         return _record(row) if row else None
 
-    def create(self, household_id: str, as_of: str, requested_by: str) -> RunRecord:
+    def create(
+        self,
+        household_id: str,
+        as_of: str,
+        requested_by: str,
+        requester: dict[str, Any] | None = None,
+    ) -> RunRecord:
         """A new run (attempt n+1 for this household and date) with its own thread."""
         with self._connect() as conn:
             conn.execute("BEGIN IMMEDIATE")
@@ -116,7 +129,8 @@ class RunStore:
             now = _now()
             conn.execute(
                 "INSERT INTO runs (run_id, household_id, as_of, attempt, thread_id, "
-                "requested_by, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                "requested_by, status, created_at, updated_at, requester_json) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (
                     run_id,
                     household_id,
@@ -127,6 +141,7 @@ class RunStore:
                     "running",
                     now,
                     now,
+                    json.dumps(requester) if requester is not None else None,
                 ),
             )
         found = self.get(run_id)
@@ -261,4 +276,5 @@ def _record(row: sqlite3.Row) -> RunRecord:
         updated_at=row["updated_at"],
         proposal=json.loads(row["proposal_json"]) if row["proposal_json"] else None,
         proposal_hash=row["proposal_hash"],
+        requester=json.loads(row["requester_json"]) if row["requester_json"] else None,
     )

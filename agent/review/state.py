@@ -15,7 +15,8 @@ class ReviewState(TypedDict, total=False):
     run_id: str
     household_id: str
     as_of: str  # YYYY-MM-DD
-    requested_by: str
+    requested_by: str  # normal-form name (agent.identity.names)
+    requester: dict[str, Any] | None  # the requester's Identity.evidence(): typed name, method
     snapshot_hash: str  # sha256 over the input files' digests and the as-of date
     policy_version: str
     observation: dict[str, Any]  # perceive's summary (counts, TE per account, changes)

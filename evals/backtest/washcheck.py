@@ -18,9 +18,7 @@ from dataclasses import dataclass
 from evals.backtest.orders import Fill
 from tools.ledger import Disposal
 from tools.ledger.washsale import WINDOW_DAYS
-
-LOSS_TOLERANCE = 0.005  # half a cent
-QUANTITY_TOLERANCE = 1e-6
+from tools.tolerances import POSITION_TOLERANCE, under_a_cent
 
 
 @dataclass(frozen=True)
@@ -50,9 +48,9 @@ def wash_sale_violations(fills: Sequence[Fill], disposals: Sequence[Disposal]) -
     found = []
     for sale in fills:
         loss = loss_by_row.get(sale.row, 0.0)
-        if sale.side != "sell" or loss <= LOSS_TOLERANCE:
+        if sale.side != "sell" or under_a_cent(loss):
             continue
-        if disallowed_by_row.get(sale.row, 0.0) > LOSS_TOLERANCE:
+        if not under_a_cent(disallowed_by_row.get(sale.row, 0.0)):
             continue  # the books disallow (part of) it: not claimed as a full loss
         for buy in purchases[sale.wash_key]:
             if (
@@ -77,6 +75,6 @@ def _closing_dates(fills: Sequence[Fill]) -> dict[str, dt.date]:
     for fill in fills:
         if fill.side == "sell" and fill.lot_id in bought:
             sold[fill.lot_id] += fill.quantity
-            if sold[fill.lot_id] >= bought[fill.lot_id] - QUANTITY_TOLERANCE:
+            if sold[fill.lot_id] >= bought[fill.lot_id] - POSITION_TOLERANCE:
                 closed.setdefault(fill.lot_id, fill.date)
     return closed

@@ -6,21 +6,37 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner, Result
 
 from agent.cli.main import app
+from agent.identity import os_user_name
 from agent.paths import state_dir_for
 from tests.agent.datadir import TAXABLE, read_transactions
+from tests.identity.people import cheap_scrypt, people_of, signed_in
 from tools.loading import load_data_dir
 
 
-def _run(*args: str | Path) -> Result:
-    return CliRunner().invoke(app, [str(a) for a in args])
+def _run(*args: str | Path, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(app, [str(a) for a in args], env=env)
 
 
-def test_review_approve_and_runs_with_the_optimizer(data_dir: Path) -> None:
+def test_review_approve_and_runs_with_the_optimizer(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cheap_scrypt(monkeypatch)
+    tokens = people_of(data_dir)
     reviewed = _run(
-        "review", "--data", data_dir, "--household", "hh-a", "--by", "alice", "--format", "json"
+        "review",
+        "--data",
+        data_dir,
+        "--household",
+        "hh-a",
+        "--by",
+        "ana",
+        "--format",
+        "json",
+        env=signed_in(tokens, "ana"),
     )
     assert reviewed.exit_code == 0, reviewed.output
     proposal = json.loads(reviewed.stdout)
@@ -39,11 +55,19 @@ def test_review_approve_and_runs_with_the_optimizer(data_dir: Path) -> None:
 
     waiting = _run("approvals", "--data", data_dir, "--format", "json")
     assert [p["run_id"] for p in json.loads(waiting.stdout)] == [proposal["run_id"]]
-    table = _run("review", "--data", data_dir, "--household", "hh-a")
+    table = _run("review", "--data", data_dir, "--household", "hh-a", env=signed_in(tokens, "ana"))
     assert table.exit_code == 0 and "Checks" in table.stdout
 
     approved = _run(
-        "approve", proposal["run_id"], "--data", data_dir, "--by", "bob", "--format", "json"
+        "approve",
+        proposal["run_id"],
+        "--data",
+        data_dir,
+        "--by",
+        "ben",
+        "--format",
+        "json",
+        env=signed_in(tokens, "ben"),
     )
     assert approved.exit_code == 0, approved.output
     assert json.loads(approved.stdout)["status"] == "executed"
@@ -51,7 +75,7 @@ def test_review_approve_and_runs_with_the_optimizer(data_dir: Path) -> None:
     shown = json.loads(
         _run("runs", "show", proposal["run_id"], "--data", data_dir, "--format", "json").stdout
     )
-    assert shown["decision"]["by"] == "bob"
+    assert shown["decision"]["by"] == "ben"
     assert len(shown["orders"]) == len(proposal["trades"])
     listed = json.loads(_run("runs", "--data", data_dir, "--format", "json").stdout)
     assert [(r["run_id"], r["status"]) for r in listed] == [(proposal["run_id"], "executed")]
@@ -67,16 +91,28 @@ def test_review_approve_and_runs_with_the_optimizer(data_dir: Path) -> None:
     )
 
 
-def test_four_eyes_refuses_the_requester_as_approver(data_dir: Path) -> None:
+def test_four_eyes_refuses_the_requester_as_approver(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cheap_scrypt(monkeypatch)
+    dana = signed_in(people_of(data_dir), "dana")  # advisor and approver
     reviewed = json.loads(
         _run(
-            "review", "--data", data_dir, "--household", "hh-a", "--by", "alice", "--format", "json"
+            "review", "--data", data_dir, "--household", "hh-a", "--format", "json", env=dana
         ).stdout
     )
     assert reviewed["impact"] == "high"
 
     refused = _run(
-        "approve", reviewed["run_id"], "--data", data_dir, "--by", "alice", "--format", "json"
+        "approve",
+        reviewed["run_id"],
+        "--data",
+        data_dir,
+        "--by",
+        "Dana",
+        "--format",
+        "json",
+        env=dana,
     )
 
     assert refused.exit_code == 1 and refused.stdout == ""
@@ -90,11 +126,12 @@ def test_four_eyes_refuses_the_requester_as_approver(data_dir: Path) -> None:
         "--data",
         data_dir,
         "--by",
-        "alice",
+        "dana",
         "--reason",
         "not now",
         "--format",
         "json",
+        env=dana,
     )
     assert rejected.exit_code == 0 and json.loads(rejected.stdout)["status"] == "rejected"
 
@@ -122,7 +159,7 @@ def test_bad_input_exits_2_with_nothing_on_stdout(data_dir: Path, tmp_path: Path
     assert bad_format.exit_code == 2 and bad_format.stdout == ""
     assert missing.exit_code == 2 and missing.stdout == ""
     assert not (tmp_path / "nowhere").exists()
-    unknown_run = _run("approve", "nope-1", "--data", data_dir, "--by", "bob")
+    unknown_run = _run("approve", "nope-1", "--data", data_dir, "--by", os_user_name())
     assert unknown_run.exit_code == 2 and unknown_run.stdout == ""
     bad_household = _run("review", "--data", data_dir, "--household", "zz", "--format", "json")
     assert bad_household.exit_code == 2 and bad_household.stdout == ""

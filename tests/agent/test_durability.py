@@ -7,6 +7,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
+from agent.identity import os_user_name
 from agent.paths import state_dir_for
 from agent.review.runner import ReviewRunner
 from tests.agent.conftest import run_cli, run_python
@@ -31,7 +32,7 @@ def test_approval_from_a_new_process_resumes_the_waiting_run(
         "--data",
         str(data_dir),
         "--by",
-        "bob",
+        os_user_name(),  # no users.yaml: the CLI acts as the operating-system user
         "--comment",
         "ok",
         "--format",

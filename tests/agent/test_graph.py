@@ -10,9 +10,9 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
 from agent.evidence.verify import verify_run
+from agent.identity import AUTO_APPROVER, SYSTEM_IDENTITY
 from agent.paths import state_dir_for
 from agent.review.context import ReviewContext
-from agent.review.decision import AUTO_APPROVER
 from agent.review.graph import build_review_graph
 from agent.review.runner import ReviewRunner
 from agent.review.runs import proposal_digest
@@ -141,7 +141,7 @@ def test_low_impact_is_auto_approved_and_executed(tmp_path: Path) -> None:
         data_dir, optimizer=ScriptedOptimizer({TAXABLE: harvest_trades(data_dir)})
     )
 
-    run = runner.review("hh-a", requested_by=AUTO_APPROVER)
+    run = runner.review("hh-a", requested_by=SYSTEM_IDENTITY)
 
     assert run.status == "executed" and run.proposal is not None
     assert run.proposal["impact"] == "low"
@@ -150,7 +150,7 @@ def test_low_impact_is_auto_approved_and_executed(tmp_path: Path) -> None:
 
 
 def test_high_impact_waits_even_when_auto_approval_is_on(make_runner: MakeRunner) -> None:
-    run = make_runner().review("hh-a", requested_by=AUTO_APPROVER)
+    run = make_runner().review("hh-a", requested_by=SYSTEM_IDENTITY)
 
     assert run.status == "pending_approval" and run.proposal is not None
     assert run.proposal["impact_reasons"] == ["first run for this household"]

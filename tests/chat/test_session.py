@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from agent.chat.answers import ChatReply
 from agent.chat.repl import run_repl
@@ -17,6 +17,7 @@ from agent.llm.settings import LLMSettings
 from agent.review.runner import ReviewRunner
 from evals.llm.fakes import ScriptedChatModel, call
 from tests.agent.datadir import SECTORS, TAXABLE
+from tests.identity.people import cheap_scrypt, people_of, signed_in
 
 ENERGY = set(SECTORS["Energy"])
 
@@ -61,27 +62,68 @@ def test_what_if_an_exclusion_runs_the_optimizer(data_dir: Path) -> None:
     assert "'tobacco' is not a symbol, sector or industry" in unknown.text
 
 
-def test_approval_asks_who_survives_a_restart_and_keeps_four_eyes(data_dir: Path) -> None:
+def test_approval_is_confirmed_survives_a_restart_and_keeps_four_eyes(data_dir: Path) -> None:
     with ChatSession(data_dir, user="alex", conversation_id="c-1") as chat:
         chat.send("review hh-a")
         assert "hh-a-20261120-1" in chat.send("show pending approvals").text
         question = chat.send("approve it")
-        assert question.question == "Who approves run hh-a-20261120-1?"
+        assert question.question == "Approve run hh-a-20261120-1 as alex? (yes/no)"
         assert chat.waiting
     with ChatSession(data_dir, user="alex", conversation_id="c-1") as chat:  # a new process
-        refused = chat.send("alex")
+        refused = chat.send("yes")
         assert refused.text.startswith("Not approved: high-impact proposal requested by alex")
-        chat.send("approve it")
-        done = chat.send("Dana")
+    with ChatSession(data_dir, user="Dana", conversation_id="c-2") as chat:
+        assert chat.send("approve run hh-a-20261120-1").question is not None
+        assert chat.send("no").text == "Not approved: not confirmed."
+        chat.send("approve run hh-a-20261120-1")
+        done = chat.send("y")
         assert not chat.waiting
         assert chat.send("show pending approvals").text == "No run is waiting for approval."
-    assert done.text == "Run hh-a-20261120-1 approved by Dana: now executed."
+    assert done.text == "Run hh-a-20261120-1 approved by dana: now executed."
     records = ReviewRunner(data_dir).services.evidence.records("hh-a-20261120-1")
     approvals = [r.outputs for r in records if r.kind == "approval"]
-    assert approvals[0] == {
-        "refused": "high-impact proposal requested by alex needs a second person to approve it"
+    assert approvals[0]["refused"] == (
+        "high-impact proposal requested by alex needs a second person to approve it"
+    )
+    assert approvals[0]["identity"]["typed"] == "alex"
+    assert approvals[1]["identity"] == {
+        "name": "dana",
+        "typed": "Dana",
+        "method": "caller",
+        "roles": ["admin", "advisor", "approver", "compliance"],
     }
     assert any(r.kind == "execution" for r in records)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "approve it as ben",
+        "approve run hh-a-20261120-1 as Ben",
+        "please approve hh-a-20261120-1, I'm ben",
+        "approve it as \u0430na",  # a Cyrillic look-alike of ana is not ana
+    ],
+)
+def test_the_chat_never_approves_as_someone_else(data_dir: Path, text: str) -> None:
+    with ChatSession(data_dir, user="ana") as chat:
+        chat.send("review hh-a")
+        reply = chat.send(text)
+        assert not chat.waiting  # refused before any question
+        assert chat.send("show pending approvals").text.startswith("Waiting for approval:")
+    assert reply.text.startswith("Not approved: this conversation acts only for ana.")
+    assert "must approve in their own session" in reply.text
+    records = ReviewRunner(data_dir).services.evidence.records("hh-a-20261120-1")
+    assert not [r for r in records if r.kind == "approval"]
+
+
+def test_the_chat_approves_as_its_own_user_when_named(data_dir: Path) -> None:
+    with ChatSession(data_dir, user="ana") as chat:
+        chat.send("review hh-a")
+    with ChatSession(data_dir, user="ben") as chat:
+        assert chat.send("approve run hh-a-20261120-1 as BEN").question == (
+            "Approve run hh-a-20261120-1 as ben? (yes/no)"
+        )
+        assert chat.send("yes").text == "Run hh-a-20261120-1 approved by ben: now executed."
 
 
 def test_without_an_llm_the_chat_says_how_to_enable_free_text(data_dir: Path) -> None:
@@ -114,13 +156,42 @@ def test_the_chat_command_converses_over_stdin(
         monkeypatch.delenv(name, raising=False)
     result = CliRunner().invoke(
         app,
-        ["chat", "--data", str(data_dir), "--user", "alex"],
+        ["chat", "--data", str(data_dir)],  # as the operating-system user (no users.yaml)
         input="review hh-a\nwhy wasn't HCC sold?\nquit\n",
     )
     assert result.exit_code == 0, result.output
     assert "command grammar" in result.output
     assert "Run hh-a-20261120-1: pending_approval" in result.output
     assert "HCC was not sold in run hh-a-20261120-1" in result.output
+
+
+def test_the_chat_command_acts_only_as_the_signed_in_user(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cheap_scrypt(monkeypatch)
+    tokens = people_of(data_dir)
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+    def chat(user: str, env: dict[str, str], text: str = "quit\n") -> Result:
+        return CliRunner().invoke(
+            app, ["chat", "--data", str(data_dir), "--user", user], input=text, env=env
+        )
+
+    impostor = chat("ben", signed_in(tokens, "ana"))
+    wrong_token = chat("ben", signed_in(tokens, "ben", token_of="ana"))
+    nobody = chat("ana", {"LOTWISE_USER": "", "LOTWISE_TOKEN": ""})
+    ana = chat("ana", signed_in(tokens, "ana"), "review hh-a\napprove it as ben\nquit\n")
+
+    assert impostor.exit_code == 1 and impostor.stdout == ""
+    assert "--user 'ben' is not who is authenticated: you are 'ana'" in impostor.stderr
+    assert wrong_token.exit_code == 1 and "authentication failed for 'ben'" in wrong_token.stderr
+    assert nobody.exit_code == 1 and "set LOTWISE_USER" in nobody.stderr
+    assert ana.exit_code == 0, ana.output
+    assert "Not approved: this conversation acts only for ana." in ana.stdout
+    run = ReviewRunner(data_dir).services.runs.get("hh-a-20261120-1")
+    assert run is not None and run.status == "pending_approval"
+    assert run.requester is not None and run.requester["method"] == "token"
 
 
 def test_the_repl_prints_evidence_citations_literally() -> None:
@@ -151,8 +222,8 @@ def test_a_rejection_needs_a_reason_then_asks_who(data_dir: Path) -> None:
         assert chat.send("reject it").text.startswith("A rejection needs a reason")
         assert (
             chat.send("reject it because turnover is too high").question
-            == "Who rejects run hh-a-20261120-1?"
+            == "Reject run hh-a-20261120-1 because turnover is too high as alex? (yes/no)"
         )
-        done = chat.send("Dana")
-    assert done.text == "Run hh-a-20261120-1 rejected by Dana: turnover is too high"
+        done = chat.send("yes")
+    assert done.text == "Run hh-a-20261120-1 rejected by alex: turnover is too high"
     assert ReviewRunner(data_dir).services.runs.get("hh-a-20261120-1").status == "rejected"

@@ -112,14 +112,14 @@ def test_report_lists_every_check_with_its_evidence(reviewed: ReviewedRun, repor
 def test_report_records_approval_orders_and_chain(reviewed: ReviewedRun, report: Path) -> None:
     tables = _tables(report)
     _, approval = tables["Approval"]
-    assert approval[2:6] == ["ben", "approved", "checked <b>all</b> trades", "-"]
+    assert approval[2:6] == ["ben (caller)", "approved", "checked <b>all</b> trades", "-"]
     assert approval[7] == "yes"  # the hash ben saw is the recorded proposal's
     _, *orders = tables["Orders executed"]
     executed = reviewed.of_kind("execution")[-1].outputs["orders"]
     assert [r[0] for r in orders] == [o["order_id"] for o in executed]
     text = report.read_text(encoding="utf-8")
     assert reviewed.records[-1].hash in text and ">intact<" in text
-    assert "requested by</dt><dd>ana</dd>" in text
+    assert "requested by</dt><dd>ana (caller)</dd>" in text  # named by the test's code
 
 
 def test_report_is_self_contained_and_escaped(report: Path) -> None:

@@ -56,7 +56,7 @@ class History:
         self.rows: list[Transaction] = []
 
     def _add(self, **fields: object) -> Transaction:
-        txn = Transaction(row=len(self.rows) + 1, **fields)
+        txn = Transaction.model_validate({"row": len(self.rows) + 1, **fields})
         self.rows.append(txn)
         return txn
 

@@ -301,3 +301,52 @@ def test_bad_policy_exits_2_naming_the_key(data: Path) -> None:
     code, out, err = _run("ledger", "--data", data, "--format", "json")
     assert (code, out) == (2, "")
     assert "policy.yaml" in err
+
+
+BREAK_EVEN_TRANSACTIONS = """\
+date,account_id,action,symbol,quantity,price,fees,lot_id,acquired_date,cost_basis
+2024-01-02,T1,deposit,,20000,,,,,
+2024-06-03,T1,buy,AAA,25,16,0,L1,,
+2024-06-05,S1,buy,AAA,5,15,0,R,,
+2024-06-10,T1,sell,AAA,7,16,0,L1,,
+2024-06-12,T1,sell,AAA,18,12,0,L1,,
+"""
+
+
+def test_break_even_sale_prints_no_zero_wash_and_no_negative_zero(tmp_path: Path) -> None:
+    """7 of 25 shares bought for $400 sold for $112 (a pro-rata basis of
+    112.00000000000001 in floats): no loss, so the $72 loss two days later washes $20 on
+    the spouse's 5 shares, and no output shows -0.00 or a W row with 0.00."""
+    data = write_data_dir(tmp_path / "data", transactions=BREAK_EVEN_TRANSACTIONS)
+    code, out, _ = _run("ledger", "--data", data, "--format", "json")
+    assert code == 0
+    document = json.loads(out)
+    assert [(w["replacement_lot_id"], w["disallowed"]) for w in document["wash_sales"]] == [
+        ("R", 20.0)
+    ]
+    [replacement] = [lot for lot in document["open_lots"] if lot["lot_id"] == "R"]
+    assert (replacement["cost_basis"], replacement["acquired_date"]) == (95.0, "2024-05-27")
+    assert "-0.0" not in out
+    code, out, _ = _run("ledger", "--data", data, "--format", "8949")
+    assert code == 0
+    assert "-0.00" not in out
+    codes = [(row["code"], row["adjustment"]) for row in csv.DictReader(io.StringIO(out))]
+    assert codes == [("", ""), ("W", "20.00"), ("", "")]
+    code, out, _ = _run("ledger", "--data", data)
+    assert code == 0
+    assert "-0.00" not in out
+
+
+def test_conflicting_split_ratios_exit_2_naming_both_rows(data: Path) -> None:
+    path = data / "transactions.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "2024-06-13,T1,split,CCC,2,,,,,\n2024-06-13,R1,split,CCC,3,,,,,\n",
+        encoding="utf-8",
+    )
+    code, out, err = _run("ledger", "--data", data, "--format", "json")
+    assert (code, out) == (2, "")
+    assert (
+        "transactions.csv, row 9, column quantity: split of CCC on 2024-06-13 with ratio 3 "
+        "conflicts with row 8's ratio 2"
+    ) in " ".join(err.split())

@@ -17,11 +17,12 @@ from typing import Literal
 from tools.dataset import close_of
 from tools.errors import DataValidationError
 from tools.ledger.holding import Term, term_of
-from tools.ledger.lots import QUANTITY_EPSILON, LotPart
+from tools.ledger.lots import LotPart
 from tools.ledger.replay import LedgerEngine
 from tools.ledger.results import Ledger, WashSale
 from tools.ledger.washsale import WINDOW_DAYS
 from tools.models import PendingPurchase, Transaction
+from tools.tolerances import SHARE_EPSILON, is_loss
 
 PENDING_FILE = "pending.csv"
 TRADES_SOURCE = "proposed trades"
@@ -156,9 +157,10 @@ def loss_sale_check(
             continue
         for part in engine.lots.parts(account.account_id):
             price = close_of(prices, part.symbol, as_of)
-            loss = part.cost_basis - part.quantity * price
-            if loss <= 0.0:
+            proceeds = part.quantity * price
+            if not is_loss(part.cost_basis, proceeds):
                 continue
+            loss = part.cost_basis - proceeds
             key = engine.wash_key(part.symbol)
             held = [
                 (held_part, False)
@@ -170,8 +172,7 @@ def loss_sale_check(
                 for pending_part in scheduled
                 if pending_part.replaceable and engine.wash_key(pending_part.symbol) == key
             ]
-            replacements = _cover(engine, part, held + upcoming)
-            covered = sum(shares.quantity for shares in replacements)
+            replacements, covered = _cover(engine, part, held + upcoming)
             statuses.append(
                 LossSaleStatus(
                     account_id=part.account_id,
@@ -353,7 +354,7 @@ def _apply_trade(
         )
     price = trade.price if trade.price is not None else close_of(prices, trade.symbol, as_of)
     lots = trade.lots if trade.side == "sell" else ()
-    if lots and abs(sum(quantity for _, quantity in lots) - trade.quantity) > QUANTITY_EPSILON:
+    if lots and abs(sum(quantity for _, quantity in lots) - trade.quantity) > SHARE_EPSILON:
         raise DataValidationError.single(
             TRADES_SOURCE, row, "lots", "the lots' quantities do not add up to the trade's"
         )
@@ -381,17 +382,21 @@ def _apply_trade(
 
 def _cover(
     engine: LedgerEngine, part: LotPart, candidates: list[tuple[LotPart, bool]]
-) -> list[ReplacementShares]:
-    """Match ``part``'s shares with candidate replacement shares in order."""
+) -> tuple[list[ReplacementShares], float]:
+    """Match ``part``'s shares with candidate replacement shares in order: the replacements
+    and how many of ``part``'s shares they cover."""
     needed = part.quantity
     replacements = []
     for candidate, pending in candidates:
-        if needed <= QUANTITY_EPSILON:
+        if needed <= SHARE_EPSILON:
             break
         if candidate.account_id == part.account_id and candidate.lot_id == part.lot_id:
             continue  # the same purchase never replaces itself
-        taken = min(needed, candidate.quantity)
-        needed -= taken
+        # Economic shares: one candidate share replaces ``per_share`` loss shares (identical
+        # group members that split differently, see ``tools.ledger.washsale``).
+        per_share = engine.matcher.loss_shares_per_share(part.symbol, candidate.symbol)
+        taken = min(needed / per_share, candidate.quantity)
+        needed -= taken * per_share
         replacements.append(
             ReplacementShares(
                 account_id=candidate.account_id,
@@ -403,7 +408,7 @@ def _cover(
                 permanent=engine.accounts[candidate.account_id].is_ira_type,
             )
         )
-    return replacements
+    return replacements, part.quantity - max(needed, 0.0)
 
 
 def _matched_total(engine: LedgerEngine) -> float:

@@ -21,10 +21,6 @@ from tools.models import Lot
 _SEQ_SHIFT = 32  # up to 2**32 pieces split off the part of one row
 _DAY_SHIFT = 96  # up to 2**64 rows
 
-# Quantities closer than this are equal: float share counts pick up rounding dust when
-# lots are split and rejoined.
-QUANTITY_EPSILON = 1e-9
-
 
 class LotPart:
     """A block of shares of one lot that agree on basis per share, dates and status.
@@ -148,10 +144,11 @@ _order_of = operator.attrgetter("order")
 class OpenLotStore:
     """Positions by (account, symbol), and the symbol of every lot ever opened."""
 
-    __slots__ = ("_lot_symbols", "_positions")
+    __slots__ = ("_by_symbol", "_lot_symbols", "_positions")
 
     def __init__(self) -> None:
         self._positions: dict[tuple[str, str], Position] = {}
+        self._by_symbol: dict[str, list[Position]] = {}  # every account's position in a symbol
         # (account, lot_id) -> symbol, for every lot ever opened: a lot_id names one
         # security in its account, and a closed lot's id stays known for error messages.
         self._lot_symbols: dict[tuple[str, str], str] = {}
@@ -162,6 +159,10 @@ class OpenLotStore:
         twin = OpenLotStore()
         twin._positions = {
             key: copy.deepcopy(position, memo) for key, position in self._positions.items()
+        }
+        twin._by_symbol = {
+            symbol: [memo[id(position)] for position in positions]
+            for symbol, positions in self._by_symbol.items()
         }
         twin._lot_symbols = dict(self._lot_symbols)
         memo[id(self)] = twin
@@ -180,7 +181,16 @@ class OpenLotStore:
         position = self._positions.get(key)
         if position is None:
             position = self._positions[key] = Position()
+            self._by_symbol.setdefault(symbol, []).append(position)
         return position
+
+    def split(self, symbol: str, ratio: float) -> None:
+        """A ``ratio``-for-1 split of ``symbol``: every account's shares multiply, each part
+        keeping its total basis and dates (a split is a nontaxable stock dividend, IRC
+        §305(a); the old shares' basis is spread over the new, §307(a), Treas. Reg.
+        §1.307-1)."""
+        for position in self._by_symbol.get(symbol, ()):
+            position.split(ratio)
 
     def add(self, part: LotPart, position: Position, *, newest: bool = False) -> bool:
         """Add a part to its ``position`` (``open_position`` of its account and symbol), in

@@ -16,11 +16,12 @@ from typing import Any, NoReturn
 
 from tools.collector import collector_paused
 from tools.errors import DataValidationError
-from tools.ledger.lots import QUANTITY_EPSILON, LotPart, OpenLotStore, Position
+from tools.ledger.lots import LotPart, OpenLotStore, Position
 from tools.ledger.relief import relief_order
 from tools.ledger.results import Disposal, Ledger
 from tools.ledger.washsale import KeyBook, WashSaleMatcher
-from tools.models import Account, Lot, Security, Transaction
+from tools.models import Account, Lot, ReliefMethod, Security, Transaction
+from tools.tolerances import LOSS_FLOOR, SHARE_EPSILON
 
 TRANSACTIONS_FILE = "transactions.csv"
 _by_date = operator.attrgetter("date")
@@ -67,6 +68,9 @@ class LedgerEngine:
         self._next_seq = 0
         self._disposal_count = 0
         self._wash_keys: dict[str, str] = {}
+        # (symbol, day) -> (ratio, row) of every split applied: rows posting it again are
+        # the same company event
+        self._splits: dict[tuple[str, int], tuple[float, int]] = {}
         # (account, symbol) -> its position and its household's wash-sale book: one look-up
         # per row finds both, and the symbol is checked against securities.csv only once.
         self._holdings: dict[tuple[str, str], tuple[Position, KeyBook]] = {}
@@ -136,6 +140,7 @@ class LedgerEngine:
         twin.last_day = self.last_day
         twin._next_seq = self._next_seq
         twin._disposal_count = self._disposal_count
+        twin._splits = dict(self._splits)
         return twin
 
     def ledger(self, as_of: dt.date | None) -> Ledger:
@@ -249,7 +254,7 @@ class LedgerEngine:
             held = 0.0
             for part in candidates:  # a plain loop: cheaper than sum() over a generator
                 held += part.quantity
-            method = "fifo"  # specific identification; inside the lot, share order
+            method: ReliefMethod = "fifo"  # specific identification; inside the lot, share order
         elif account.relief_method == "specific":
             _fail(
                 source,
@@ -261,7 +266,7 @@ class LedgerEngine:
             candidates = position.parts
             held = position.quantity
             method = account.relief_method
-        if quantity > held + QUANTITY_EPSILON:
+        if quantity > held + SHARE_EPSILON:
             what = f"lot {txn.lot_id!r}" if txn.lot_id else f"account {txn.account_id}"
             _fail(
                 source,
@@ -276,7 +281,7 @@ class LedgerEngine:
             ordered = relief_order(
                 candidates, method, price, self.last_day, short_rate=short_rate, long_rate=long_rate
             )
-        closed = self._relieve(txn, account, book, ordered, price)
+        closed = self._relieve(txn, account, book, ordered, price, symbol=symbol)
         position.relieved(quantity, closed, ordered is position.parts)
         self.cash[txn.account_id] += quantity * price - txn.fees
 
@@ -287,6 +292,8 @@ class LedgerEngine:
         book: KeyBook,
         ordered: list[LotPart],
         price: float,
+        *,
+        symbol: str,
     ) -> list[LotPart]:
         """Close ``txn.quantity`` shares taken from ``ordered`` front to back (a part left with
         only rounding dust goes whole), then match the losses in disposal order.
@@ -296,17 +303,17 @@ class LedgerEngine:
         day, row = self.last_day, txn.row
         remaining = txn.quantity
         net_price = price - txn.fees / remaining  # the sale's fees reduce proceeds per share
-        account_id, symbol = account.account_id, txn.symbol
+        account_id = account.account_id
         taxable = account_id not in self._ira_accounts
         disposals = self.disposals
         count = self._disposal_count
         losses: list[Disposal] = []
         closed: list[LotPart] = []
         for part in ordered:
-            if remaining <= QUANTITY_EPSILON:
+            if remaining <= SHARE_EPSILON:
                 break
             held = part.quantity
-            if held - remaining <= QUANTITY_EPSILON:
+            if held - remaining <= SHARE_EPSILON:
                 take = held
                 basis = part.cost_basis
                 part.quantity = 0.0  # closed: dropped from the position and wash-sale books
@@ -336,7 +343,10 @@ class LedgerEngine:
                 count,
             )
             disposals.append(disposal)
-            if basis > proceeds:
+            # A loss of at least a cent (``tools.tolerances.is_loss``, inlined): a sale at
+            # its basis is no loss, whatever float dust the pro-rata basis carries, and IRC
+            # §1091 disallows only losses.
+            if basis - proceeds >= LOSS_FLOOR:
                 losses.append(disposal)
         self._disposal_count = count
         if losses and taxable:
@@ -346,14 +356,31 @@ class LedgerEngine:
         return closed
 
     def _split(self, txn: Transaction, source: str) -> None:
-        """A ``ratio``-for-1 split: more shares, same total basis, same dates."""
+        """A ``ratio``-for-1 split: more shares, same total basis, same dates.
+
+        A split is the company's event, not the account's: the first row of a (symbol,
+        date) splits every account's shares and every waiting loss of the symbol, whichever
+        accounts post it (a custodian posts no row in an account it emptied); later rows of
+        the same symbol, date and ratio are the same event. Two ratios on one date are a
+        data error.
+        """
         symbol = self._symbol(txn, source)
         ratio = _positive(txn, source, txn.quantity, "quantity")
-        position, book = self._holdings.get((txn.account_id, symbol)) or self._new_holding(
-            txn, source
-        )
-        position.split(ratio)
-        self.matcher.on_split(book, txn.account_id, symbol, ratio)
+        event = (symbol, self.last_day)
+        posted = self._splits.get(event)
+        if posted is None:
+            self._splits[event] = (ratio, txn.row)
+            self.lots.split(symbol, ratio)
+            self.matcher.on_split(symbol, self.wash_key(symbol), ratio)
+        elif posted[0] != ratio:
+            first_ratio, first_row = posted
+            _fail(
+                source,
+                txn,
+                "quantity",
+                f"split of {symbol} on {txn.date} with ratio {ratio:g} conflicts with row "
+                f"{first_row}'s ratio {first_ratio:g}: one company split has one ratio",
+            )
         self.cash[txn.account_id] -= txn.fees
 
     def _cash_in(self, txn: Transaction, source: str) -> None:

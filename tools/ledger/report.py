@@ -1,5 +1,6 @@
 """The ledger's outside formats: the contract JSON (docs/CONTRACTS.md §2) and a Form 8949
-style CSV. Money is rounded to cents here, at the edge, and nowhere else.
+style CSV. Money is rounded to cents here, at the edge (``tools.tolerances.cents``, never
+-0.00); what counts as a loss or a disallowance follows the cent rule of ``tools.tolerances``.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tools.ledger.results import Disposal, Ledger
+from tools.tolerances import cents, under_a_cent
 
 QUANTITY_DECIMALS = 6  # enough for fractional shares, drops float dust from splits
 FORM_8949_COLUMNS = (
@@ -26,10 +28,6 @@ FORM_8949_COLUMNS = (
 WASH_SALE_CODE = "W"  # Form 8949 instructions, column (f): nondeductible wash-sale loss
 
 
-def cents(amount: float) -> float:
-    return round(float(amount) + 0.0, 2)
-
-
 def shares(quantity: float) -> float:
     return round(float(quantity) + 0.0, QUANTITY_DECIMALS)
 
@@ -38,11 +36,13 @@ def reported_rows(disposal: Disposal) -> Iterator[Disposal]:
     """The disposal as reported: split in two when only part of its loss is disallowed.
 
     The washed shares carry the whole disallowance (Treas. Reg. §1.1091-1(c): the loss on
-    the other shares stays deductible); both rows keep the lot_id.
+    the other shares stays deductible); both rows keep the lot_id. Amounts are compared in
+    cents: a disallowance under a cent is no wash-sale adjustment on the form, and a loss
+    disallowed but for less than a cent is disallowed whole.
     """
     disallowed = disposal.wash_sale_disallowed
     loss = disposal.loss
-    if disallowed <= 0.0 or disallowed >= loss * (1.0 - 1e-9):
+    if under_a_cent(disallowed) or under_a_cent(loss - disallowed):
         yield disposal
         return
     washed = disallowed / loss
@@ -134,7 +134,7 @@ def form_8949_csv(ledger: Ledger) -> str:
         for row in rows:
             if row.term != term:
                 continue
-            washed = row.wash_sale_disallowed > 0.0
+            washed = not under_a_cent(row.wash_sale_disallowed)
             description = f"{shares(row.quantity):g} sh {row.symbol}"
             writer.writerow(
                 (

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from tools.ledger.holding import Term, date_of, term_of
 from tools.models import Lot
+from tools.tolerances import is_loss
 
 if TYPE_CHECKING:
     from tools.ledger.lots import LotPart
@@ -61,8 +62,11 @@ class Disposal:
 
     @property
     def loss(self) -> float:
-        """The economic loss before any disallowance (0 for a gain)."""
-        return max(self.cost_basis - self.proceeds, 0.0)
+        """The economic loss before any disallowance: 0 for a gain or a sale at its basis
+        (a loss is at least a cent, ``tools.tolerances.is_loss``)."""
+        if is_loss(self.cost_basis, self.proceeds):
+            return self.cost_basis - self.proceeds
+        return 0.0
 
 
 class WashSale(NamedTuple):

@@ -13,6 +13,17 @@ chronological, so:
 Together this is the matching the regulation describes: losses in the order of disposal,
 replacement shares in the order of acquisition, each replacement share absorbing one loss
 (§1.1091-1(e)).
+
+Shares are counted economically. A split is a company event: it turns every waiting loss
+share of the symbol into ``ratio`` shares carrying the loss between them, in every household,
+whichever accounts posted it. Between two members of an identical group, one replacement
+share stands for as many loss shares as the splits since the start of the history make it
+worth (``loss_shares_per_share``): the members are taken as one-for-one before any split the
+transactions record, and a 2-for-1 split of one class halves what each of its shares
+replaces. §1091(a)-(b) and Treas. Reg. §1.1091-1(c)-(d) compare the amount of stock sold with
+the amount acquired; after one class splits 2-for-1, two of its shares are the amount of
+stock one share of the other class is, so counting share certificates one for one would
+wash twice the loss the replacement stands for (or half, the other way round).
 """
 
 from __future__ import annotations
@@ -23,8 +34,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from tools.ledger.holding import tacked_start
-from tools.ledger.lots import QUANTITY_EPSILON, LotPart, OpenLotStore
+from tools.ledger.lots import LotPart, OpenLotStore
 from tools.ledger.results import Disposal, WashSale
+from tools.tolerances import SHARE_EPSILON
 
 _new_tuple = tuple.__new__
 WINDOW_DAYS = 30  # IRC §1091(a): 30 days before through 30 days after the sale, inclusive
@@ -91,12 +103,15 @@ class WashSaleMatcher:
         """
         twin = WashSaleMatcher(lots, self._ira_accounts)
         twin._books = copy.deepcopy(self._books, memo)
+        twin._split_factors = dict(self._split_factors)
         return twin
 
     def __init__(self, lots: OpenLotStore, ira_accounts: frozenset[str]) -> None:
         self._lots = lots
         self._ira_accounts = ira_accounts
         self._books: dict[tuple[str, str], KeyBook] = {}
+        # symbol -> product of its split ratios so far (absent: 1, no split)
+        self._split_factors: dict[str, float] = {}
         self.wash_sales: list[WashSale] = []
 
     def book(self, household_id: str, wash_key: str) -> KeyBook:
@@ -114,7 +129,7 @@ class WashSaleMatcher:
             _drop_spent(acquisitions, day - WINDOW_DAYS)
         losses = book.losses
         while losses and (
-            losses[0].sell_day < day - WINDOW_DAYS or losses[0].remaining <= QUANTITY_EPSILON
+            losses[0].sell_day < day - WINDOW_DAYS or losses[0].remaining <= SHARE_EPSILON
         ):
             losses.popleft()
         lot_id, account_id = part.lot_id, part.account_id
@@ -122,7 +137,7 @@ class WashSaleMatcher:
             if not part.replaceable:
                 break
             # Shares of the purchase the loss shares came from never replace them.
-            if loss.remaining > QUANTITY_EPSILON and (
+            if loss.remaining > SHARE_EPSILON and (
                 loss.lot_id != lot_id or loss.account_id != account_id
             ):
                 self._match(loss, part)
@@ -142,7 +157,7 @@ class WashSaleMatcher:
             loss = PendingLoss(disposal)
             lot_id, account_id = loss.lot_id, loss.account_id
             for part in acquisitions:
-                if loss.remaining <= QUANTITY_EPSILON:
+                if loss.remaining <= SHARE_EPSILON:
                     break
                 # Shares of the purchase the loss shares came from never replace them.
                 if (
@@ -151,24 +166,41 @@ class WashSaleMatcher:
                     and (part.lot_id != lot_id or part.account_id != account_id)
                 ):
                     self._match(loss, part)
-            if loss.remaining > QUANTITY_EPSILON:
+            if loss.remaining > SHARE_EPSILON:
                 book.losses.append(loss)
 
-    def on_split(self, book: KeyBook, account_id: str, symbol: str, ratio: float) -> None:
-        """Waiting loss shares of the split account and symbol become ``ratio`` times as many
+    def on_split(self, symbol: str, wash_key: str, ratio: float) -> None:
+        """A ``ratio``-for-1 split of ``symbol``, once for the whole ledger: waiting loss
+        shares sold from it, in every account and household, become ``ratio`` times as many
         shares with the loss spread over them, so later purchases match in post-split shares.
         """
-        for loss in book.losses:
-            if loss.account_id == account_id and loss.symbol == symbol:
-                loss.remaining *= ratio
-                loss.loss_per_share /= ratio
+        self._split_factors[symbol] = self.split_factor(symbol) * ratio
+        for (_household, key), book in self._books.items():
+            if key != wash_key:
+                continue
+            for loss in book.losses:
+                if loss.symbol == symbol:
+                    loss.remaining *= ratio
+                    loss.loss_per_share /= ratio
+
+    def split_factor(self, symbol: str) -> float:
+        """The product of the split ratios of ``symbol`` so far (1.0 before any split)."""
+        return self._split_factors.get(symbol, 1.0)
+
+    def loss_shares_per_share(self, loss_symbol: str, replacement_symbol: str) -> float:
+        """How many loss shares of ``loss_symbol`` one share of ``replacement_symbol`` replaces:
+        1 for the same symbol; between identical-group members, their split factors' ratio
+        (economic shares, see the module docstring)."""
+        if loss_symbol == replacement_symbol:
+            return 1.0
+        return self.split_factor(loss_symbol) / self.split_factor(replacement_symbol)
 
     def waiting_losses(self, household_id: str) -> Iterator[tuple[str, PendingLoss]]:
         """(wash_key, loss) for every loss of the household not yet fully matched."""
         for (household, wash_key), book in self._books.items():
             if household == household_id:
                 for loss in book.losses:
-                    if loss.remaining > QUANTITY_EPSILON:
+                    if loss.remaining > SHARE_EPSILON:
                         yield wash_key, loss
 
     def held_acquisitions(self, household_id: str, wash_key: str) -> list[LotPart]:
@@ -179,14 +211,20 @@ class WashSaleMatcher:
         return [part for part in book.acquisitions if part.replaceable and part.quantity > 0.0]
 
     def _match(self, loss: PendingLoss, part: LotPart) -> None:
-        quantity = loss.remaining
-        if part.quantity - quantity <= QUANTITY_EPSILON:
+        per_share = (
+            1.0
+            if loss.symbol == part.symbol
+            else self.loss_shares_per_share(loss.symbol, part.symbol)
+        )
+        quantity = loss.remaining / per_share  # replacement shares the loss shares call for
+        if part.quantity - quantity <= SHARE_EPSILON:
             quantity = part.quantity
             absorbing = part
         else:
             absorbing = self._lots.split_front(part, quantity)
         absorbing.replaceable = False
-        disallowed = quantity * loss.loss_per_share
+        loss_shares = quantity * per_share
+        disallowed = loss_shares * loss.loss_per_share
         permanent = absorbing.account_id in self._ira_accounts
         if not permanent:
             # IRC §1091(d), Treas. Reg. §1.1091-2: the disallowed loss is added to the basis
@@ -197,8 +235,8 @@ class WashSaleMatcher:
             absorbing.acquired_day = tacked_start(
                 absorbing.acquired_day, loss.sold_acquired_day, loss.sell_day
             )
-        remaining = loss.remaining - quantity
-        loss.remaining = remaining if remaining > QUANTITY_EPSILON else 0.0
+        remaining = loss.remaining - loss_shares
+        loss.remaining = remaining if remaining > SHARE_EPSILON else 0.0
         loss.disposal.wash_sale_disallowed += disallowed
         self.wash_sales.append(
             _new_tuple(  # a WashSale without NamedTuple's Python-level __new__ (hot path)

@@ -1,8 +1,11 @@
 """Running share positions per account and symbol: oversold sells and held symbols.
 
-Rows apply in date order, then file order (docs/CONTRACTS.md §1); a split multiplies the shares held
-by its ratio. The running positions are computed column-wise: with ``R_k`` the product of the
-split ratios up to row ``k`` of one (account, symbol) and ``d_k`` the signed change in shares,
+Rows apply in date order, then file order (docs/CONTRACTS.md §1); a split multiplies the
+shares held by its ratio. A split is the company's event: its first row for a (symbol, date)
+splits the symbol in every account, whichever accounts post it, and later rows of the same
+symbol, date and ratio are the same event (a different ratio is an error naming both rows).
+The running positions are computed column-wise: with ``R_k`` the product of the symbol's
+split ratios up to row ``k`` and ``d_k`` the signed change in shares of one (account, symbol),
 ``position_k = R_k * sum(d_j / R_j for j <= k)``. Only the (account, symbol) pairs whose
 position goes negative are replayed row by row, to word exact messages.
 
@@ -22,8 +25,8 @@ import pandas as pd
 
 from tools.errors import Problem
 from tools.models import ACQUISITION_ACTIONS
+from tools.tolerances import POSITION_TOLERANCE
 
-QUANTITY_TOLERANCE = 1e-6  # shares: absorbs float error in fractional-share arithmetic
 LOT_OPENING_ACTIONS: tuple[str, ...] = (*sorted(ACQUISITION_ACTIONS), "transfer_in")
 SHARE_ACTIONS: tuple[str, ...] = (*LOT_OPENING_ACTIONS, "sell", "split")
 _MOVE_COLUMNS = ["row", "date", "account_id", "symbol", "action", "quantity", "lot_id"]
@@ -61,15 +64,40 @@ def share_moves(transactions: pd.DataFrame) -> pd.DataFrame:
         group = group[order]
     action = moves["action"]
     quantity = moves["quantity"].to_numpy(dtype=float)
-    ratio = np.where(action == "split", quantity, 1.0)
+    split_event = ((action == "split") & ~moves.duplicated(["action", "symbol", "date"])).to_numpy()
+    ratio = np.where(split_event, quantity, 1.0)
     delta = np.select(
         [action.isin(LOT_OPENING_ACTIONS).to_numpy(), (action == "sell").to_numpy()],
         [quantity, -quantity],
         0.0,
     )
-    cum_ratio = pd.Series(ratio).groupby(group).cumprod().to_numpy()
+    # Each symbol's splits so far, whichever account posted them: a split is the company's.
+    cum_ratio = pd.Series(ratio).groupby(group % len(symbols)).cumprod().to_numpy()
     position = cum_ratio * pd.Series(delta / cum_ratio).groupby(group).cumsum().to_numpy()
     return moves.assign(group=group, cum_ratio=cum_ratio, position=position)
+
+
+def split_conflict_problems(moves: pd.DataFrame, file_name: str) -> list[Problem]:
+    """Split rows of one symbol and date whose ratio differs from the first such row's."""
+    splits = moves[moves["action"] == "split"]
+    first = splits.groupby(["symbol", "date"], sort=False)[["row", "quantity"]].transform("first")
+    conflicting = splits[splits["quantity"].to_numpy() != first["quantity"].to_numpy()]
+    return [
+        Problem(
+            file_name,
+            int(row.row),
+            "quantity",
+            f"split of {row.symbol} on {row.date:%Y-%m-%d} with ratio {row.quantity:g} "
+            f"conflicts with row {int(first_row)}'s ratio {first_ratio:g}: one company split "
+            "has one ratio",
+        )
+        for row, first_row, first_ratio in zip(
+            conflicting.itertuples(index=False),
+            first.loc[conflicting.index, "row"],
+            first.loc[conflicting.index, "quantity"],
+            strict=True,
+        )
+    ]
 
 
 def oversell_problems(
@@ -85,7 +113,7 @@ def oversell_problems(
         pairs = pd.MultiIndex.from_arrays([moves["account_id"], moves["symbol"]])
         moves = moves[~pairs.isin(list(unreplayable))]
     sells = (moves["action"] == "sell").to_numpy()
-    oversold = sells & (moves["position"].to_numpy() < -QUANTITY_TOLERANCE)
+    oversold = sells & (moves["position"].to_numpy() < -POSITION_TOLERANCE)
     suspects = moves[np.isin(moves["group"], np.unique(moves["group"][oversold]))]
     problems: list[Problem] = []
     for _, part in suspects.groupby("group", sort=False):
@@ -96,21 +124,22 @@ def oversell_problems(
 
 def _replay_position(part: pd.DataFrame, file_name: str) -> list[Problem]:
     """Replay one account and symbol, skipping each oversold sell so it is reported alone."""
-    held = 0.0
+    units = 0.0  # shares at the symbol's first split level (splits in any account count)
     problems = []
     for move in part.itertuples(index=False):
+        held = units * move.cum_ratio
         if move.action == "split":
-            held *= move.quantity
-        elif move.action != "sell":
-            held += move.quantity
-        elif move.quantity > held + QUANTITY_TOLERANCE:
+            continue
+        if move.action != "sell":
+            units += move.quantity / move.cum_ratio
+        elif move.quantity > held + POSITION_TOLERANCE:
             message = (
                 f"sell of {shares(move.quantity)} {move.symbol} on {move.date:%Y-%m-%d} exceeds "
                 f"the {shares(held)} shares held in account {move.account_id}"
             )
             problems.append(Problem(file_name, move.row, "quantity", message))
         else:
-            held -= move.quantity
+            units -= move.quantity / move.cum_ratio
     return problems
 
 
@@ -127,7 +156,7 @@ def _lot_problems(moves: pd.DataFrame, file_name: str, flagged: set[int | None])
     is_sell = (named["action"] == "sell").to_numpy()
     units = np.where(is_sell, -quantity, quantity) / cum_ratio
     in_lot = cum_ratio * pd.Series(units).groupby(lot).cumsum().to_numpy()
-    suspects = np.unique(lot[is_sell & (in_lot < -QUANTITY_TOLERANCE)])
+    suspects = np.unique(lot[is_sell & (in_lot < -POSITION_TOLERANCE)])
     problems: list[Problem] = []
     for _, part in named[np.isin(lot, suspects)].groupby(lot[np.isin(lot, suspects)], sort=False):
         problems += _replay_lot(part, file_name, flagged)
@@ -147,7 +176,7 @@ def _replay_lot(part: pd.DataFrame, file_name: str, flagged: set[int | None]) ->
         held = units * move.cum_ratio
         if move.row in flagged:  # already reported as an account-level oversell; not applied
             continue
-        if move.quantity <= held + QUANTITY_TOLERANCE:
+        if move.quantity <= held + POSITION_TOLERANCE:
             units -= move.quantity / move.cum_ratio
             continue
         if not opened:
@@ -170,7 +199,7 @@ def held_on(moves: pd.DataFrame, as_of: dt.date) -> dict[str, list[str]]:
     """Symbols with a positive position at the end of ``as_of``, with the accounts holding them."""
     upto = moves[moves["date"] <= pd.Timestamp(as_of)]
     last = upto.groupby("group", sort=False).tail(1)
-    held = last[last["position"] > QUANTITY_TOLERANCE]
+    held = last[last["position"] > POSITION_TOLERANCE]
     holders: dict[str, list[str]] = {}
     for symbol, account_id in zip(held["symbol"], held["account_id"], strict=True):
         holders.setdefault(symbol, []).append(account_id)

@@ -32,6 +32,7 @@ from tools.loading.positions_check import (
     SHARE_ACTIONS,
     oversell_problems,
     share_moves,
+    split_conflict_problems,
 )
 from tools.loading.problems import raise_if_any, rows_with_problems
 from tools.models import ACTIONS, CASH_ACTIONS, Account, Security, Transaction
@@ -148,6 +149,7 @@ def parse_transactions(
     problems += _lot_reuse_problems(table, frame, problems)
     ready = ~rows_with_problems(problems, len(table), POSITION_COLUMNS)
     moves = share_moves(frame[ready])
+    problems += split_conflict_problems(moves, table.name)
     problems += oversell_problems(moves, table.name, _unreplayable_pairs(frame, ready))
     return ParsedTransactions(frame, moves), problems
 

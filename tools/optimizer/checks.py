@@ -14,10 +14,9 @@ import numpy as np
 
 from tools.optimizer.evaluate import PlanFigures, TradePlan, evaluate
 from tools.optimizer.inputs import OptimizationInput
+from tools.tolerances import MONEY_TOLERANCE, SHARE_EPSILON
 
-SHARE_TOLERANCE = 1e-9  # shares
 FRACTION_TOLERANCE = 1e-9  # weights, TE, turnover
-MONEY_TOLERANCE = 0.005  # dollars: half a cent
 
 
 @dataclass(frozen=True)
@@ -38,8 +37,8 @@ def _outcome(name: str, failed: bool, failure: str, success: str) -> CheckOutcom
 
 
 def check_lots(inp: OptimizationInput, plan: TradePlan, _: PlanFigures) -> CheckOutcome:
-    over = plan.lot_sold > inp.lot_quantity + SHARE_TOLERANCE
-    negative = (plan.lot_sold < -SHARE_TOLERANCE).any() or (plan.bought < -SHARE_TOLERANCE).any()
+    over = plan.lot_sold > inp.lot_quantity + SHARE_EPSILON
+    negative = (plan.lot_sold < -SHARE_EPSILON).any() or (plan.bought < -SHARE_EPSILON).any()
     lots = [inp.lot_ids[i] for i in np.flatnonzero(over)]
     return _outcome(
         "lots_available",
@@ -217,7 +216,7 @@ def check_transition(inp: OptimizationInput, plan: TradePlan, _: PlanFigures) ->
         return CheckOutcome("transition_step", True, "no transition in this run")
     sold = float(plan.sold(inp)[step.security])
     symbol = inp.symbols[step.security]
-    outside = sold < step.min_shares - SHARE_TOLERANCE or sold > step.max_shares + SHARE_TOLERANCE
+    outside = sold < step.min_shares - SHARE_EPSILON or sold > step.max_shares + SHARE_EPSILON
     return _outcome(
         "transition_step",
         outside,

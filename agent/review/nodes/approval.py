@@ -54,6 +54,7 @@ def approval(state: ReviewState, runtime: Runtime[ReviewContext]) -> ReviewState
         {
             "status": status,
             "by": decision.by,
+            "identity": decision.identity,
             "proposal_hash": run.proposal_hash,
             "dropped_trades": decision.drop,
             "comment": decision.comment,

@@ -47,6 +47,7 @@ def perceive(state: ReviewState, runtime: Runtime[ReviewContext]) -> ReviewState
             "files": data.file_digests,
             "as_of_prices_digest": _prices_digest(snapshot),
             "requested_by": state.get("requested_by"),
+            "requester": state.get("requester"),
         },
         policy_version=version,
     )

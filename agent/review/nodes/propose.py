@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from langgraph.runtime import Runtime
 
+from agent.identity import AUTO_APPROVER
 from agent.llm.narrative import Narrator
 from agent.planners.base import Observation, Plan
 from agent.review.context import ReviewContext
-from agent.review.decision import AUTO_APPROVER
 from agent.review.evaluation import Evaluation
 from agent.review.impact import ImpactInputs, classify_impact
 from agent.review.proposal import EvidenceRef, Proposal
