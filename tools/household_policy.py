@@ -53,14 +53,19 @@ def tax_rates(
     return (default.short_rate, default.long_rate), by_household
 
 
-def replay_directory(data: PortfolioData) -> Ledger:
-    """The whole data directory's ledger to its as-of date, each household at its own rates."""
+def replay_directory(data: PortfolioData, *, every_transaction: bool = False) -> Ledger:
+    """The whole data directory's ledger to its as-of date, each household at its own rates.
+
+    ``every_transaction`` replays past the as-of date too (tax forms of a year whose sales or
+    replacement purchases come after the last price).
+    """
     default, by_household = tax_rates(data.policy_overrides, data.households)
+    as_of = None if every_transaction else data.as_of
     return replay_ledger(
-        data.transactions_until(data.as_of),
+        data.transactions_until(as_of) if as_of is not None else data.transactions,
         data.accounts,
         data.securities,
         *default,
-        as_of=data.as_of,
+        as_of=as_of,
         household_rates=by_household,
     )

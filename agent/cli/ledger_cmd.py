@@ -47,7 +47,7 @@ from tools.loading import (
 from tools.tolerances import cents
 from tools.unrealized import ValuedLot, value_lots
 
-LEDGER_FORMATS = ("table", "json", "8949")
+LEDGER_FORMATS = ("table", "json", "8949", "txf")
 
 OptionalDataDir = Annotated[
     Path | None,
@@ -56,7 +56,15 @@ OptionalDataDir = Annotated[
     ),
 ]
 LedgerFormat = Annotated[
-    str, typer.Option("--format", help="Output format: table, json or 8949 (Form 8949 CSV).")
+    str,
+    typer.Option(
+        "--format",
+        help="Output format: table, json, 8949 (Form 8949 CSV) or txf (TXF 042 for tax software).",
+    ),
+]
+TaxYear = Annotated[
+    int | None,
+    typer.Option("--year", help="With --format txf: only the sales of this tax year.", min=1900),
 ]
 
 
@@ -81,9 +89,12 @@ def ledger(
     data: OptionalDataDir = None,
     as_of: AsOf = None,
     output: LedgerFormat = "table",
+    year: TaxYear = None,
 ) -> None:
     """Replay the transactions into open lots, disposals and household wash sales."""
     check_format(output, LEDGER_FORMATS)
+    if year is not None and output != "txf":
+        raise typer.BadParameter("--year goes with --format txf", param_hint="--year")
     from_files = transactions is not None or accounts is not None
     if (data is not None) == from_files:
         raise typer.BadParameter(
@@ -104,6 +115,10 @@ def ledger(
         print_json(ledger_document(result))
     elif output == "8949":
         typer.echo(form_8949_csv(result), nl=False)
+    elif output == "txf":
+        from tools.taxforms.txf import txf_document, txf_sales
+
+        typer.echo(txf_document(txf_sales(result, year), dt.date.today()), nl=False)
     else:
         console.print(_summary_table(result))
 

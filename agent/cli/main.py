@@ -10,8 +10,10 @@ from agent.cli import (
     data_cmd,
     eval_cmd,
     evidence_cmd,
+    import_cmd,
     ledger_cmd,
     optimize_cmd,
+    reconcile_cmd,
     review_cmd,
     risk_cmd,
     users_cmd,
@@ -30,8 +32,10 @@ app = typer.Typer(
 
 COMMAND_GROUPS = (
     data_cmd,
+    import_cmd,
     ledger_cmd,
     optimize_cmd,
+    reconcile_cmd,
     risk_cmd,
     review_cmd,
     daily_cmd,
