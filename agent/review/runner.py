@@ -15,6 +15,7 @@ the four-eyes rule on normal-form names, and records who acted and how.
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -145,6 +146,7 @@ class ReviewRunner:
         household_policy(snapshot.data, household_id)  # and the policy
         as_of_text = snapshot.data.as_of.isoformat()
         assert self.state_dir is not None
+        _require_writable(self.state_dir)
         with lease(self.state_dir, f"review {household_id} {as_of_text}"):
             existing = self.services.runs.latest(household_id, as_of_text)
             if existing is not None and not force and existing.status != "failed":
@@ -300,8 +302,8 @@ class ReviewRunner:
                 graph.invoke(payload, _config(run), context=self.context, durability="sync")
         except Exception as error:
             self._record_failure(run.run_id, error)
-            if isinstance(error, DataValidationError):
-                raise
+            if isinstance(error, DataValidationError | OSError | sqlite3.Error):
+                raise  # bad input and storage failures keep their own one-line messages
             raise ReviewFailedError(f"run {run.run_id} failed: {describe(error)}") from error
 
     def _record_failure(self, run_id: str, error: Exception) -> None:
@@ -321,6 +323,16 @@ class ReviewRunner:
         if run is None:
             raise UnknownRunError(f"no run {run_id} under {self.data_dir.name}")
         return run
+
+
+def _require_writable(folder: Path) -> None:
+    """Fail before any run row exists when the state folder takes no new file: the run store
+    could still write its row while the evidence store cannot, leaving a run without records."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(folder)) from error
 
 
 def _config(run: RunRecord) -> RunnableConfig:
