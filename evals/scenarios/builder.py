@@ -23,6 +23,7 @@ from evals.scenarios.market import (
     day,
     sector_of,
 )
+from tools.loading.transactions import TRANSACTION_COLUMNS
 
 HOUSEHOLD = "hh"
 TAXABLE = "hh-tax"
@@ -30,18 +31,6 @@ SPOUSE = "hh-spouse"
 IRA = "hh-ira"
 START_VALUE = 1_000_000.0
 BUY_DAY = 150
-TRANSACTION_COLUMNS = (
-    "date",
-    "account_id",
-    "action",
-    "symbol",
-    "quantity",
-    "price",
-    "fees",
-    "lot_id",
-    "acquired_date",
-    "cost_basis",
-)
 
 
 @dataclass

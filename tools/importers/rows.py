@@ -12,22 +12,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from tools.errors import Problem
+from tools.loading.transactions import TRANSACTION_COLUMNS as CONTRACT_COLUMNS
 
 # transactions.csv columns in the order an import writes them (CONTRACTS §1); ``source_id``
 # is the optional column that makes imports idempotent.
-TRANSACTION_COLUMNS: tuple[str, ...] = (
-    "date",
-    "account_id",
-    "action",
-    "symbol",
-    "quantity",
-    "price",
-    "fees",
-    "lot_id",
-    "acquired_date",
-    "cost_basis",
-    "source_id",
-)
+TRANSACTION_COLUMNS: tuple[str, ...] = (*CONTRACT_COLUMNS, "source_id")
 
 
 BLANK_NUMBERS = frozenset({"", "--", "n/a", "N/A", "-"})

@@ -51,6 +51,15 @@ NEEDS_PRICE: tuple[str, ...] = ("buy", "reinvest", "sell")
 TAKES_LOT_ID: tuple[str, ...] = (*LOT_OPENING_ACTIONS, "sell")
 # Columns a running share position depends on: rows valid in all of them can be replayed.
 POSITION_COLUMNS = ("date", "account_id", "action", "symbol", "quantity")
+# Every column of transactions.csv (docs/CONTRACTS.md §1) in the contract's order, for writers.
+TRANSACTION_COLUMNS: tuple[str, ...] = (
+    *POSITION_COLUMNS,
+    "price",
+    "fees",
+    "lot_id",
+    "acquired_date",
+    "cost_basis",
+)
 
 
 @dataclass(frozen=True)
